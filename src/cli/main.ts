@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { errorMessage, VettaError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
+import { ProblemSet } from '../problems/load.js';
+import { SANDBOX_NAMES } from '../sandbox/select.js';
+import { registerProblems } from './problems.js';
+import { registerRun } from './run.js';
+
+export interface GlobalOptions {
+  problems?: string[];
+}
+
+/** Everything a command needs from its surroundings; tests build their own. */
+export interface CliContext {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  problemSet(): ProblemSet;
+  /** Set by a command to report the verdict: 0 success, 1 the verdict or check failed. */
+  exitCode: number;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export const sandboxOption = () =>
+  new Option('--sandbox <name>', 'where candidate code runs (auto picks an isolating one; unsafe only when named)')
+    .choices(SANDBOX_NAMES)
+    .default('auto');
+
+export function buildProgram(ctx: CliContext): Command {
+  const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  const program = new Command('vetta')
+    .description('A terminal AI interviewer: practise coding interviews, judge solutions in a sandbox.')
+    .version(version, '-V, --version')
+    .option('--problems <dir>', 'add a folder of problems (repeatable; also VETTA_PROBLEMS)', collect)
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .exitOverride();
+  program.hook('preAction', (_, action) => {
+    let cmd: Command | null = action;
+    while (cmd?.parent) cmd = cmd.parent;
+    const globals = (cmd ?? program).opts<GlobalOptions>();
+    let cached: ProblemSet | undefined;
+    ctx.problemSet = () => (cached ??= new ProblemSet({ extraDirs: globals.problems ?? [], env: ctx.env }));
+  });
+  registerProblems(program, ctx);
+  registerRun(program, ctx);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 success, 1 verdict or check failed, 2 usage or input error. */
+export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'env'>> = {}): Promise<number> {
+  const ctx: CliContext = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+    problemSet: () => new ProblemSet({ env: ctx.env }),
+    exitCode: 0,
+  };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof VettaError) {
+      ctx.stderr.write(`vetta: ${error.message}\n`);
+      return error.exitCode;
+    }
+    ctx.stderr.write(`vetta: internal error: ${errorMessage(error)}\n`);
+    if (ctx.env.VETTA_DEBUG) ctx.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

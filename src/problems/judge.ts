@@ -1,0 +1,350 @@
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VettaError } from '../core/errors.js';
+import type { Sandbox, SandboxLimits, SandboxResult } from '../sandbox/spec.js';
+import { DEFAULT_LIMITS } from '../sandbox/spec.js';
+import { matches } from './compare.js';
+import type { Language, Problem, ProblemTest } from './load.js';
+import { EXTENSIONS } from './load.js';
+import { summarise } from './summary.js';
+import type { TestVerdict, Verdict } from './summary.js';
+
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+const DEFAULT_TEST_TIME_MS = 1000;
+/** Slack for the record to travel from the harness before a slow test is killed. */
+const TEST_KILL_GRACE_MS = 100;
+const OUTPUT_CAP = 4096;
+
+export interface TestOutcome {
+  index: number;
+  name: string;
+  verdict: TestVerdict;
+  hidden: boolean;
+  tags: string[];
+  timeMs: number | null;
+  /** Visible tests only: the arguments by parameter name, the expected and the actual value. */
+  input?: Record<string, unknown> | { ops: string[]; args: unknown[] };
+  expected?: unknown;
+  actual?: unknown;
+  /** What went wrong, for runtime errors and limits; the candidate's traceback for errors. */
+  error?: string;
+  /** What the solution printed during this test (visible tests only). */
+  output?: string;
+}
+
+export interface JudgeReport {
+  problem: string;
+  language: Language;
+  verdict: Verdict;
+  passed: number;
+  total: number;
+  summary: string;
+  compileError?: { line: number | null; message: string };
+  tests: TestOutcome[];
+  sandbox: string;
+  durationMs: number;
+}
+
+export interface JudgeOptions {
+  source: string;
+  language: Language;
+  sandbox: Sandbox;
+  /** Judge only these tests (default: all). */
+  tests?: ProblemTest[];
+  limits?: Partial<SandboxLimits> & { testTimeMs?: number };
+  signal?: AbortSignal;
+  /** Called as each test gets its verdict. */
+  onTest?: (outcome: TestOutcome) => void;
+}
+
+interface HarnessError {
+  type: string;
+  message: string;
+  trace: string;
+  line: number | null;
+}
+
+type HarnessRecord =
+  | { t: 'ready' }
+  | { t: 'start'; i: number }
+  | { t: 'result'; i: number; value: unknown; ms: number; out?: string }
+  | { t: 'error'; i: number; error: HarnessError; ms: number; out?: string }
+  | { t: 'compile_error'; line: number | null; message: string }
+  | { t: 'load_error'; error: HarnessError }
+  | { t: 'done' };
+
+function parseRecord(line: string): HarnessRecord | null {
+  if (!line.startsWith('{"t":')) return null;
+  try {
+    const r = JSON.parse(line) as HarnessRecord;
+    return typeof r === 'object' && r !== null && typeof r.t === 'string' ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+const HARNESS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'harness');
+
+function effectiveLimits(problem: Problem, overrides: JudgeOptions['limits']): { sandbox: SandboxLimits; testTimeMs: number } {
+  const pl = problem.meta.limits;
+  const sandbox: SandboxLimits = {
+    ...DEFAULT_LIMITS,
+    ...(pl.time_ms ? { wallMs: Math.min(pl.time_ms, DEFAULT_LIMITS.wallMs) } : {}),
+    ...(pl.memory_mb ? { memoryMb: Math.min(pl.memory_mb, DEFAULT_LIMITS.memoryMb) } : {}),
+    ...overrides,
+  };
+  const testTimeMs = overrides?.testTimeMs ?? Math.min(pl.test_time_ms ?? DEFAULT_TEST_TIME_MS, sandbox.wallMs);
+  return { sandbox, testTimeMs };
+}
+
+/** Errors that mean the solution asked for more memory than it may have. */
+function isMemoryError(e: HarnessError): boolean {
+  return e.type === 'MemoryError' || /Array buffer allocation failed|Invalid array length|Invalid typed array length|heap out of memory/.test(e.message);
+}
+
+function namedInput(problem: Problem, test: ProblemTest): TestOutcome['input'] {
+  if (test.ops) return { ops: test.ops, args: test.args };
+  const params = problem.meta.function!.params;
+  return Object.fromEntries(params.map((p, k) => [p.name, test.args[k]]));
+}
+
+export function checkSource(source: string, file: string): void {
+  const bytes = Buffer.byteLength(source);
+  if (bytes > MAX_SOURCE_BYTES) {
+    throw new VettaError('invalid_input', `${file} is ${(bytes / 1024 / 1024).toFixed(1)} MB; a solution may be at most 1 MB`);
+  }
+  if (source.trim().length === 0) throw new VettaError('invalid_input', `${file} is empty; write a solution first`);
+  if (source.includes('\u0000')) throw new VettaError('invalid_input', `${file} is not a text file`);
+}
+
+/**
+ * Judges a solution test by test in one sandboxed process per submission. When a test takes the
+ * process down (a timeout, the memory limit, a crash, an early exit), that test gets its verdict
+ * and a fresh process carries on with the remaining tests, within the submission's overall limit.
+ */
+export async function judge(problem: Problem, allTests: ProblemTest[], options: JudgeOptions): Promise<JudgeReport> {
+  const started = performance.now();
+  const tests = options.tests ?? allTests;
+  const { sandbox: limits, testTimeMs } = effectiveLimits(problem, options.limits);
+  const outcomes = new Map<number, TestOutcome>();
+  let compileError: JudgeReport['compileError'];
+
+  const box = mkdtempSync(join(tmpdir(), 'vetta-judge-'));
+  try {
+    // The sandbox user (nobody) must be able to read the box.
+    chmodSync(box, 0o755);
+    const solutionName = `solution.${EXTENSIONS[options.language]}`;
+    writeFileSync(join(box, solutionName), options.source, { mode: 0o644 });
+    const harness = options.language === 'python' ? 'harness.py' : 'harness.mjs';
+    copyFileSync(join(HARNESS_DIR, harness), join(box, harness));
+    chmodSync(join(box, harness), 0o644);
+
+    const finish = (test: ProblemTest, verdict: TestVerdict, extra: Partial<TestOutcome> = {}) => {
+      if (outcomes.has(test.index)) return;
+      const visible = !test.hidden;
+      const outcome: TestOutcome = {
+        index: test.index,
+        name: test.name,
+        verdict,
+        hidden: test.hidden,
+        tags: test.tags,
+        timeMs: extra.timeMs ?? null,
+        ...(visible ? { input: namedInput(problem, test), expected: test.expected } : {}),
+        ...(visible && extra.actual !== undefined ? { actual: extra.actual } : {}),
+        ...(extra.error !== undefined ? { error: visible || verdict !== 'runtime_error' ? extra.error : firstLine(extra.error) } : {}),
+        ...(visible && extra.output ? { output: extra.output } : {}),
+      };
+      outcomes.set(test.index, outcome);
+      options.onTest?.(outcome);
+    };
+
+    let runs = 0;
+    while (!compileError) {
+      const pending = tests.filter((t) => !outcomes.has(t.index));
+      if (pending.length === 0) break;
+      const elapsed = performance.now() - started;
+      const left = limits.wallMs - elapsed;
+      if (left < 50 || options.signal?.aborted) {
+        for (const t of pending) finish(t, 'time_limit', { error: `not run: the submission's ${limits.wallMs / 1000} s limit was reached` });
+        break;
+      }
+      runs++;
+      const job = {
+        language: options.language,
+        solution: solutionName,
+        kind: problem.meta.design ? 'design' : 'function',
+        ...(problem.meta.function
+          ? {
+              entry: problem.meta.function[options.language] ?? problem.meta.function.javascript,
+              params: problem.meta.function.params.map((p) => p.type),
+              returns: problem.meta.function.returns,
+            }
+          : {
+              design: {
+                class: problem.meta.design!.class,
+                constructor: problem.meta.design!.constructor.map((p) => p.type),
+                methods: Object.fromEntries(
+                  Object.entries(problem.meta.design!.methods).map(([name, m]) => [name, { params: m.params.map((p) => p.type), returns: m.returns }]),
+                ),
+              },
+            }),
+        outputCap: OUTPUT_CAP,
+        tests: pending.map((t) => ({ i: t.index, args: t.args, ...(t.ops ? { ops: t.ops } : {}) })),
+      };
+      const jobName = `job-${runs}.json`;
+      writeFileSync(join(box, jobName), JSON.stringify(job), { mode: 0o644 });
+
+      const controller = new AbortController();
+      const onOuterAbort = () => controller.abort();
+      options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+      let current: ProblemTest | undefined;
+      let testTimer: NodeJS.Timeout | undefined;
+      let perTestTimeout = false;
+      let loadError: HarnessError | undefined;
+      let progressed = false;
+      let nextToStart = 0;
+
+      const onLine = (line: string) => {
+        const r = parseRecord(line);
+        if (!r) return;
+        switch (r.t) {
+          case 'start': {
+            // The harness runs the job's tests in order; a start out of that order is forged.
+            while (nextToStart < pending.length && outcomes.has(pending[nextToStart]!.index)) nextToStart++;
+            const t = pending[nextToStart];
+            if (!t || r.i !== t.index || current) return;
+            current = t;
+            clearTimeout(testTimer);
+            testTimer = setTimeout(() => {
+              perTestTimeout = true;
+              controller.abort();
+            }, testTimeMs + TEST_KILL_GRACE_MS);
+            return;
+          }
+          case 'result':
+          case 'error': {
+            // Only the test that was announced as running can be answered: records that appear
+            // out of turn were not written by the harness.
+            if (!current || r.i !== current.index) return;
+            clearTimeout(testTimer);
+            const t = current;
+            current = undefined;
+            progressed = true;
+            const ms = typeof r.ms === 'number' ? r.ms : null;
+            if (ms !== null && ms > testTimeMs) {
+              finish(t, 'time_limit', { timeMs: ms, error: `took ${Math.round(ms)} ms; the limit per test is ${testTimeMs} ms` });
+            } else if (r.t === 'result') {
+              const ok = matches(r.value, t.expected, t.compare, t.tolerance);
+              finish(t, ok ? 'passed' : 'wrong_answer', { timeMs: ms, actual: r.value, output: r.out });
+            } else if (isMemoryError(r.error)) {
+              finish(t, 'memory_limit', { timeMs: ms, error: `ran out of memory (${limits.memoryMb} MB): ${r.error.type}`, output: r.out });
+            } else {
+              finish(t, 'runtime_error', { timeMs: ms, error: r.error.trace || `${r.error.type}: ${r.error.message}`, output: r.out });
+            }
+            return;
+          }
+          case 'compile_error':
+            if (!progressed && !current) compileError = { line: r.line ?? null, message: String(r.message) };
+            return;
+          case 'load_error':
+            if (!progressed && !current) loadError = r.error;
+            return;
+          default:
+            return;
+        }
+      };
+
+      let result: SandboxResult;
+      try {
+        result = await options.sandbox.run({
+          program: options.language === 'python' ? 'python' : 'node',
+          boxDir: box,
+          args: [`{box}/${harness}`, `{box}/${jobName}`],
+          limits: { ...limits, wallMs: left },
+          signal: controller.signal,
+          onLine,
+        });
+      } finally {
+        clearTimeout(testTimer);
+        options.signal?.removeEventListener('abort', onOuterAbort);
+      }
+      if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('aborted', 'AbortError');
+
+      if (compileError) break;
+      if (loadError) {
+        const message = loadError.trace || `${loadError.type}: ${loadError.message}`;
+        const verdict: TestVerdict = isMemoryError(loadError) ? 'memory_limit' : 'runtime_error';
+        for (const t of tests) finish(t, verdict, { error: message });
+        break;
+      }
+      const interrupted = current as ProblemTest | undefined;
+      if (interrupted) {
+        progressed = true;
+        const [verdict, error] = whyItStopped(result, perTestTimeout, testTimeMs, limits);
+        finish(interrupted, verdict, { error, timeMs: verdict === 'time_limit' ? testTimeMs : null });
+      }
+      if (!progressed) {
+        // The program died before running any test: nothing will go better on a second try.
+        const [verdict, error] = whyItStopped(result, perTestTimeout, testTimeMs, limits, true);
+        for (const t of pending) finish(t, verdict, { error });
+        break;
+      }
+    }
+  } finally {
+    rmSync(box, { recursive: true, force: true });
+  }
+
+  const ordered = tests.map((t) => outcomes.get(t.index)!).filter(Boolean);
+  const passed = ordered.filter((o) => o.verdict === 'passed').length;
+  let verdict: Verdict;
+  if (compileError) verdict = 'compile_error';
+  else {
+    const firstFailure = ordered.find((o) => o.verdict !== 'passed');
+    verdict = firstFailure ? (firstFailure.verdict as Exclude<TestVerdict, 'passed'>) : 'accepted';
+  }
+  const report: JudgeReport = {
+    problem: problem.id,
+    language: options.language,
+    verdict,
+    passed,
+    total: tests.length,
+    summary: '',
+    ...(compileError ? { compileError } : {}),
+    tests: compileError ? [] : ordered,
+    sandbox: options.sandbox.name,
+    durationMs: Math.round(performance.now() - started),
+  };
+  report.summary = summarise({
+    verdict,
+    passed,
+    total: tests.length,
+    failures: ordered.filter((o) => o.verdict !== 'passed'),
+    ...(compileError ? { compileError } : {}),
+  });
+  return report;
+}
+
+function firstLine(text: string): string {
+  const lines = text.split('\n').filter(Boolean);
+  return lines[lines.length - 1] ?? text;
+}
+
+/** Why a sandboxed run ended while a test was running (or before any test ran). */
+function whyItStopped(
+  result: SandboxResult,
+  perTestTimeout: boolean,
+  testTimeMs: number,
+  limits: SandboxLimits,
+  beforeAnyTest = false,
+): [TestVerdict, string] {
+  if (result.memoryExceeded) return ['memory_limit', `ran out of memory (${limits.memoryMb} MB)`];
+  if (result.outputExceeded) return ['output_limit', `printed more than ${Math.round(limits.stderrBytes / 1024)} KB`];
+  if (perTestTimeout) return ['time_limit', `did not finish within ${testTimeMs} ms`];
+  if (result.timedOut) return ['time_limit', `the submission's ${limits.wallMs / 1000} s limit was reached`];
+  const how = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`;
+  const tail = result.stderr.trim().split('\n').slice(-3).join('\n');
+  const when = beforeAnyTest ? 'before running any test' : 'in the middle of this test';
+  return ['runtime_error', `the program ${how} ${when}${tail ? `:\n${tail}` : ''}`];
+}

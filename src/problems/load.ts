@@ -1,0 +1,244 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, delimiter, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { VettaError } from '../core/errors.js';
+import { builtinProblemsDir } from '../core/paths.js';
+import { closest } from '../core/text.js';
+import { expandValue, GeneratorError } from './generators.js';
+import { DesignTest, FrontMatter, FunctionTest, issuesOf, TestsFile } from './schema.js';
+import type { Comparator } from './schema.js';
+
+export type Language = 'python' | 'javascript' | 'typescript';
+export const LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript'];
+export const EXTENSIONS: Record<Language, string> = { python: 'py', javascript: 'js', typescript: 'ts' };
+
+export function languageOfFile(file: string): Language | undefined {
+  const ext = file.toLowerCase().split('.').pop();
+  if (ext === 'py') return 'python';
+  if (ext === 'js' || ext === 'mjs' || ext === 'cjs') return 'javascript';
+  if (ext === 'ts' || ext === 'mts' || ext === 'cts') return 'typescript';
+  return undefined;
+}
+
+export interface ProblemTest {
+  index: number;
+  name: string;
+  /** Function problems: positional arguments. Design problems: one argument list per op. */
+  args: unknown[];
+  /** Design problems only: the operations, the first being the constructor. */
+  ops?: string[];
+  expected: unknown;
+  tags: string[];
+  hidden: boolean;
+  compare: Comparator;
+  tolerance: number;
+}
+
+export interface Problem {
+  id: string;
+  dir: string;
+  meta: FrontMatter;
+  /** The Markdown statement below the front matter. */
+  statement: string;
+  /** Where the problem came from: the built-in set or a user's folder. */
+  origin: 'builtin' | 'user';
+}
+
+/** A problem that failed to load, kept so `list` and `validate` can say why. */
+export interface BrokenProblem {
+  dir: string;
+  errors: string[];
+}
+
+export class ProblemFormatError extends VettaError {
+  constructor(readonly errors: string[]) {
+    super('invalid_problem', errors[0] ?? 'invalid problem');
+  }
+}
+
+function rel(file: string): string {
+  const r = file.startsWith(process.cwd() + '/') ? file.slice(process.cwd().length + 1) : file;
+  return r;
+}
+
+function splitFrontMatter(text: string, file: string): { yaml: string; body: string; yamlLine: number } {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  if (!m) throw new ProblemFormatError([`${rel(file)}: expected YAML front matter between "---" lines at the top`]);
+  return { yaml: m[1]!, body: m[2]!, yamlLine: 2 };
+}
+
+export function loadProblem(dir: string, origin: Problem['origin'] = 'user'): Problem {
+  const file = join(dir, 'problem.md');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ProblemFormatError([`${rel(file)}: cannot read it (${(cause as NodeJS.ErrnoException).code ?? cause})`]);
+  }
+  const { yaml, body } = splitFrontMatter(text, file);
+  const doc = parseDocument(yaml, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ProblemFormatError(
+      doc.errors.map((e) => `${rel(file)}: line ${(e.linePos?.[0]?.line ?? 0) + 1}: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const parsed = FrontMatter.safeParse(doc.toJS());
+  if (!parsed.success) throw new ProblemFormatError(issuesOf(parsed.error).map((i) => `${rel(file)}: ${i}`));
+  const meta = parsed.data;
+  if (meta.id !== basename(dir)) {
+    throw new ProblemFormatError([`${rel(file)}: id: "${meta.id}" must match the folder name "${basename(dir)}"`]);
+  }
+  return { id: meta.id, dir, meta, statement: body.trim(), origin };
+}
+
+/** Reads tests.json and expands generators; errors name the file and the test. */
+export function loadTests(problem: Problem): ProblemTest[] {
+  const file = join(problem.dir, 'tests.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    const reason = cause instanceof SyntaxError ? cause.message : `cannot read it (${(cause as NodeJS.ErrnoException).code ?? cause})`;
+    throw new ProblemFormatError([`${rel(file)}: ${reason}`]);
+  }
+  const top = TestsFile.safeParse(raw);
+  if (!top.success) throw new ProblemFormatError(issuesOf(top.error).map((i) => `${rel(file)}: ${i}`));
+  const errors: string[] = [];
+  const tests: ProblemTest[] = [];
+  const names = new Set<string>();
+  const { meta } = problem;
+  top.data.tests.forEach((entry, index) => {
+    const where = `${rel(file)}: tests[${index}]`;
+    const schema = meta.design ? DesignTest : FunctionTest;
+    const parsed = schema.safeParse(entry);
+    if (!parsed.success) {
+      errors.push(...issuesOf(parsed.error).map((i) => `${where}.${i}`));
+      return;
+    }
+    const t = parsed.data;
+    if (names.has(t.name)) errors.push(`${where}.name: "${t.name}" is used twice`);
+    names.add(t.name);
+    try {
+      const expected = expandValue(t.expected, 'expected');
+      let args: unknown[];
+      let ops: string[] | undefined;
+      if (meta.function) {
+        const given = t.args as Record<string, unknown>;
+        const params = meta.function.params.map((p) => p.name);
+        const unknownArgs = Object.keys(given).filter((k) => !params.includes(k));
+        const missing = params.filter((p) => !(p in given));
+        if (unknownArgs.length > 0) throw new GeneratorError('args', `unknown argument ${unknownArgs.join(', ')} (parameters: ${params.join(', ')})`);
+        if (missing.length > 0) throw new GeneratorError('args', `missing argument ${missing.join(', ')}`);
+        args = params.map((p) => expandValue(given[p], `args.${p}`));
+      } else {
+        const design = meta.design!;
+        const o = expandValue((t as { ops: unknown }).ops, 'ops');
+        const a = expandValue(t.args, 'args');
+        if (!Array.isArray(o) || !o.every((x) => typeof x === 'string')) throw new GeneratorError('ops', 'expected a list of operation names');
+        if (!Array.isArray(a) || !a.every((x) => Array.isArray(x))) throw new GeneratorError('args', 'expected a list of argument lists');
+        if (o.length !== a.length) throw new GeneratorError('args', `has ${a.length} entries for ${o.length} ops`);
+        if (o[0] !== design.class) throw new GeneratorError('ops[0]', `expected "${design.class}" (the constructor)`);
+        const badOp = o.findIndex((op, i) => i > 0 && !(op in design.methods));
+        if (badOp > 0) throw new GeneratorError(`ops[${badOp}]`, `"${o[badOp]}" is not a method of ${design.class}`);
+        if (!Array.isArray(expected) || expected.length !== o.length) throw new GeneratorError('expected', `expected a list of ${o.length} results, one per op`);
+        ops = o as string[];
+        args = a;
+      }
+      tests.push({
+        index: tests.length,
+        name: t.name,
+        args,
+        ...(ops ? { ops } : {}),
+        expected,
+        tags: t.tags,
+        hidden: t.hidden,
+        compare: t.compare ?? meta.compare,
+        tolerance: t.tolerance ?? meta.tolerance,
+      });
+    } catch (e) {
+      if (e instanceof GeneratorError) errors.push(`${where}.${e.message}`);
+      else throw e;
+    }
+  });
+  if (errors.length > 0) throw new ProblemFormatError(errors);
+  return tests;
+}
+
+export function isProblemDir(dir: string): boolean {
+  return existsSync(join(dir, 'problem.md'));
+}
+
+/** Problem folders directly inside `root` (or `root` itself when it is one). */
+function problemDirsIn(root: string): string[] {
+  if (isProblemDir(root)) return [root];
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch (cause) {
+    throw new VettaError('not_found', `problems folder ${root} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}); check --problems or VETTA_PROBLEMS`);
+  }
+  return entries
+    .sort()
+    .map((e) => join(root, e))
+    .filter((d) => {
+      try {
+        return statSync(d).isDirectory() && isProblemDir(d);
+      } catch {
+        return false;
+      }
+    });
+}
+
+export interface ProblemSetOptions {
+  /** Extra problem folders (--problems), in order; later ones win. */
+  extraDirs?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  includeBuiltin?: boolean;
+}
+
+/** The built-in problems plus the user's folders; a user's id replaces a built-in one. */
+export class ProblemSet {
+  readonly problems = new Map<string, Problem>();
+  readonly broken: BrokenProblem[] = [];
+
+  constructor(options: ProblemSetOptions = {}) {
+    const env = options.env ?? process.env;
+    const fromEnv = (env.VETTA_PROBLEMS ?? '').split(delimiter).filter(Boolean);
+    const roots: { dir: string; origin: Problem['origin'] }[] = [];
+    if (options.includeBuiltin !== false) roots.push({ dir: builtinProblemsDir(), origin: 'builtin' });
+    for (const d of [...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(d), origin: 'user' });
+    for (const { dir, origin } of roots) {
+      for (const pdir of problemDirsIn(dir)) {
+        try {
+          const p = loadProblem(pdir, origin);
+          this.problems.set(p.id, p);
+        } catch (e) {
+          if (!(e instanceof ProblemFormatError)) throw e;
+          this.broken.push({ dir: pdir, errors: e.errors });
+        }
+      }
+    }
+  }
+
+  list(): Problem[] {
+    const order = { easy: 0, medium: 1, hard: 2 };
+    return [...this.problems.values()].sort((a, b) => order[a.meta.difficulty] - order[b.meta.difficulty] || a.id.localeCompare(b.id));
+  }
+
+  /** An id, or a path to a problem folder. */
+  get(idOrDir: string): Problem {
+    const found = this.problems.get(idOrDir);
+    if (found) return found;
+    if ((idOrDir.includes('/') || idOrDir.startsWith('.')) && isProblemDir(idOrDir)) return loadProblem(resolve(idOrDir));
+    const broken = this.broken.find((b) => basename(b.dir) === idOrDir);
+    if (broken) throw new ProblemFormatError(broken.errors);
+    const near = closest(idOrDir, [...this.problems.keys()]);
+    const hint = near.length > 0 ? `; did you mean ${near.join(', ')}?` : '; run "vetta problems list" to see them';
+    throw new VettaError('not_found', `no problem "${idOrDir}"${hint}`);
+  }
+}
+
+export function readProblemFile(problem: Problem, name: string): string | undefined {
+  const file = join(problem.dir, name);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}

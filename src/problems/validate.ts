@@ -1,0 +1,92 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { preview } from '../core/text.js';
+import type { Sandbox } from '../sandbox/spec.js';
+import { judge } from './judge.js';
+import type { Language, Problem, ProblemTest } from './load.js';
+import { EXTENSIONS, languageOfFile, loadTests, ProblemFormatError } from './load.js';
+
+export const MIN_TESTS = 15;
+
+export interface ValidationCheck {
+  /** What was checked: "schema", "solution.py", "starter.ts", "wrong/brute-force.py" */
+  subject: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ProblemValidation {
+  id: string;
+  dir: string;
+  ok: boolean;
+  checks: ValidationCheck[];
+  warnings: string[];
+}
+
+/**
+ * Everything that makes a problem usable: the format, reference solutions accepted in Python and
+ * JavaScript, every starter loading, every wrong/ fixture rejected. Reference failures show the
+ * actual output even for hidden tests, because the author is the one reading.
+ */
+export async function validateProblem(problem: Problem, sandbox: Sandbox, signal?: AbortSignal): Promise<ProblemValidation> {
+  const checks: ValidationCheck[] = [];
+  const warnings: string[] = [];
+  let tests: ProblemTest[];
+  try {
+    tests = loadTests(problem);
+  } catch (e) {
+    if (!(e instanceof ProblemFormatError)) throw e;
+    return { id: problem.id, dir: problem.dir, ok: false, checks: e.errors.map((d) => ({ subject: 'tests.json', ok: false, detail: d })), warnings };
+  }
+  checks.push({ subject: 'schema', ok: true, detail: `${tests.length} tests` });
+  if (tests.length < MIN_TESTS) warnings.push(`only ${tests.length} tests; a problem should have at least ${MIN_TESTS}`);
+  if (!tests.some((t) => !t.hidden)) warnings.push('no visible tests: the candidate\'s "run" would have nothing to run');
+  const authorView = tests.map((t) => ({ ...t, hidden: false }));
+
+  const judgeFile = async (file: string, language: Language, only?: ProblemTest[]) =>
+    judge(problem, authorView, { source: readFileSync(join(problem.dir, file), 'utf8'), language, sandbox, signal, ...(only ? { tests: only } : {}) });
+
+  for (const language of ['python', 'javascript'] as const) {
+    const file = `solution.${EXTENSIONS[language]}`;
+    if (!existsSync(join(problem.dir, file))) {
+      checks.push({ subject: file, ok: false, detail: 'missing: every problem has a reference solution in Python and JavaScript' });
+      continue;
+    }
+    const report = await judgeFile(file, language);
+    if (report.verdict === 'accepted') {
+      const slowest = Math.max(...report.tests.map((t) => t.timeMs ?? 0));
+      checks.push({ subject: file, ok: true, detail: `accepted (${report.durationMs} ms, slowest test ${Math.round(slowest)} ms)` });
+    } else {
+      const failed = report.tests.filter((t) => t.verdict !== 'passed');
+      const detail = report.compileError
+        ? `compile error: ${report.compileError.message}`
+        : failed
+            .slice(0, 5)
+            .map((t) => `${t.name}: ${t.verdict}${t.actual !== undefined ? `, actual ${preview(t.actual)}` : ''}${t.error ? ` (${t.error.split('\n').pop()})` : ''}`)
+            .join('; ');
+      checks.push({ subject: file, ok: false, detail: `${report.summary}: ${detail}` });
+    }
+  }
+
+  const first = tests.slice(0, 1);
+  for (const language of ['python', 'javascript', 'typescript'] as const) {
+    const file = `starter.${EXTENSIONS[language]}`;
+    if (!existsSync(join(problem.dir, file))) {
+      checks.push({ subject: file, ok: false, detail: 'missing: every problem has starter code in Python, JavaScript and TypeScript' });
+      continue;
+    }
+    const report = await judgeFile(file, language, first);
+    const loads = report.verdict !== 'compile_error' && !report.tests.some((t) => t.verdict === 'runtime_error' && /before running any test/.test(t.error ?? ''));
+    checks.push({ subject: file, ok: loads, detail: loads ? 'loads' : `does not load: ${report.summary}` });
+  }
+
+  const wrongDir = join(problem.dir, 'wrong');
+  const wrong = existsSync(wrongDir) ? readdirSync(wrongDir).filter((f) => languageOfFile(f)).sort() : [];
+  if (wrong.length === 0) checks.push({ subject: 'wrong/', ok: false, detail: 'no wrong solutions: keep at least one plausible wrong solution that must fail' });
+  for (const f of wrong) {
+    const report = await judgeFile(join('wrong', f), languageOfFile(f)!);
+    const rejected = report.verdict !== 'accepted';
+    checks.push({ subject: `wrong/${f}`, ok: rejected, detail: rejected ? `rejected: ${report.verdict}, ${report.summary}` : 'ACCEPTED, but it is kept as a wrong solution; add a test it fails' });
+  }
+  return { id: problem.id, dir: problem.dir, ok: checks.every((c) => c.ok), checks, warnings };
+}

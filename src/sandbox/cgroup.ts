@@ -1,0 +1,195 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Memory and process limits through a cgroup made for one run, under the cgroup vetta itself is
+ * in. Works with cgroup v1 (memory + pids hierarchies) and with v2 where the controllers are
+ * delegated to us. A run's processes are moved in by the parent before they exec anything (see
+ * runLimited's start gate), so nothing escapes the limit.
+ */
+
+const ROOT = '/sys/fs/cgroup';
+let counter = 0;
+
+interface Layout {
+  version: 1 | 2;
+  /** v1: one folder per controller; v2: the single unified folder, twice. */
+  memory: string;
+  pids: string;
+}
+
+function ownPath(controller: string | null): string | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/cgroup', 'utf8');
+  } catch {
+    return null;
+  }
+  for (const line of text.split('\n')) {
+    const [, controllers, path] = line.split(':');
+    if (controllers === undefined || path === undefined) continue;
+    if (controller === null ? line.startsWith('0::') : controllers.split(',').includes(controller)) return path;
+  }
+  return null;
+}
+
+function detect(): Layout | null {
+  if (existsSync(join(ROOT, 'cgroup.controllers'))) {
+    const own = ownPath(null);
+    if (own === null) return null;
+    const dir = join(ROOT, own);
+    const controllers = readFileSync(join(ROOT, 'cgroup.controllers'), 'utf8');
+    if (!controllers.includes('memory') || !controllers.includes('pids')) return null;
+    return { version: 2, memory: dir, pids: dir };
+  }
+  const mem = ownPath('memory');
+  const pids = ownPath('pids');
+  if (mem === null || pids === null || !existsSync(join(ROOT, 'memory')) || !existsSync(join(ROOT, 'pids'))) return null;
+  return { version: 1, memory: join(ROOT, 'memory', mem), pids: join(ROOT, 'pids', pids) };
+}
+
+let cachedLayout: Layout | null | undefined;
+let cachedProbe: string | null | undefined;
+
+/** Why per-run cgroups cannot be made here, or null when they can. Probed once per process. */
+export function cgroupUnavailableReason(): string | null {
+  if (cachedProbe !== undefined) return cachedProbe;
+  cachedLayout = detect();
+  if (!cachedLayout) {
+    cachedProbe = 'no cgroup with the memory and pids controllers is visible';
+    return cachedProbe;
+  }
+  try {
+    const probe = RunCgroup.create({ memoryBytes: 64 * 1024 * 1024, maxProcesses: 8 });
+    probe.remove();
+    cachedProbe = null;
+  } catch (e) {
+    cachedProbe = `cgroups are not writable here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+  return cachedProbe;
+}
+
+function write(dir: string, file: string, value: string): void {
+  writeFileSync(join(dir, file), value);
+}
+
+function read(dir: string, file: string): string {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export interface CgroupLimits {
+  memoryBytes: number;
+  maxProcesses: number;
+}
+
+export class RunCgroup {
+  private constructor(
+    private readonly layout: Layout,
+    private readonly dirs: string[],
+  ) {}
+
+  static create(limits: CgroupLimits): RunCgroup {
+    const layout = cachedLayout ?? detect();
+    if (!layout) throw new Error('no usable cgroup');
+    const name = `vetta-${process.pid}-${++counter}`;
+    if (layout.version === 2) {
+      const dir = join(layout.memory, name);
+      mkdirSync(dir);
+      const cg = new RunCgroup(layout, [dir]);
+      try {
+        write(dir, 'memory.max', String(limits.memoryBytes));
+        if (existsSync(join(dir, 'memory.swap.max'))) write(dir, 'memory.swap.max', '0');
+        write(dir, 'pids.max', String(limits.maxProcesses));
+      } catch (e) {
+        cg.remove();
+        throw e;
+      }
+      return cg;
+    }
+    const mem = join(layout.memory, name);
+    const pids = join(layout.pids, name);
+    mkdirSync(mem);
+    const cg = new RunCgroup(layout, [mem]);
+    try {
+      mkdirSync(pids);
+      cg.dirs.push(pids);
+      write(mem, 'memory.limit_in_bytes', String(limits.memoryBytes));
+      // Without this the limit only covers RAM and the program swaps instead of being stopped.
+      if (existsSync(join(mem, 'memory.memsw.limit_in_bytes'))) write(mem, 'memory.memsw.limit_in_bytes', String(limits.memoryBytes));
+      write(pids, 'pids.max', String(limits.maxProcesses));
+    } catch (e) {
+      cg.remove();
+      throw e;
+    }
+    return cg;
+  }
+
+  add(pid: number): void {
+    for (const dir of this.dirs) write(dir, 'cgroup.procs', String(pid));
+  }
+
+  /** True when the kernel's OOM killer acted inside this cgroup. */
+  oomKilled(): boolean {
+    const text = this.layout.version === 2 ? read(this.dirs[0]!, 'memory.events') : read(this.dirs[0]!, 'memory.oom_control');
+    const m = /oom_kill (\d+)/.exec(text);
+    return m !== null && Number(m[1]) > 0;
+  }
+
+  peakBytes(): number | null {
+    const text = this.layout.version === 2 ? read(this.dirs[0]!, 'memory.peak') : read(this.dirs[0]!, 'memory.max_usage_in_bytes');
+    const n = Number.parseInt(text, 10);
+    return Number.isFinite(n) ? n : null;
+  }
+
+  pids(): number[] {
+    return read(this.dirs[0]!, 'cgroup.procs')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  }
+
+  /** Kills every process in the cgroup, including ones forked while we were killing. */
+  killAll(): void {
+    if (this.layout.version === 2 && existsSync(join(this.dirs[0]!, 'cgroup.kill'))) {
+      try {
+        write(this.dirs[0]!, 'cgroup.kill', '1');
+        return;
+      } catch {
+        // fall through to killing one by one
+      }
+    }
+    for (let round = 0; round < 20; round++) {
+      const pids = this.pids();
+      if (pids.length === 0) return;
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+
+  /** Removes the cgroup; waits briefly for killed processes to be reaped. */
+  remove(): void {
+    for (const dir of this.dirs) {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') break;
+          if (code !== 'EBUSY' && code !== 'ENOTEMPTY') throw e;
+          this.killAll();
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        }
+      }
+    }
+  }
+}

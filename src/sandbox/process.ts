@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { RunCgroup } from './cgroup.js';
+import type { SandboxLimits, SandboxResult } from './spec.js';
+
+export interface LimitedRun {
+  argv: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Drop to this user before exec (when vetta runs as root). */
+  uid?: number;
+  gid?: number;
+  limits: SandboxLimits;
+  /** Put the run in its own cgroup with the memory and process limits. */
+  cgroup: boolean;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+  backend: string;
+}
+
+const STDERR_KEEP = 32 * 1024;
+
+/** Collects a stream's first and last bytes and counts the rest. */
+class HeadTail {
+  private head = '';
+  private tail = '';
+  bytes = 0;
+
+  push(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    const text = chunk.toString('utf8');
+    if (this.head.length < STDERR_KEEP) {
+      const room = STDERR_KEEP - this.head.length;
+      this.head += text.slice(0, room);
+      if (text.length <= room) return;
+    }
+    this.tail = (this.tail + text).slice(-STDERR_KEEP);
+  }
+
+  text(): string {
+    return this.tail ? `${this.head}\n[...]\n${this.tail}` : this.head;
+  }
+}
+
+/**
+ * Runs a program with a wall-clock limit, output limits, an optional cgroup, and kills the whole
+ * process tree when any limit is hit or the signal aborts. The only process runner in the sandbox;
+ * backends differ in the argv they build.
+ */
+export function runLimited(run: LimitedRun): Promise<SandboxResult> {
+  const { limits } = run;
+  const started = performance.now();
+  let cgroup: RunCgroup | null = null;
+  if (run.cgroup) {
+    cgroup = RunCgroup.create({ memoryBytes: limits.memoryMb * 1024 * 1024, maxProcesses: limits.maxProcesses });
+  }
+  // With a cgroup, a tiny shell waits on stdin until the parent has moved it into the cgroup,
+  // then execs the real program: nothing runs outside the limits, even for a millisecond.
+  const argv = cgroup ? ['/bin/sh', '-c', 'read -r _ && exec "$0" "$@"', ...run.argv] : run.argv;
+  const child = spawn(argv[0]!, argv.slice(1), {
+    env: run.env,
+    cwd: run.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+    ...(run.uid !== undefined ? { uid: run.uid, gid: run.gid } : {}),
+  });
+
+  let timedOut = false;
+  let outputExceeded = false;
+  let aborted = false;
+  let killed = false;
+  const stderr = new HeadTail();
+  let stdoutBytes = 0;
+  let pending = '';
+
+  const kill = () => {
+    if (killed) return;
+    killed = true;
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    }
+    cgroup?.killAll();
+  };
+
+  if (cgroup && child.pid !== undefined) {
+    try {
+      cgroup.add(child.pid);
+    } catch (e) {
+      kill();
+      cgroup.remove();
+      return Promise.reject(e);
+    }
+  }
+  child.stdin.on('error', () => {});
+  child.stdin.end(cgroup ? '\n' : undefined);
+
+  const timer = setTimeout(() => {
+    timedOut = true;
+    kill();
+  }, limits.wallMs);
+  const onAbort = () => {
+    aborted = true;
+    kill();
+  };
+  if (run.signal?.aborted) onAbort();
+  run.signal?.addEventListener('abort', onAbort, { once: true });
+
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdoutBytes += chunk.length;
+    if (stdoutBytes > limits.stdoutBytes) {
+      outputExceeded = true;
+      kill();
+      return;
+    }
+    if (!run.onLine) return;
+    pending += chunk.toString('utf8');
+    let nl = pending.indexOf('\n');
+    while (nl >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.length > 0) run.onLine(line);
+      nl = pending.indexOf('\n');
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    if (stderr.bytes > limits.stderrBytes) {
+      outputExceeded = true;
+      kill();
+    }
+  });
+
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      run.signal?.removeEventListener('abort', onAbort);
+      cgroup?.remove();
+      reject(error);
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      run.signal?.removeEventListener('abort', onAbort);
+      if (pending.length > 0 && run.onLine && !outputExceeded) run.onLine(pending);
+      // A child that forked and left its group still dies with the cgroup.
+      cgroup?.killAll();
+      const text = stderr.text();
+      const oom = cgroup?.oomKilled() ?? false;
+      const peak = cgroup?.peakBytes() ?? null;
+      cgroup?.remove();
+      resolve({
+        backend: run.backend,
+        exitCode,
+        signal,
+        timedOut,
+        memoryExceeded: oom || /JavaScript heap out of memory|Reached heap limit/.test(text.slice(-4096)),
+        outputExceeded,
+        aborted,
+        durationMs: performance.now() - started,
+        stderr: text,
+        peakMemoryBytes: peak,
+      });
+    });
+  });
+}

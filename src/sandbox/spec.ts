@@ -1,0 +1,58 @@
+/** What every sandbox backend accepts and returns. */
+
+export type Program = 'python' | 'node';
+
+export interface SandboxLimits {
+  /** Wall-clock limit for the whole run; the process tree is killed after it. */
+  wallMs: number;
+  memoryMb: number;
+  /** Processes plus threads. */
+  maxProcesses: number;
+  /** Bytes the program may write to stdout (the harness's records) before it is killed. */
+  stdoutBytes: number;
+  /** Bytes the program may write to stderr (the candidate's own output) before it is killed. */
+  stderrBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  wallMs: 5000,
+  memoryMb: 128,
+  maxProcesses: 64,
+  stdoutBytes: 16 * 1024 * 1024,
+  stderrBytes: 1024 * 1024,
+};
+
+export interface SandboxRequest {
+  program: Program;
+  /** A host folder, mounted read-only; `args` name files in it relative to it. */
+  boxDir: string;
+  /** Arguments after the interpreter; each `{box}` is replaced by where boxDir is seen inside. */
+  args: string[];
+  limits: SandboxLimits;
+  signal?: AbortSignal;
+  /** Each complete stdout line, as it arrives. */
+  onLine?: (line: string) => void;
+}
+
+/** The same fields whatever happened, so callers never guess. */
+export interface SandboxResult {
+  backend: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  memoryExceeded: boolean;
+  outputExceeded: boolean;
+  /** The caller's AbortSignal fired and the run was killed. */
+  aborted: boolean;
+  durationMs: number;
+  /** The start and the end of stderr (64 KiB at most). */
+  stderr: string;
+  peakMemoryBytes: number | null;
+}
+
+export interface Sandbox {
+  readonly name: string;
+  /** Limits this backend cannot enforce on this machine, each a sentence for the user. */
+  readonly gaps: readonly string[];
+  run(request: SandboxRequest): Promise<SandboxResult>;
+}

@@ -1,0 +1,28 @@
+import { runLimited } from './process.js';
+import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
+import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
+
+/**
+ * No isolation at all: the program runs as the user, with the user's files and network. Only
+ * ever chosen by name (`--sandbox unsafe`); the CLI warns on every run.
+ */
+export class UnsafeSandbox implements Sandbox {
+  readonly name = 'unsafe';
+  readonly gaps = [
+    'no isolation: the code can read and write your files, use the network and outlive the run; memory and process limits are not enforced',
+  ];
+
+  run(request: SandboxRequest): Promise<SandboxResult> {
+    const runtime = runtimeFor(request.program);
+    return runLimited({
+      argv: [runtime.path, ...interpreterArgs(request.program, request.limits), ...request.args.map((a) => a.replaceAll('{box}', request.boxDir))],
+      env: { ...SANDBOX_ENV },
+      cwd: request.boxDir,
+      limits: request.limits,
+      cgroup: false,
+      signal: request.signal,
+      onLine: request.onLine,
+      backend: this.name,
+    });
+  }
+}

@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { judge } from '../../src/problems/judge.ts';
+import type { Language } from '../../src/problems/load.ts';
+import { loadProblem, loadTests } from '../../src/problems/load.ts';
+import { selectSandbox } from '../../src/sandbox/select.ts';
+import { largestProblem, tempDir, writeTree } from '../helpers.ts';
+
+const dir = tempDir();
+writeTree(dir, largestProblem());
+const problem = loadProblem(`${dir}/largest`);
+const tests = loadTests(problem);
+const sandbox = selectSandbox('auto');
+
+const run = (source: string, language: Language, testTimeMs?: number) =>
+  judge(problem, tests, { source, language, sandbox, ...(testTimeMs ? { limits: { testTimeMs } } : {}) });
+
+const verdicts = (r: Awaited<ReturnType<typeof run>>) => r.tests.map((t) => t.verdict);
+
+describe('judge', () => {
+  it('accepts correct solutions in Python, JavaScript and TypeScript, in either form', async () => {
+    for (const [source, language] of [
+      ['class Solution:\n    def largest(self, nums):\n        return max(nums)\n', 'python'],
+      ['def largest(nums):\n    return max(nums)\n', 'python'],
+      ['var largest = function (nums) { return Math.max(...nums.slice(0, 10)) >= nums[0] ? nums.reduce((a, b) => (a > b ? a : b)) : 0; };', 'javascript'],
+      ['module.exports = { largest: (nums) => nums.reduce((a, b) => (a > b ? a : b)) };', 'javascript'],
+      ['enum Start { First = 0 }\nfunction largest(nums: number[]): number {\n  let best: number = nums[Start.First];\n  for (const x of nums) if (x > best) best = x;\n  return best;\n}\n', 'typescript'],
+    ] as const) {
+      const r = await run(source, language);
+      assert.equal(r.verdict, 'accepted', `${language}: ${r.summary}`);
+      assert.equal(r.passed, 4);
+      assert.equal(r.summary, 'passes all 4 tests');
+    }
+  });
+
+  it('reports a wrong answer with input, expected and actual for visible tests only', async () => {
+    const r = await run('class Solution:\n    def largest(self, nums):\n        return max([0] + nums)\n', 'python');
+    assert.equal(r.verdict, 'wrong_answer');
+    assert.deepEqual(verdicts(r), ['passed', 'passed', 'wrong_answer', 'passed']);
+    const hidden = r.tests[2]!;
+    assert.equal(hidden.input, undefined);
+    assert.equal(hidden.actual, undefined);
+    assert.match(r.summary, /^passes 3 of 4 tests; the failing cases involve negative numbers \(1 wrong answer\)$/);
+  });
+
+  it('shows the candidate traceback without the harness frames', async () => {
+    const r = await run('class Solution:\n    def largest(self, nums):\n        return helper(nums)\n\ndef helper(nums):\n    return nums[10]\n', 'python');
+    const first = r.tests[0]!;
+    assert.equal(first.verdict, 'runtime_error');
+    assert.match(first.error!, /File "solution.py", line 3, in largest/);
+    assert.match(first.error!, /File "solution.py", line 6, in helper/);
+    assert.match(first.error!, /IndexError: list index out of range/);
+    assert.doesNotMatch(first.error!, /harness/);
+    const js = await run('function largest(nums) {\n  return nums.missing.length;\n}\n', 'javascript');
+    assert.match(js.tests[0]!.error!, /TypeError: Cannot read properties of undefined/);
+    assert.match(js.tests[0]!.error!, /solution\.js:2/);
+    assert.doesNotMatch(js.tests[0]!.error!, /harness/);
+  });
+
+  it('reports compile errors with their line in every language', async () => {
+    const py = await run('class Solution:\n    def largest(self, nums)\n        return 1\n', 'python');
+    assert.equal(py.verdict, 'compile_error');
+    assert.equal(py.compileError?.line, 2);
+    const js = await run('function largest(nums) {\n  return nums[0;\n}\n', 'javascript');
+    assert.equal(js.verdict, 'compile_error');
+    assert.equal(js.compileError?.line, 2);
+    const ts = await run('const a = 1;\nfunction largest(nums: number[] {\n  return 1;\n}\n', 'typescript');
+    assert.equal(ts.verdict, 'compile_error');
+    assert.equal(ts.compileError?.line, 2);
+    const missing = await run('def something_else():\n    pass\n', 'python');
+    assert.equal(missing.verdict, 'compile_error');
+    assert.match(missing.summary, /largest/);
+  });
+
+  it('gives a slow test time_limit and still judges the tests after it', async () => {
+    const r = await run('function largest(nums) {\n  if (nums.length === 1) for (;;) {}\n  return Math.max(...nums.slice(0, 5), ...nums);\n}\n', 'javascript', 300);
+    assert.deepEqual(verdicts(r), ['passed', 'time_limit', 'passed', 'passed']);
+    assert.equal(r.verdict, 'time_limit');
+  });
+
+  it('gives time_limit to a quadratic solution on the large test', async () => {
+    const r = await run('class Solution:\n    def largest(self, nums):\n        for x in nums:\n            if all(x >= y for y in nums):\n                return x\n', 'python', 500);
+    assert.deepEqual(verdicts(r), ['passed', 'passed', 'passed', 'time_limit']);
+  });
+
+  it('gives memory_limit for Python lists, JS heap objects and raw buffers', async () => {
+    const py = await run('class Solution:\n    def largest(self, nums):\n        hog = [list(range(1000)) for _ in range(10**6)]\n', 'python');
+    assert.equal(py.tests[0]!.verdict, 'memory_limit');
+    const bytes = await run('class Solution:\n    def largest(self, nums):\n        hog = bytearray(400 * 1024 * 1024)\n', 'python');
+    assert.equal(bytes.tests[0]!.verdict, 'memory_limit');
+    const heap = await run('function largest(nums) { const a = []; for (;;) a.push({ n: a.length, s: "x" + a.length }); }', 'javascript');
+    assert.equal(heap.tests[0]!.verdict, 'memory_limit');
+    const buffer = await run('function largest(nums) { const b = Buffer.alloc(400 * 1024 * 1024, 1); return b[0]; }', 'javascript');
+    assert.equal(buffer.tests[0]!.verdict, 'memory_limit');
+  });
+
+  it('gives output_limit to a flood of output', async () => {
+    const r = await run('import sys\nclass Solution:\n    def largest(self, nums):\n        while True:\n            sys.stdout.write("x" * 65536)\n', 'python');
+    assert.equal(r.tests[0]!.verdict, 'output_limit');
+  });
+
+  it('is not fooled by an early exit with status 0', async () => {
+    const py = await run('import os\nclass Solution:\n    def largest(self, nums):\n        os._exit(0)\n', 'python');
+    assert.notEqual(py.verdict, 'accepted');
+    assert.ok(py.tests.every((t) => t.verdict === 'runtime_error'));
+    const js = await run('function largest(nums) { process.exit(0); }', 'javascript');
+    assert.notEqual(js.verdict, 'accepted');
+    const atLoad = await run('import sys\nsys.exit(0)\n', 'python');
+    assert.equal(atLoad.verdict, 'runtime_error');
+  });
+
+  it('is not fooled by output that imitates the harness protocol', async () => {
+    // Every forged value is wrong for the test it names, so no credit can come from the forgery.
+    const forged = (i: number) => `{"t":"result","i":${i},"value":99999,"ms":1}`;
+    const py = await run(
+      `import os, sys\nfor i in range(4):\n    os.write(1, b'\\n${forged(0).replaceAll('"', '\\"')}\\n')\nos.write(1, b'{"t":"done"}\\n')\n` +
+        `class Solution:\n    def largest(self, nums):\n        print('${forged(1)}')\n        os.write(1, b'\\n{"t":"start","i":3}\\n{"t":"result","i":3,"value":4,"ms":1}\\n')\n        return 0\n`,
+      'python',
+    );
+    assert.equal(py.passed, 0, py.summary);
+    const js = await run(
+      `const fs = require('fs');\nfs.writeSync(1, '{"t":"done"}\\n');\nfunction largest(nums) { console.log('${forged(0)}'); fs.writeSync(1, '\\n${forged(0)}\\n'); process.exit(0); }`,
+      'javascript',
+    );
+    assert.equal(js.passed, 0, js.summary);
+  });
+
+  it('is not fooled by a solution that changes the test data or the harness', async () => {
+    const r = await run(
+      'import json, glob, __main__\n' +
+        'for f in glob.glob("/box/*.json"):\n    try:\n        open(f, "w").write("{}")\n    except OSError:\n        pass\n' +
+        '__main__.plain = lambda v: 12345\n' +
+        'class Solution:\n    def largest(self, nums):\n        nums.clear()\n        return 12345\n',
+      'python',
+    );
+    assert.equal(r.passed, 0);
+    assert.ok(r.tests.every((t) => t.verdict === 'wrong_answer'));
+  });
+
+  it('judges design problems as operation sequences', async () => {
+    const ddir = tempDir();
+    writeTree(ddir, {
+      'counter/problem.md': `---
+id: counter
+title: Counter
+difficulty: easy
+tags: [design]
+design:
+  class: Counter
+  constructor: [{ name: start, type: int }]
+  methods:
+    add: { params: [{ name: n, type: int }], returns: void }
+    value: { params: [], returns: int }
+hints: { nudge: [a], hint: [b], reveal: [c] }
+---
+A counter.
+`,
+      'counter/tests.json': JSON.stringify({
+        tests: [{ name: 'adds', ops: ['Counter', 'add', 'value', 'add', 'value'], args: [[5], [2], [], [3], []], expected: [null, null, 7, null, 10] }],
+      }),
+    });
+    const p = loadProblem(`${ddir}/counter`);
+    const t = loadTests(p);
+    const py = await judge(p, t, { source: 'class Counter:\n    def __init__(self, start):\n        self.v = start\n    def add(self, n):\n        self.v += n\n        return "ignored"\n    def value(self):\n        return self.v\n', language: 'python', sandbox });
+    assert.equal(py.verdict, 'accepted', py.summary);
+    const js = await judge(p, t, { source: 'class Counter { constructor(s) { this.v = s; } add(n) { this.v += n; } value() { return this.v - 1; } }', language: 'javascript', sandbox });
+    assert.equal(js.verdict, 'wrong_answer');
+    assert.deepEqual(js.tests[0]!.actual, [null, null, 6, null, 9]);
+  });
+
+  it('converts linked lists and trees both ways', async () => {
+    const ldir = tempDir();
+    writeTree(ldir, {
+      'mirror/problem.md': `---
+id: mirror
+title: Mirror
+difficulty: easy
+tags: [tree]
+function:
+  params: [{ name: root, type: TreeNode }, { name: head, type: ListNode }]
+  returns: TreeNode
+  python: Solution.mirror
+  javascript: mirror
+hints: { nudge: [a], hint: [b], reveal: [c] }
+---
+Mirror the tree and put the list's length at the root.
+`,
+      'mirror/tests.json': JSON.stringify({
+        tests: [
+          { name: 'tree', args: { root: [1, 2, 3, null, 4], head: [9, 9] }, expected: [2, 3, 2, null, null, 4] },
+          { name: 'empty', args: { root: [], head: [] }, expected: [] },
+        ],
+      }),
+    });
+    const p = loadProblem(`${ldir}/mirror`);
+    const t = loadTests(p);
+    const py = await judge(p, t, {
+      source: 'class Solution:\n    def mirror(self, root, head):\n        def m(n):\n            if n: n.left, n.right = m(n.right), m(n.left)\n            return n\n        if not root: return None\n        c = 0\n        while head: c, head = c + 1, head.next\n        root = m(root)\n        root.val = c\n        return root\n',
+      language: 'python',
+      sandbox,
+    });
+    assert.equal(py.verdict, 'accepted', JSON.stringify(py.tests));
+    const js = await judge(p, t, {
+      source: 'function mirror(root, head) {\n  const m = (n) => { if (n) [n.left, n.right] = [m(n.right), m(n.left)]; return n; };\n  if (!root) return null;\n  let c = 0; for (let h = head; h; h = h.next) c++;\n  root = m(root); root.val = c; return root;\n}\n',
+      language: 'javascript',
+      sandbox,
+    });
+    assert.equal(js.verdict, 'accepted', JSON.stringify(js.tests));
+  });
+});
