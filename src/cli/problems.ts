@@ -13,6 +13,7 @@ import { renderMarkdown } from '../ui/markdown.js';
 import { styleFor } from '../ui/style.js';
 
 import type { CliContext } from './main.js';
+import { registerImport } from './import.js';
 import { sandboxOption } from './main.js';
 import { warnAboutSandbox } from './run.js';
 
@@ -149,6 +150,8 @@ export function registerProblems(program: Command, ctx: CliContext): void {
       const dir = writeScaffold(id, opts.dir);
       ctx.stdout.write(`created ${dir}\nnext: edit problem.md and tests.json, then run: vetta problems validate ${dir}\n`);
     });
+
+  registerImport(problems, ctx);
 
 
 }

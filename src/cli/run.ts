@@ -105,12 +105,12 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .action(async (problemRef: string, file: string, opts: RunOptions) => {
       const style = styleFor(ctx.stdout, ctx.env);
       const errStyle = styleFor(ctx.stderr, ctx.env);
+      const problem = ctx.problemSet().get(problemRef);
+      const source = readSolution(file);
       const language = opts.lang ?? languageOfFile(file);
       if (!language) {
         throw new VettaError('usage', `cannot tell the language of ${file} from its extension; use --lang ${LANGUAGES.join('|')}`);
       }
-      const problem = ctx.problemSet().get(problemRef);
-      const source = readSolution(file);
       const tests = loadTests(problem);
       const sandbox = selectSandbox(opts.sandbox, ctx.env);
       if (sandbox.name === 'unsafe') {

@@ -39,7 +39,8 @@ export const DesignSpec = z.strictObject({
 
 export const Comparator = z.enum(['exact', 'unordered', 'unordered-deep', 'float']);
 
-const HintList = z.array(z.string().min(1), { error: 'expected a list of strings' }).min(1, 'expected at least one hint');
+/** A level may be empty (an imported problem has no hints); validate warns about it. */
+const HintList = z.array(z.string().min(1), { error: 'expected a list of strings' }).default([]);
 
 export const FrontMatter = z
   .strictObject({
@@ -58,7 +59,7 @@ export const FrontMatter = z
         memory_mb: z.number().int().positive().optional(),
       })
       .default({}),
-    hints: z.strictObject({ nudge: HintList, hint: HintList, reveal: HintList }),
+    hints: z.strictObject({ nudge: HintList, hint: HintList, reveal: HintList }).default({ nudge: [], hint: [], reveal: [] }),
     clarifications: z
       .array(z.strictObject({ q: z.string().min(1), a: z.string().min(1), keywords: z.array(z.string()).optional() }))
       .default([]),

@@ -46,12 +46,12 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
   const judgeFile = async (file: string, language: Language, only?: ProblemTest[]) =>
     judge(problem, authorView, { source: readFileSync(join(problem.dir, file), 'utf8'), language, sandbox, signal, ...(only ? { tests: only } : {}) });
 
-  for (const language of ['python', 'javascript'] as const) {
+  const noHints = (['nudge', 'hint', 'reveal'] as const).filter((level) => problem.meta.hints[level].length === 0);
+  if (noHints.length > 0) warnings.push(`no hints at level ${noHints.join(', ')}: the interviewer will have none to give`);
+  const references = (['python', 'javascript'] as const).filter((l) => existsSync(join(problem.dir, `solution.${EXTENSIONS[l]}`)));
+  if (references.length === 0) checks.push({ subject: 'solution', ok: false, detail: 'no reference solution: add solution.py or solution.js' });
+  for (const language of references) {
     const file = `solution.${EXTENSIONS[language]}`;
-    if (!existsSync(join(problem.dir, file))) {
-      checks.push({ subject: file, ok: false, detail: 'missing: every problem has a reference solution in Python and JavaScript' });
-      continue;
-    }
     const report = await judgeFile(file, language);
     if (report.verdict === 'accepted') {
       const slowest = Math.max(...report.tests.map((t) => t.timeMs ?? 0));
@@ -72,7 +72,7 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
   for (const language of ['python', 'javascript', 'typescript'] as const) {
     const file = `starter.${EXTENSIONS[language]}`;
     if (!existsSync(join(problem.dir, file))) {
-      checks.push({ subject: file, ok: false, detail: 'missing: every problem has starter code in Python, JavaScript and TypeScript' });
+      warnings.push(`no ${file}: a candidate in ${language} starts from an empty file`);
       continue;
     }
     const report = await judgeFile(file, language, first);
@@ -82,7 +82,7 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
 
   const wrongDir = join(problem.dir, 'wrong');
   const wrong = existsSync(wrongDir) ? readdirSync(wrongDir).filter((f) => languageOfFile(f)).sort() : [];
-  if (wrong.length === 0) checks.push({ subject: 'wrong/', ok: false, detail: 'no wrong solutions: keep at least one plausible wrong solution that must fail' });
+  if (wrong.length === 0) warnings.push('no wrong/ solutions: nothing shows the tests catch a plausible mistake');
   for (const f of wrong) {
     const report = await judgeFile(join('wrong', f), languageOfFile(f)!);
     const rejected = report.verdict !== 'accepted';

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from './helpers.ts';
+
+const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+
+describe('the published package', () => {
+  it('installs from its tarball on a clean folder and works with npx', { timeout: 240_000 }, () => {
+    const packDir = tempDir('vetta-pack-');
+    npm(['pack', '--silent', '--pack-destination', packDir], process.cwd());
+    const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
+    assert.ok(tarball, 'npm pack wrote a tarball');
+    const app = tempDir('vetta-install-');
+    writeFileSync(join(app, 'package.json'), '{"name":"probe","version":"1.0.0","private":true}');
+    npm(['install', '--no-audit', '--no-fund', join(packDir, tarball)], app);
+    const help = npm(['exec', '--', 'vetta', '--help'], app);
+    assert.match(help, /Usage: vetta/);
+    const list = JSON.parse(npm(['exec', '--', 'vetta', 'problems', 'list', '--json'], app)) as { id: string; origin: string }[];
+    assert.ok(list.length > 0 && list.every((p) => p.origin === 'builtin'));
+    // The installed package's own reference solution, judged by the installed package.
+    const first = list[0]!.id;
+    const solution = join(app, 'node_modules', 'vetta', 'problems', first, 'solution.py');
+    const verdict = JSON.parse(npm(['exec', '--', 'vetta', 'run', first, solution, '--json'], app)) as { verdict: string };
+    assert.equal(verdict.verdict, 'accepted');
+  });
+});
