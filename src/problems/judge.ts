@@ -67,6 +67,7 @@ interface HarnessError {
 }
 
 type HarnessRecord =
+  | { t: 'hello' }
   | { t: 'ready' }
   | { t: 'start'; i: number }
   | { t: 'result'; i: number; value: unknown; ms: number; out?: string }
@@ -205,11 +206,15 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       let loadError: HarnessError | undefined;
       let progressed = false;
       let nextToStart = 0;
+      let harnessStarted = false;
 
       const onLine = (line: string) => {
         const r = parseRecord(line);
         if (!r) return;
         switch (r.t) {
+          case 'hello':
+            harnessStarted = true;
+            return;
           case 'start': {
             // The harness runs the job's tests in order; a start out of that order is forged.
             while (nextToStart < pending.length && outcomes.has(pending[nextToStart]!.index)) nextToStart++;
@@ -271,6 +276,11 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
         options.signal?.removeEventListener('abort', onOuterAbort);
       }
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('aborted', 'AbortError');
+      // The harness speaks before it loads candidate code, so silence means the sandbox or the
+      // interpreter failed: that is never the candidate's fault.
+      if (!harnessStarted && !result.timedOut && !result.aborted) {
+        throw new VettaError('sandbox_unavailable', options.sandbox.explainStartFailure(result));
+      }
 
       if (compileError) break;
       if (loadError) {

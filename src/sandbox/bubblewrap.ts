@@ -1,9 +1,10 @@
-import { accessSync, constants, lstatSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { cgroupUnavailableReason } from './cgroup.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
+import { firstStderrLine } from './spec.js';
 
 /** Where the request's box folder appears inside the sandbox. */
 export const BOX = '/box';
@@ -82,6 +83,33 @@ export function bubblewrapArgs(plan: BubblewrapPlan): string[] {
   return args;
 }
 
+function readSysctl(name: string): string | null {
+  try {
+    return readFileSync(`/proc/sys/${name.replaceAll('.', '/')}`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why bwrap could not set up the sandbox, with the fix. The usual cause on desktops is a kernel
+ * or AppArmor policy against unprivileged user namespaces (Ubuntu 23.10 and later).
+ */
+export function explainBwrapFailure(stderr: string, sysctl: (name: string) => string | null = readSysctl): string {
+  const line = stderr.trim().split('\n')[0]?.trim() ?? '';
+  const namespaces = /namespace|uid map|setting up uid|Operation not permitted|Permission denied/i.test(line);
+  if (namespaces && sysctl('kernel.apparmor_restrict_unprivileged_userns') === '1') {
+    return `bubblewrap cannot create a user namespace because AppArmor restricts them (${line}); allow bwrap with an AppArmor profile (docs/sandbox.md) or run: sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`;
+  }
+  if (namespaces && sysctl('kernel.unprivileged_userns_clone') === '0') {
+    return `bubblewrap cannot create a user namespace because the kernel forbids them for unprivileged users (${line}); run: sudo sysctl kernel.unprivileged_userns_clone=1`;
+  }
+  if (namespaces && sysctl('user.max_user_namespaces') === '0') {
+    return `bubblewrap cannot create a user namespace: user.max_user_namespaces is 0 (${line}); run: sudo sysctl user.max_user_namespaces=10000`;
+  }
+  return `the bubblewrap sandbox did not start: ${line || 'no error message'}`;
+}
+
 function findBwrap(env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin'])) {
     if (!dir) continue;
@@ -116,6 +144,12 @@ export class BubblewrapSandbox implements Sandbox {
     const bwrap = findBwrap(env);
     if (!bwrap) return 'bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)';
     return new BubblewrapSandbox(bwrap, cgroupUnavailableReason());
+  }
+
+  explainStartFailure(result: SandboxResult): string {
+    return result.stderr.trimStart().startsWith('bwrap:')
+      ? explainBwrapFailure(result.stderr)
+      : `the interpreter did not start inside the sandbox: ${firstStderrLine(result)}`;
   }
 
   run(request: SandboxRequest): Promise<SandboxResult> {

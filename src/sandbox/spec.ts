@@ -55,4 +55,11 @@ export interface Sandbox {
   /** Limits this backend cannot enforce on this machine, each a sentence for the user. */
   readonly gaps: readonly string[];
   run(request: SandboxRequest): Promise<SandboxResult>;
+  /** One line for a run whose program never started: what failed and what to do. */
+  explainStartFailure(result: SandboxResult): string;
+}
+
+/** The first line of stderr, which is where a launcher says why it failed. */
+export function firstStderrLine(result: SandboxResult): string {
+  return result.stderr.trim().split('\n')[0]?.trim() || `exit status ${result.exitCode ?? result.signal}`;
 }

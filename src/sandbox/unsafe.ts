@@ -1,6 +1,7 @@
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
+import { firstStderrLine } from './spec.js';
 
 /**
  * No isolation at all: the program runs as the user, with the user's files and network. Only
@@ -11,6 +12,10 @@ export class UnsafeSandbox implements Sandbox {
   readonly gaps = [
     'no isolation: the code can read and write your files, use the network and outlive the run; memory and process limits are not enforced',
   ];
+
+  explainStartFailure(result: SandboxResult): string {
+    return `the interpreter did not start: ${firstStderrLine(result)}; check VETTA_PYTHON / VETTA_NODE`;
+  }
 
   run(request: SandboxRequest): Promise<SandboxResult> {
     const runtime = runtimeFor(request.program);

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
 import type { Language } from '../../src/problems/load.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
+import { VettaError } from '../../src/core/errors.ts';
+import type { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
 import { selectSandbox } from '../../src/sandbox/select.ts';
+import type { Sandbox } from '../../src/sandbox/spec.ts';
 import { largestProblem, tempDir, writeTree } from '../helpers.ts';
 
 const dir = tempDir();
@@ -135,6 +138,20 @@ describe('judge', () => {
     );
     assert.equal(r.passed, 0);
     assert.ok(r.tests.every((t) => t.verdict === 'wrong_answer'));
+  });
+
+  it('blames the sandbox, not the candidate, when the sandbox never starts', async () => {
+    const real = sandbox as BubblewrapSandbox;
+    const broken: Sandbox = {
+      name: 'bubblewrap',
+      gaps: [],
+      run: async () => ({ backend: 'bubblewrap', exitCode: 1, signal: null, timedOut: false, memoryExceeded: false, outputExceeded: false, aborted: false, durationMs: 3, stderr: 'bwrap: No permissions to creating new namespace\n', peakMemoryBytes: null }),
+      explainStartFailure: (r) => real.explainStartFailure(r),
+    };
+    await assert.rejects(
+      judge(problem, tests, { source: 'def largest(nums):\n    return max(nums)\n', language: 'python', sandbox: broken }),
+      (e: unknown) => e instanceof VettaError && e.code === 'sandbox_unavailable' && /bubblewrap sandbox did not start: bwrap: No permissions/.test(e.message),
+    );
   });
 
   it('judges design problems as operation sequences', async () => {

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BubblewrapSandbox, bubblewrapArgs, NOBODY } from '../../src/sandbox/bubblewrap.ts';
+import { BubblewrapSandbox, bubblewrapArgs, explainBwrapFailure, NOBODY } from '../../src/sandbox/bubblewrap.ts';
 import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
 import type { SandboxResult } from '../../src/sandbox/spec.ts';
 import { tempDir } from '../helpers.ts';
@@ -61,6 +61,24 @@ describe('bubblewrap command line', () => {
 
   it('ends with the interpreter and the arguments, {box} resolved', () => {
     assert.deepEqual(args.slice(args.indexOf('--') + 1), ['/usr/bin/python3', '-I', '/box/main.py']);
+  });
+});
+
+describe('bubblewrap start failures', () => {
+  const denied = 'bwrap: setting up uid map: Permission denied\n';
+  it("names Ubuntu's AppArmor restriction and how to lift it", () => {
+    const msg = explainBwrapFailure(denied, (n) => (n === 'kernel.apparmor_restrict_unprivileged_userns' ? '1' : null));
+    assert.match(msg, /AppArmor restricts them/);
+    assert.match(msg, /sudo sysctl kernel\.apparmor_restrict_unprivileged_userns=0/);
+  });
+
+  it('names the Debian sysctl and the namespace count', () => {
+    assert.match(explainBwrapFailure(denied, (n) => (n === 'kernel.unprivileged_userns_clone' ? '0' : null)), /sudo sysctl kernel\.unprivileged_userns_clone=1/);
+    assert.match(explainBwrapFailure(denied, (n) => (n === 'user.max_user_namespaces' ? '0' : null)), /user\.max_user_namespaces is 0/);
+  });
+
+  it("passes bwrap's own message on otherwise", () => {
+    assert.equal(explainBwrapFailure('bwrap: Can\'t mount proc on /newroot/proc: Device busy\n', () => null), "the bubblewrap sandbox did not start: bwrap: Can't mount proc on /newroot/proc: Device busy");
   });
 });
 

@@ -150,6 +150,8 @@ function compileError(error, fileName) {
 }
 
 function main() {
+  // Before any candidate code: tells the parent the sandbox and interpreter came up.
+  send({ t: 'hello' });
   const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
   const typescript = job.language === 'typescript';
   const fileName = typescript ? 'solution.ts' : 'solution.js';

@@ -236,6 +236,8 @@ def run_design_test(ns, job, test):
 
 
 def main():
+    # Before any candidate code: tells the parent the sandbox and interpreter came up.
+    send({"t": "hello"})
     with open(sys.argv[1], encoding="utf-8") as f:
         job = json.load(f)
     with open(os.path.join(os.path.dirname(sys.argv[1]), job["solution"]), encoding="utf-8", errors="replace") as f:
