@@ -9,17 +9,32 @@ import { createRequire, stripTypeScriptTypes } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 
-function send(record) {
-  const text = '\n' + JSON.stringify(record) + '\n';
-  let buf = Buffer.from(text);
+/** Writes all of a buffer to a file descriptor, waiting out a full non-blocking pipe. */
+function writeAllSync(fd, data) {
+  let buf = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   while (buf.length > 0) {
     try {
-      const n = writeSync(1, buf);
-      buf = buf.subarray(n);
+      buf = buf.subarray(writeSync(fd, buf));
     } catch (e) {
       if (e.code !== 'EAGAIN') throw e;
     }
   }
+}
+
+function send(record) {
+  writeAllSync(1, '\n' + JSON.stringify(record) + '\n');
+}
+
+/**
+ * The candidate's console output goes to stderr synchronously. Node queues pipe writes in memory
+ * and process.exit() drops the queue, so an asynchronous write would let a flood of output escape
+ * the output limit (and hide what the candidate printed).
+ */
+function candidateWrite(chunk, encoding, callback) {
+  writeAllSync(2, typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk);
+  const done = typeof encoding === 'function' ? encoding : callback;
+  if (typeof done === 'function') done();
+  return true;
 }
 
 class ListNode {
@@ -194,11 +209,10 @@ function main() {
 
   const cap = job.outputCap ?? 4096;
   let captured = '';
-  const forward = process.stderr.write.bind(process.stderr);
   const capture = (chunk, ...rest) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (captured.length < cap) captured += text.slice(0, cap - captured.length);
-    return forward(chunk, ...rest);
+    return candidateWrite(chunk, ...rest);
   };
   process.stdout.write = capture;
 
@@ -233,6 +247,7 @@ function main() {
   send({ t: 'done' });
 }
 
-process.stdout.write = process.stderr.write.bind(process.stderr);
+process.stdout.write = candidateWrite;
+process.stderr.write = candidateWrite;
 main();
 process.exit(0);

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { judge } from '../../src/problems/judge.ts';
+import type { Language } from '../../src/problems/load.ts';
+import { loadProblem, loadTests } from '../../src/problems/load.ts';
+import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
+import { largestProblem, tempDir, writeTree } from '../helpers.ts';
+
+/**
+ * Hostile solutions, through the whole judge. Each attack returns the right answer only if the
+ * forbidden thing worked, so a hole in the sandbox shows up as "accepted". After each run: the
+ * verdict is the expected one, nothing was written on the host, no connection arrived, no planted
+ * secret appears anywhere in the report, and no process is left.
+ */
+const detected = BubblewrapSandbox.detect();
+const skip = typeof detected === 'string' ? `bubblewrap unavailable here: ${detected}` : false;
+
+const MARK = `vetta-attack-${process.pid}`;
+const KEY = `planted-key-${process.pid}`;
+const home = tempDir('vetta-home-');
+const secretFile = join(home, 'secret.txt');
+const SECRET = `SECRET-${process.pid}`;
+writeFileSync(secretFile, SECRET);
+const hostTarget = join(home, `written-${MARK}`);
+
+const dir = tempDir();
+writeTree(dir, largestProblem());
+const problem = loadProblem(`${dir}/largest`);
+const tests = loadTests(problem).slice(0, 2);
+
+let port = 0;
+let connections = 0;
+const server = createServer((s) => {
+  connections++;
+  s.destroy();
+});
+let hostSleeper: ReturnType<typeof spawn> | undefined;
+
+type Expect = 'time_limit' | 'memory_limit' | 'output_limit' | 'runtime_error' | 'wrong_answer' | 'not_accepted';
+interface Attack {
+  name: string;
+  expect: Expect;
+  python: () => string;
+  javascript: () => string;
+}
+
+/** JS solutions are synchronous; a child node process lets an attack wait for a socket. */
+const jsChild = (code: string) => `require('child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(code)}], { stdio: 'ignore', timeout: 3000 })`;
+
+const attacks: Attack[] = [
+  {
+    name: 'fork bomb',
+    expect: 'time_limit',
+    python: () => `import os\ndef largest(nums):\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n`,
+    javascript: () => `const { spawn } = require('child_process');\nfunction largest(nums) {\n  for (;;) { try { spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000) // ${MARK}']); } catch {} }\n}\n`,
+  },
+  {
+    name: 'memory hog (objects)',
+    expect: 'memory_limit',
+    python: () => `def largest(nums):\n    hog = []\n    while True:\n        hog.append([0] * 100000)\n`,
+    javascript: () => `function largest(nums) {\n  const hog = [];\n  for (;;) hog.push(new Array(100000).fill({ a: 1 }));\n}\n`,
+  },
+  {
+    name: 'memory hog (raw buffer)',
+    expect: 'memory_limit',
+    python: () => `def largest(nums):\n    b = bytearray(1024 * 1024 * 1024)\n    return max(nums)\n`,
+    javascript: () => `function largest(nums) {\n  const b = Buffer.alloc(1024 * 1024 * 1024, 1);\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: 'infinite loop',
+    expect: 'time_limit',
+    python: () => `def largest(nums):\n    while True:\n        pass\n`,
+    javascript: () => `function largest(nums) { for (;;) {} }\n`,
+  },
+  {
+    name: 'long sleep',
+    expect: 'time_limit',
+    python: () => `import time\ndef largest(nums):\n    time.sleep(60)\n    return max(nums)\n`,
+    javascript: () => `function largest(nums) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000); return Math.max(...nums); }\n`,
+  },
+  {
+    name: 'connect to a host loopback port',
+    expect: 'runtime_error',
+    python: () => `import socket\ndef largest(nums):\n    socket.create_connection(('127.0.0.1', ${port}), timeout=2)\n    return max(nums)\n`,
+    javascript: () => `function largest(nums) {\n  ${jsChild(`require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`)};\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: 'DNS lookup',
+    expect: 'runtime_error',
+    python: () => `import socket\ndef largest(nums):\n    socket.getaddrinfo('registry.npmjs.org', 443)\n    return max(nums)\n`,
+    javascript: () => `function largest(nums) {\n  ${jsChild(`require('dns').lookup('registry.npmjs.org', (e) => process.exit(e ? 1 : 0))`)};\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: "write to the host's home and working folder",
+    expect: 'runtime_error',
+    python: () => `def largest(nums):\n    open(${JSON.stringify(hostTarget)}, 'w').write('x')\n    open(${JSON.stringify(join(process.cwd(), MARK))}, 'w').write('x')\n    return max(nums)\n`,
+    javascript: () => `const fs = require('fs');\nfunction largest(nums) {\n  fs.writeFileSync(${JSON.stringify(hostTarget)}, 'x');\n  fs.writeFileSync(${JSON.stringify(join(process.cwd(), MARK))}, 'x');\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: 'read a secret planted in $HOME',
+    expect: 'runtime_error',
+    python: () => `def largest(nums):\n    s = open(${JSON.stringify(secretFile)}).read()\n    print(s)\n    return max(nums) if s else 0\n`,
+    javascript: () => `function largest(nums) {\n  const s = require('fs').readFileSync(${JSON.stringify(secretFile)}, 'utf8');\n  console.log(s);\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: 'print the environment and /proc/1/environ',
+    expect: 'wrong_answer',
+    python: () => `import os\ndef largest(nums):\n    seen = str(dict(os.environ)) + open('/proc/1/environ').read()\n    print(seen)\n    return max(nums) if '${KEY}' in seen else -1\n`,
+    javascript: () => `function largest(nums) {\n  const seen = JSON.stringify(process.env) + require('fs').readFileSync('/proc/1/environ', 'utf8');\n  console.log(seen);\n  return seen.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
+  },
+  {
+    name: 'spawn a shell that reads the secret and leaves a child behind',
+    expect: 'wrong_answer',
+    python: () => `import subprocess\ndef largest(nums):\n    subprocess.Popen(['/bin/sh', '-c', 'sleep 300 # ${MARK}'], start_new_session=True)\n    out = subprocess.run(['/bin/sh', '-c', 'cat ${secretFile} 2>&1; echo $GEMINI_API_KEY'], capture_output=True, text=True).stdout\n    return max(nums) if '${SECRET}' in out or '${KEY}' in out else -1\n`,
+    javascript: () => `const cp = require('child_process');\nfunction largest(nums) {\n  cp.spawn('/bin/sh', ['-c', 'sleep 300 # ${MARK}'], { detached: true, stdio: 'ignore' }).unref();\n  const out = cp.execFileSync('/bin/sh', ['-c', 'cat ${secretFile} 2>&1; echo $GEMINI_API_KEY'], { encoding: 'utf8' });\n  return out.includes('${SECRET}') || out.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
+  },
+  {
+    name: 'kill the parent and every process it can see',
+    expect: 'runtime_error',
+    python: () => `import os, signal\ndef largest(nums):\n    os.kill(os.getppid(), signal.SIGKILL)\n    os.kill(-1, signal.SIGKILL)\n    return max(nums)\n`,
+    javascript: () => `function largest(nums) {\n  try { process.kill(process.ppid, 'SIGKILL'); } catch {}\n  process.kill(-1, 'SIGKILL');\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: 'thousands of threads',
+    expect: 'runtime_error',
+    python: () => `import threading, time\ndef largest(nums):\n    for _ in range(5000):\n        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n    return max(nums)\n`,
+    javascript: () => `const { Worker } = require('worker_threads');\nfunction largest(nums) {\n  const ws = [];\n  for (let i = 0; i < 5000; i++) ws.push(new Worker('setInterval(() => {}, 1000)', { eval: true }));\n  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: '1 GB of output',
+    expect: 'output_limit',
+    python: () => `import sys\ndef largest(nums):\n    chunk = 'x' * (1 << 20)\n    for _ in range(1024):\n        sys.stdout.write(chunk)\n    return max(nums)\n`,
+    javascript: () => `function largest(nums) {\n  const chunk = 'x'.repeat(1 << 20);\n  for (let i = 0; i < 1024; i++) process.stdout.write(chunk);\n  return Math.max(...nums);\n}\n`,
+  },
+  {
+    name: 'exit early with status 0',
+    expect: 'runtime_error',
+    python: () => `import os\ndef largest(nums):\n    os._exit(0)\n`,
+    javascript: () => `function largest(nums) { process.exit(0); }\n`,
+  },
+  {
+    name: "imitate the harness's records",
+    expect: 'not_accepted',
+    python: () => `import os\nfor i in range(2):\n    os.write(1, b'\\n{"t":"start","i":%d}\\n{"t":"result","i":%d,"value":"forged","ms":1}\\n' % (i, i))\nos.write(1, b'{"t":"done"}\\n')\nos._exit(0)\n`,
+    javascript: () => `const fs = require('fs');\nfor (let i = 0; i < 2; i++) fs.writeSync(1, '\\n{"t":"start","i":' + i + '}\\n{"t":"result","i":' + i + ',"value":"forged","ms":1}\\n');\nfs.writeSync(1, '{"t":"done"}\\n');\nprocess.exit(0);\n`,
+  },
+];
+
+function leftovers(): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', MARK], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l && !l.includes('pgrep') && !l.includes(`sleep 300 # host ${MARK}`));
+  } catch {
+    return [];
+  }
+}
+
+describe('hostile solutions', { skip }, () => {
+  before(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+    process.env.GEMINI_API_KEY = KEY;
+    // A process of the user's that "kill every process" must not reach.
+    hostSleeper = spawn('/bin/sh', ['-c', `sleep 300 # host ${MARK}`], { stdio: 'ignore' });
+  });
+  after(() => {
+    server.close();
+    delete process.env.GEMINI_API_KEY;
+    hostSleeper?.kill('SIGKILL');
+  });
+
+  for (const attack of attacks) {
+    for (const language of ['python', 'javascript'] as Language[]) {
+      it(`${language}: ${attack.name}`, { timeout: 60_000 }, async () => {
+        const before = readdirSync(process.cwd()).length;
+        const report = await judge(problem, tests, { source: attack[language as 'python' | 'javascript'](), language, sandbox: detected as BubblewrapSandbox });
+        assert.notEqual(report.verdict, 'accepted');
+        if (attack.expect !== 'not_accepted') {
+          assert.equal(report.tests[0]!.verdict, attack.expect, JSON.stringify(report.tests[0]));
+        }
+        const text = JSON.stringify(report);
+        assert.ok(!text.includes(SECRET) && !text.includes(KEY), 'no secret in the report');
+        assert.ok(!existsSync(hostTarget) && !existsSync(join(process.cwd(), MARK)), 'nothing written on the host');
+        assert.equal(readdirSync(process.cwd()).length, before);
+        assert.equal(connections, 0, 'no connection received');
+        await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(leftovers(), [], 'no process left');
+        assert.equal(hostSleeper?.exitCode, null, "the user's own processes survive");
+      });
+    }
+  }
+});
