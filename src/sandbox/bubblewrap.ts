@@ -1,6 +1,6 @@
-import { accessSync, constants, lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { cgroupUnavailableReason } from './cgroup.js';
+import { findOnPath } from './paths.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
@@ -110,19 +110,6 @@ export function explainBwrapFailure(stderr: string, sysctl: (name: string) => st
   return `the bubblewrap sandbox did not start: ${line || 'no error message'}`;
 }
 
-function findBwrap(env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin'])) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, 'bwrap'), constants.X_OK);
-      return join(dir, 'bwrap');
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
-
 export class BubblewrapSandbox implements Sandbox {
   readonly name = 'bubblewrap';
   readonly gaps: readonly string[];
@@ -141,7 +128,7 @@ export class BubblewrapSandbox implements Sandbox {
 
   /** The backend, or the reason it cannot run here. */
   static detect(env: NodeJS.ProcessEnv = process.env): BubblewrapSandbox | string {
-    const bwrap = findBwrap(env);
+    const bwrap = findOnPath('bwrap', env, ['/usr/bin', '/usr/local/bin']);
     if (!bwrap) return 'bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)';
     return new BubblewrapSandbox(bwrap, cgroupUnavailableReason());
   }

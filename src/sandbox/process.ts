@@ -14,6 +14,8 @@ export interface LimitedRun {
   cgroup: boolean;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** Also called when the run is killed: for programs whose process tree is not ours (a container). */
+  onKill?: () => void;
   backend: string;
 }
 
@@ -83,6 +85,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       }
     }
     cgroup?.killAll();
+    run.onKill?.();
   };
 
   if (cgroup && child.pid !== undefined) {

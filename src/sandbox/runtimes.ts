@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { VettaError } from '../core/errors.js';
+import { findOnPath } from './paths.js';
 import type { Program, SandboxLimits } from './spec.js';
 
 /** An interpreter on the host: the binary, and the folders it needs to see inside a sandbox. */
@@ -12,20 +13,6 @@ export interface Runtime {
   mounts: string[];
 }
 
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 const cache = new Map<Program, Runtime>();
 
 /**
@@ -33,7 +20,7 @@ const cache = new Map<Program, Runtime>();
  * managers' shims are shell scripts that cannot run inside a sandbox), else python3 on PATH.
  */
 function findPython(env: NodeJS.ProcessEnv): Runtime {
-  const chosen = env.VETTA_PYTHON || ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) || onPath('python3', env);
+  const chosen = env.VETTA_PYTHON || ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) || findOnPath('python3', env);
   if (!chosen) throw new VettaError('sandbox_unavailable', 'no python3 found: install Python 3 or set VETTA_PYTHON to its path');
   let prefix: string;
   let executable: string;

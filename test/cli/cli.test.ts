@@ -81,7 +81,7 @@ describe('vetta run', () => {
       [['run', 'largest', file('empty.py', '  \n')], /empty\.py is empty; write a solution first\n$/],
       [['run', 'largest', file('huge.py', `# ${'x'.repeat(10 * 1024 * 1024)}\n`)], /huge\.py is 10\.0 MB; a solution may be at most 1 MB\n$/],
       [['run', 'largest', solutions], /is a folder; give the solution file\n$/],
-      [['run', 'largest', good, '--sandbox', 'nope'], /Allowed choices are auto, bubblewrap, unsafe/],
+      [['run', 'largest', good, '--sandbox', 'nope'], /Allowed choices are auto, nsjail, bubblewrap, docker, unsafe/],
     ];
     for (const [args, pattern] of cases) {
       const { code, stderr, stdout } = await runCli([...P, ...args]);

@@ -1,0 +1,108 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { findOnPath } from './paths.js';
+import { runLimited } from './process.js';
+import { interpreterArgs, SANDBOX_ENV } from './runtimes.js';
+import type { Program, Sandbox, SandboxLimits, SandboxRequest, SandboxResult } from './spec.js';
+import { firstStderrLine } from './spec.js';
+
+const run = promisify(execFile);
+
+export const DEFAULT_IMAGES: Record<Program, string> = { python: 'python:3.12-slim', node: 'node:22-slim' };
+const INTERPRETERS: Record<Program, string> = { python: 'python3', node: 'node' };
+
+export interface DockerPlan {
+  name: string;
+  image: string;
+  program: Program;
+  boxDir: string;
+  args: string[];
+  env: Record<string, string>;
+  limits: SandboxLimits;
+  tmpfsBytes: number;
+}
+
+/**
+ * The `docker run` command line for one submission, built as data: no network, a read-only root,
+ * memory without swap, a process limit, no capabilities, no new privileges, nobody, a small /tmp
+ * and the box read-only. The container is not removed automatically so its OOM flag can be read.
+ */
+export function dockerArgs(plan: DockerPlan): string[] {
+  const args = [
+    'run',
+    '--name', plan.name,
+    '--network', 'none',
+    '--read-only',
+    '--memory', `${plan.limits.memoryMb}m`,
+    '--memory-swap', `${plan.limits.memoryMb}m`,
+    '--pids-limit', String(plan.limits.maxProcesses),
+    '--cap-drop', 'ALL',
+    '--security-opt', 'no-new-privileges',
+    '--user', '65534:65534',
+    '--tmpfs', `/tmp:rw,nosuid,nodev,size=${plan.tmpfsBytes}`,
+    '--mount', `type=bind,source=${plan.boxDir},target=/box,readonly`,
+    '--workdir', '/tmp',
+    '--hostname', 'sandbox',
+    '--init',
+  ];
+  for (const [k, v] of Object.entries(plan.env)) args.push('--env', `${k}=${v}`);
+  args.push(plan.image, INTERPRETERS[plan.program], ...interpreterArgs(plan.program, plan.limits), ...plan.args.map((a) => a.replaceAll('{box}', '/box')));
+  return args;
+}
+
+export class DockerSandbox implements Sandbox {
+  readonly name = 'docker';
+  readonly gaps: readonly string[] = [];
+
+  private constructor(
+    private readonly docker: string,
+    private readonly images: Record<Program, string>,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** The backend when a Docker engine answers, or why not. */
+  static detect(env: NodeJS.ProcessEnv = process.env): DockerSandbox | string {
+    const docker = findOnPath('docker', env);
+    if (!docker) return 'docker is not installed';
+    try {
+      execFileSync(docker, ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 5000, env });
+    } catch (e) {
+      const err = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0];
+      return `no Docker engine answers (${err || 'docker version failed'})`;
+    }
+    return new DockerSandbox(docker, { python: env.VETTA_DOCKER_PYTHON_IMAGE || DEFAULT_IMAGES.python, node: env.VETTA_DOCKER_NODE_IMAGE || DEFAULT_IMAGES.node }, env);
+  }
+
+  explainStartFailure(result: SandboxResult): string {
+    const line = firstStderrLine(result);
+    const missing = /Unable to find image|pull access denied|manifest unknown/.test(result.stderr);
+    return missing
+      ? `the Docker image is not available (${line}); pull it (docker pull ${this.images.python}, ${this.images.node}) or set VETTA_DOCKER_PYTHON_IMAGE / VETTA_DOCKER_NODE_IMAGE`
+      : `the Docker sandbox did not start: ${line}`;
+  }
+
+  async run(request: SandboxRequest): Promise<SandboxResult> {
+    const name = `vetta-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const argv = [this.docker, ...dockerArgs({ name, image: this.images[request.program], program: request.program, boxDir: request.boxDir, args: request.args, env: SANDBOX_ENV, limits: request.limits, tmpfsBytes: 16 * 1024 * 1024 })];
+    const docker = this.docker;
+    const env = this.env;
+    try {
+      const result = await runLimited({
+        argv,
+        env: env as Record<string, string>,
+        limits: request.limits,
+        cgroup: false,
+        signal: request.signal,
+        onLine: request.onLine,
+        // Killing the client leaves the container running; kill the container itself.
+        onKill: () => execFile(docker, ['kill', name], { env }, () => {}),
+        backend: this.name,
+      });
+      const inspected = await run(docker, ['inspect', '--format', '{{.State.OOMKilled}}', name], { env }).catch(() => ({ stdout: '' }));
+      return { ...result, memoryExceeded: result.memoryExceeded || inspected.stdout.trim() === 'true' };
+    } finally {
+      await run(docker, ['rm', '--force', name], { env }).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_IMAGES, dockerArgs, DockerSandbox } from '../../src/sandbox/docker.ts';
+import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
+
+const args = dockerArgs({
+  name: 'vetta-1-abcd',
+  image: DEFAULT_IMAGES.python,
+  program: 'python',
+  boxDir: '/tmp/vetta-judge-x',
+  args: ['{box}/harness.py', '{box}/job.json'],
+  env: { PATH: '/usr/local/bin:/usr/bin', HOME: '/tmp' },
+  limits: DEFAULT_LIMITS,
+  tmpfsBytes: 4096,
+});
+const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
+
+describe('docker command line', () => {
+  it('has every isolation flag the threat model asks for', () => {
+    assert.deepEqual(after('--network'), ['none']);
+    assert.ok(args.includes('--read-only'));
+    assert.deepEqual(after('--memory'), ['128m']);
+    assert.deepEqual(after('--memory-swap'), ['128m']);
+    assert.deepEqual(after('--pids-limit'), ['64']);
+    assert.deepEqual(after('--cap-drop'), ['ALL']);
+    assert.deepEqual(after('--security-opt'), ['no-new-privileges']);
+    assert.deepEqual(after('--user'), ['65534:65534']);
+    assert.deepEqual(after('--tmpfs'), ['/tmp:rw,nosuid,nodev,size=4096']);
+    assert.deepEqual(after('--mount'), ['type=bind,source=/tmp/vetta-judge-x,target=/box,readonly']);
+    assert.ok(!args.includes('--rm'), 'kept until its OOM flag is read');
+    assert.ok(!args.includes('-v') && !args.includes('--privileged'));
+  });
+
+  it('passes only the fixed environment and runs the image interpreter', () => {
+    assert.deepEqual(after('--env'), ['PATH=/usr/local/bin:/usr/bin', 'HOME=/tmp']);
+    assert.deepEqual(args.slice(args.indexOf(DEFAULT_IMAGES.python)), [DEFAULT_IMAGES.python, 'python3', '-I', '-S', '-B', '/box/harness.py', '/box/job.json']);
+  });
+});
+
+const found = DockerSandbox.detect();
+describe('docker sandbox, for real', { skip: typeof found === 'string' ? `docker unavailable here: ${found}` : false }, () => {
+  it('runs a program as nobody without network', async () => {
+    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const box = mkdtempSync(join(tmpdir(), 'vetta-docker-'));
+    chmodSync(box, 0o755);
+    writeFileSync(join(box, 'main.py'), 'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n', { mode: 0o644 });
+    const lines: string[] = [];
+    await (found as DockerSandbox).run({ program: 'python', boxDir: box, args: ['{box}/main.py'], limits: DEFAULT_LIMITS, onLine: (l) => lines.push(l) });
+    assert.deepEqual(lines, ['65534', 'no net']);
+  });
+});
