@@ -3,18 +3,19 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { VettaError } from '../core/errors.js';
 import { preview } from '../core/text.js';
-import { checkSource, judge, MAX_SOURCE_BYTES } from '../problems/judge.js';
+import { checkSource, effectiveLimits, judge, MAX_SOURCE_BYTES } from '../problems/judge.js';
 import type { JudgeReport, TestOutcome } from '../problems/judge.js';
 import { LANGUAGES, languageOfFile, loadTests } from '../problems/load.js';
 import type { Language } from '../problems/load.js';
 import { selectSandbox } from '../sandbox/select.js';
 import type { Sandbox } from '../sandbox/spec.js';
+import { LIMIT_CAPS } from '../sandbox/spec.js';
 import type { Style } from '../ui/style.js';
 import { styleFor } from '../ui/style.js';
 import type { CliContext } from './main.js';
 import { sandboxOption } from './main.js';
 
-interface RunOptions {
+interface RunOptions extends LimitOptions {
   lang?: Language;
   json?: boolean;
   sandbox: string;
@@ -58,6 +59,37 @@ export function readSolution(file: string): string {
   return source;
 }
 
+export interface LimitOptions {
+  timeLimit?: number;
+  testTimeLimit?: number;
+  memoryLimit?: number;
+}
+
+function limitOption(flag: string, unit: string, max: number, toInternal: (v: number) => number) {
+  return new Option(`${flag} <${unit === 's' ? 'seconds' : 'MB'}>`, `raise or lower the ${flag.replace('--', '').replaceAll('-', ' ')} (at most ${max} ${unit})`).argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new VettaError('usage', `${flag} takes a positive number, not "${v}"`);
+    if (n > max) throw new VettaError('usage', `${flag} is at most ${max} ${unit}`);
+    return toInternal(n);
+  });
+}
+
+/** --time-limit, --test-time-limit and --memory-limit, shared by the commands that judge. */
+export function addLimitOptions(command: Command): Command {
+  return command
+    .addOption(limitOption('--time-limit', 's', LIMIT_CAPS.wallMs / 1000, (s) => Math.round(s * 1000)))
+    .addOption(limitOption('--test-time-limit', 's', LIMIT_CAPS.testTimeMs / 1000, (s) => Math.round(s * 1000)))
+    .addOption(limitOption('--memory-limit', 'MB', LIMIT_CAPS.memoryMb, (mb) => Math.round(mb)));
+}
+
+export function limitsFrom(opts: LimitOptions): { wallMs?: number; testTimeMs?: number; memoryMb?: number } {
+  return {
+    ...(opts.timeLimit ? { wallMs: opts.timeLimit } : {}),
+    ...(opts.testTimeLimit ? { testTimeMs: opts.testTimeLimit } : {}),
+    ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
+  };
+}
+
 export function warnAboutSandbox(sandbox: Sandbox, ctx: CliContext, style: Style): void {
   for (const gap of sandbox.gaps) ctx.stderr.write(style.yellow(`warning: sandbox ${sandbox.name}: ${gap}\n`));
 }
@@ -92,7 +124,7 @@ export function printReport(report: JudgeReport, ctx: CliContext, style: Style):
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
-  program
+  const run = program
     .command('run')
     .description('judge a solution file against a problem\'s tests')
     .argument('<problem>', 'a problem id, or a problem folder')
@@ -101,34 +133,38 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--visible', 'run only the visible tests, as the candidate\'s "run" does')
     .option('--json', 'print one JSON object (see docs/judge-output.md)')
     .option('-v, --verbose', 'say which sandbox runs the code and with which limits')
-    .addOption(sandboxOption())
-    .action(async (problemRef: string, file: string, opts: RunOptions) => {
-      const style = styleFor(ctx.stdout, ctx.env);
-      const errStyle = styleFor(ctx.stderr, ctx.env);
-      const problem = ctx.problemSet().get(problemRef);
-      const source = readSolution(file);
-      const language = opts.lang ?? languageOfFile(file);
-      if (!language) {
-        throw new VettaError('usage', `cannot tell the language of ${file} from its extension; use --lang ${LANGUAGES.join('|')}`);
-      }
-      const tests = loadTests(problem);
-      const sandbox = selectSandbox(opts.sandbox, ctx.env);
-      if (sandbox.name === 'unsafe') {
-        ctx.stderr.write(errStyle.yellow('warning: --sandbox unsafe: the solution runs with no isolation, as you, with your files and network\n'));
-      } else {
-        warnAboutSandbox(sandbox, ctx, errStyle);
-      }
-      if (opts.verbose) ctx.stderr.write(errStyle.dim(`sandbox: ${sandbox.name}\n`));
-      const selected = opts.visible ? tests.filter((t) => !t.hidden) : tests;
-      const report = await judge(problem, tests, {
-        source,
-        language,
-        sandbox,
-        tests: selected,
-        onTest: opts.json ? undefined : (o) => ctx.stdout.write(`${describeTest(o, style).join('\n')}\n`),
-      });
-      if (opts.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else printReport(report, ctx, style);
-      ctx.exitCode = report.verdict === 'accepted' ? 0 : 1;
+    .addOption(sandboxOption());
+  addLimitOptions(run).action(async (problemRef: string, file: string, opts: RunOptions) => {
+    const style = styleFor(ctx.stdout, ctx.env);
+    const errStyle = styleFor(ctx.stderr, ctx.env);
+    const problem = ctx.problemSet().get(problemRef);
+    const source = readSolution(file);
+    const language = opts.lang ?? languageOfFile(file);
+    if (!language) {
+      throw new VettaError('usage', `cannot tell the language of ${file} from its extension; use --lang ${LANGUAGES.join('|')}`);
+    }
+    const tests = loadTests(problem);
+    const sandbox = selectSandbox(opts.sandbox, ctx.env);
+    if (sandbox.name === 'unsafe') {
+      ctx.stderr.write(errStyle.yellow('warning: --sandbox unsafe: the solution runs with no isolation, as you, with your files and network\n'));
+    } else {
+      warnAboutSandbox(sandbox, ctx, errStyle);
+    }
+    if (opts.verbose) {
+      const l = effectiveLimits(problem, limitsFrom(opts));
+      ctx.stderr.write(errStyle.dim(`sandbox: ${sandbox.name}; limits: ${l.sandbox.wallMs / 1000} s a submission, ${l.testTimeMs / 1000} s a test, ${l.sandbox.memoryMb} MB, ${l.sandbox.maxProcesses} processes${sandbox.gaps.length ? ' (not all enforced, see the warning)' : ''}\n`));
+    }
+    const selected = opts.visible ? tests.filter((t) => !t.hidden) : tests;
+    const report = await judge(problem, tests, {
+      source,
+      language,
+      sandbox,
+      tests: selected,
+      limits: limitsFrom(opts),
+      onTest: opts.json ? undefined : (o) => ctx.stdout.write(`${describeTest(o, style).join('\n')}\n`),
     });
+    if (opts.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printReport(report, ctx, style);
+    ctx.exitCode = report.verdict === 'accepted' ? 0 : 1;
+  });
 }

@@ -88,7 +88,7 @@ function parseRecord(line: string): HarnessRecord | null {
 
 const HARNESS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'harness');
 
-function effectiveLimits(problem: Problem, overrides: JudgeOptions['limits']): { sandbox: SandboxLimits; testTimeMs: number } {
+export function effectiveLimits(problem: Problem, overrides: JudgeOptions['limits']): { sandbox: SandboxLimits; testTimeMs: number } {
   const pl = problem.meta.limits;
   const sandbox: SandboxLimits = {
     ...DEFAULT_LIMITS,
@@ -96,7 +96,9 @@ function effectiveLimits(problem: Problem, overrides: JudgeOptions['limits']): {
     ...(pl.memory_mb ? { memoryMb: Math.min(pl.memory_mb, DEFAULT_LIMITS.memoryMb) } : {}),
     ...overrides,
   };
-  const testTimeMs = overrides?.testTimeMs ?? Math.min(pl.test_time_ms ?? DEFAULT_TEST_TIME_MS, sandbox.wallMs);
+  // The user's values (already capped by the CLI) win over the problem's; a test never gets more
+  // time than the whole submission.
+  const testTimeMs = Math.min(overrides?.testTimeMs ?? pl.test_time_ms ?? DEFAULT_TEST_TIME_MS, sandbox.wallMs);
   return { sandbox, testTimeMs };
 }
 

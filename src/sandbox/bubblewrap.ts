@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { cgroupUnavailableReason } from './cgroup.js';
+import { chooseLimitsProvider, limitGaps, limitsFor } from './limits.js';
+import type { LimitsProvider } from './limits.js';
 import { findOnPath } from './paths.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
@@ -113,24 +114,20 @@ export function explainBwrapFailure(stderr: string, sysctl: (name: string) => st
 export class BubblewrapSandbox implements Sandbox {
   readonly name = 'bubblewrap';
   readonly gaps: readonly string[];
-  private readonly useCgroup: boolean;
   private readonly layout = readHostLayout();
 
   private constructor(
     private readonly bwrap: string,
-    cgroupProblem: string | null,
+    private readonly limitsProvider: LimitsProvider,
   ) {
-    this.useCgroup = cgroupProblem === null;
-    this.gaps = cgroupProblem
-      ? [`memory and process-count limits are not enforced: ${cgroupProblem}; run vetta where a cgroup is delegated to you (e.g. under "systemd-run --user --scope")`]
-      : [];
+    this.gaps = limitGaps(limitsProvider);
   }
 
   /** The backend, or the reason it cannot run here. */
   static detect(env: NodeJS.ProcessEnv = process.env): BubblewrapSandbox | string {
     const bwrap = findOnPath('bwrap', env, ['/usr/bin', '/usr/local/bin']);
     if (!bwrap) return 'bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)';
-    return new BubblewrapSandbox(bwrap, cgroupUnavailableReason());
+    return new BubblewrapSandbox(bwrap, chooseLimitsProvider(env));
   }
 
   explainStartFailure(result: SandboxResult): string {
@@ -165,7 +162,7 @@ export class BubblewrapSandbox implements Sandbox {
       // even a kernel bug in the namespace code leaves an unprivileged process.
       ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
       limits: request.limits,
-      cgroup: this.useCgroup,
+      limitsBy: limitsFor(this.limitsProvider, request.limits),
       signal: request.signal,
       onLine: request.onLine,
       backend: this.name,

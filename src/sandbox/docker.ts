@@ -92,7 +92,7 @@ export class DockerSandbox implements Sandbox {
         argv,
         env: env as Record<string, string>,
         limits: request.limits,
-        cgroup: false,
+        limitsBy: 'none',
         signal: request.signal,
         onLine: request.onLine,
         // Killing the client leaves the container running; kill the container itself.

@@ -3,7 +3,8 @@ import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
 import { BOX, NOBODY, readHostLayout } from './bubblewrap.js';
 import type { HostLayout } from './bubblewrap.js';
-import { cgroupUnavailableReason } from './cgroup.js';
+import { chooseLimitsProvider, limitGaps, limitsFor } from './limits.js';
+import type { LimitsProvider } from './limits.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
 
@@ -59,21 +60,19 @@ export function nsjailArgs(plan: NsjailPlan): string[] {
 export class NsjailSandbox implements Sandbox {
   readonly name = 'nsjail';
   readonly gaps: readonly string[];
-  private readonly useCgroup: boolean;
   private readonly layout = readHostLayout();
 
   private constructor(
     private readonly nsjail: string,
-    cgroupProblem: string | null,
+    private readonly limitsProvider: LimitsProvider,
   ) {
-    this.useCgroup = cgroupProblem === null;
-    this.gaps = cgroupProblem ? [`memory and process-count limits are not enforced: ${cgroupProblem}`] : [];
+    this.gaps = limitGaps(limitsProvider);
   }
 
   static detect(env: NodeJS.ProcessEnv = process.env): NsjailSandbox | string {
     const nsjail = findOnPath('nsjail', env);
     if (!nsjail) return 'nsjail is not installed';
-    return new NsjailSandbox(nsjail, cgroupUnavailableReason());
+    return new NsjailSandbox(nsjail, chooseLimitsProvider(env));
   }
 
   explainStartFailure(result: SandboxResult): string {
@@ -102,7 +101,7 @@ export class NsjailSandbox implements Sandbox {
       cwd: '/',
       ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
       limits: request.limits,
-      cgroup: this.useCgroup,
+      limitsBy: limitsFor(this.limitsProvider, request.limits),
       signal: request.signal,
       onLine: request.onLine,
       backend: this.name,

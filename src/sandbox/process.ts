@@ -10,8 +10,9 @@ export interface LimitedRun {
   uid?: number;
   gid?: number;
   limits: SandboxLimits;
-  /** Put the run in its own cgroup with the memory and process limits. */
-  cgroup: boolean;
+  /** Where the memory and process limits come from: a cgroup we make, a systemd user scope
+   *  (the argv prefix that makes it), or nothing. */
+  limitsBy: 'cgroup' | { scopePrefix: string[] } | 'none';
   signal?: AbortSignal;
   onLine?: (line: string) => void;
   /** Also called when the run is killed: for programs whose process tree is not ours (a container). */
@@ -52,12 +53,14 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
   const { limits } = run;
   const started = performance.now();
   let cgroup: RunCgroup | null = null;
-  if (run.cgroup) {
+  if (run.limitsBy === 'cgroup') {
     cgroup = RunCgroup.create({ memoryBytes: limits.memoryMb * 1024 * 1024, maxProcesses: limits.maxProcesses });
   }
+  const scope = typeof run.limitsBy === 'object' ? run.limitsBy.scopePrefix : null;
   // With a cgroup, a tiny shell waits on stdin until the parent has moved it into the cgroup,
   // then execs the real program: nothing runs outside the limits, even for a millisecond.
-  const argv = cgroup ? ['/bin/sh', '-c', 'read -r _ && exec "$0" "$@"', ...run.argv] : run.argv;
+  // systemd-run does the same on its own before it execs the program.
+  const argv = cgroup ? ['/bin/sh', '-c', 'read -r _ && exec "$0" "$@"', ...run.argv] : scope ? [...scope, ...run.argv] : run.argv;
   const child = spawn(argv[0]!, argv.slice(1), {
     env: run.env,
     cwd: run.cwd,
@@ -150,7 +153,9 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       // A child that forked and left its group still dies with the cgroup.
       cgroup?.killAll();
       const text = stderr.text();
-      const oom = cgroup?.oomKilled() ?? false;
+      // In a systemd scope we cannot read the OOM counter after the scope is gone; a SIGKILL we did
+      // not send (bwrap reports it as 137) can only have come from the kernel's OOM killer.
+      const oom = (cgroup?.oomKilled() ?? false) || (scope !== null && !killed && (signal === 'SIGKILL' || exitCode === 137));
       const peak = cgroup?.peakBytes() ?? null;
       cgroup?.remove();
       resolve({

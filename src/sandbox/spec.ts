@@ -22,6 +22,9 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   stderrBytes: 1024 * 1024,
 };
 
+/** How far a user may raise the limits (a problem can only lower them). */
+export const LIMIT_CAPS = { wallMs: 60_000, testTimeMs: 30_000, memoryMb: 1024 } as const;
+
 export interface SandboxRequest {
   program: Program;
   /** A host folder, mounted read-only; `args` name files in it relative to it. */

@@ -24,7 +24,7 @@ export class UnsafeSandbox implements Sandbox {
       env: { ...SANDBOX_ENV },
       cwd: request.boxDir,
       limits: request.limits,
-      cgroup: false,
+      limitsBy: 'none',
       signal: request.signal,
       onLine: request.onLine,
       backend: this.name,

@@ -104,9 +104,24 @@ describe('vetta run', () => {
     assert.match(stderr, /warning: --sandbox unsafe: the solution runs with no isolation/);
   });
 
-  it('says which sandbox ran with --verbose', async () => {
+  it('says which sandbox ran, with which limits, with --verbose', async () => {
     const { stderr } = await runCli([...P, 'run', 'largest', good, '--verbose']);
-    assert.match(stderr, /sandbox: bubblewrap/);
+    assert.match(stderr, /sandbox: bubblewrap; limits: 5 s a submission, 1 s a test, 128 MB, 64 processes\n/);
+  });
+
+  it('lets the user lower or raise the limits within a cap', async () => {
+    const slow = file('slow.py', 'import time\nclass Solution:\n    def largest(self, nums):\n        time.sleep(0.4)\n        return max(nums)\n');
+    const lowered = JSON.parse((await runCli([...P, 'run', 'largest', slow, '--visible', '--json', '--test-time-limit', '0.2'])).stdout);
+    assert.deepEqual(lowered.tests.map((t: { verdict: string }) => t.verdict), ['time_limit', 'time_limit']);
+    const sleepy = file('sleepy.py', 'import time\nclass Solution:\n    def largest(self, nums):\n        time.sleep(1.2)\n        return max(nums)\n');
+    const raised = await runCli([...P, 'run', 'largest', sleepy, '--visible', '--test-time-limit', '2', '--time-limit', '10']);
+    assert.equal(raised.code, 0, raised.stdout);
+    const capped = await runCli([...P, 'run', 'largest', good, '--memory-limit', '4096']);
+    assert.equal(capped.code, 2);
+    assert.match(capped.stderr, /--memory-limit is at most 1024 MB/);
+    const nonsense = await runCli([...P, 'run', 'largest', good, '--time-limit', 'soon']);
+    assert.equal(nonsense.code, 2);
+    assert.match(nonsense.stderr, /--time-limit takes a positive number, not "soon"/);
   });
 });
 
