@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { main } from '../src/cli/main.ts';
 
@@ -75,4 +77,15 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
     env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
   });
   return { code, stdout, stderr };
+}
+
+/** A TCP server on the host's loopback that counts the connections a sandbox must never make. */
+export async function loopbackServer(): Promise<{ port: number; connections: () => number; close: () => void }> {
+  let count = 0;
+  const server = createServer((socket) => {
+    count++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, connections: () => count, close: () => server.close() };
 }

@@ -1,44 +1,10 @@
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { chooseLimitsProvider, limitGaps, limitsFor } from './limits.js';
-import type { LimitsProvider } from './limits.js';
+import { readFileSync } from 'node:fs';
+import { chooseLimitsProvider } from './limits.js';
+import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
+import type { NamespacePlan } from './namespace.js';
 import { findOnPath } from './paths.js';
-import { runLimited } from './process.js';
-import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
-import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
+import type { SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
-
-/** Where the request's box folder appears inside the sandbox. */
-export const BOX = '/box';
-/** The user the program runs as inside (and, when vetta is root, outside too). */
-export const NOBODY = 65534;
-
-/** How the host's top-level system folders look: merged-/usr systems make /bin, /lib... links. */
-export type HostLayout = Record<string, { link: string } | 'dir' | 'absent'>;
-
-export function readHostLayout(): HostLayout {
-  const layout: HostLayout = {};
-  for (const top of ['/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32']) {
-    try {
-      const st = lstatSync(top);
-      layout[top] = st.isSymbolicLink() ? { link: readlinkSync(top) } : 'dir';
-    } catch {
-      layout[top] = 'absent';
-    }
-  }
-  return layout;
-}
-
-export interface BubblewrapPlan {
-  interpreter: string;
-  interpreterArgs: string[];
-  /** Extra read-only host paths the interpreter needs, mounted at the same path. */
-  interpreterMounts: string[];
-  boxDir: string;
-  args: string[];
-  env: Record<string, string>;
-  tmpfsBytes: number;
-  layout: HostLayout;
-}
 
 /**
  * The bwrap command line, built without touching the system so it can be tested as data.
@@ -46,7 +12,7 @@ export interface BubblewrapPlan {
  * program runs as nobody with no capabilities (bwrap always sets no_new_privs), sees /usr, the
  * interpreter, its box read-only and a small private /tmp, and gets a fixed environment.
  */
-export function bubblewrapArgs(plan: BubblewrapPlan): string[] {
+export function bubblewrapArgs(plan: NamespacePlan): string[] {
   const args = [
     '--unshare-all',
     '--unshare-user',
@@ -111,17 +77,8 @@ export function explainBwrapFailure(stderr: string, sysctl: (name: string) => st
   return `the bubblewrap sandbox did not start: ${line || 'no error message'}`;
 }
 
-export class BubblewrapSandbox implements Sandbox {
+export class BubblewrapSandbox extends NamespaceSandbox {
   readonly name = 'bubblewrap';
-  readonly gaps: readonly string[];
-  private readonly layout = readHostLayout();
-
-  private constructor(
-    private readonly bwrap: string,
-    private readonly limitsProvider: LimitsProvider,
-  ) {
-    this.gaps = limitGaps(limitsProvider);
-  }
 
   /** The backend, or the reason it cannot run here. */
   static detect(env: NodeJS.ProcessEnv = process.env): BubblewrapSandbox | string {
@@ -130,42 +87,13 @@ export class BubblewrapSandbox implements Sandbox {
     return new BubblewrapSandbox(bwrap, chooseLimitsProvider(env));
   }
 
+  protected launcherArgs(plan: NamespacePlan): string[] {
+    return bubblewrapArgs(plan);
+  }
+
   explainStartFailure(result: SandboxResult): string {
     return result.stderr.trimStart().startsWith('bwrap:')
       ? explainBwrapFailure(result.stderr)
       : `the interpreter did not start inside the sandbox: ${firstStderrLine(result)}`;
-  }
-
-  run(request: SandboxRequest): Promise<SandboxResult> {
-    const runtime = runtimeFor(request.program);
-    const argv = [
-      this.bwrap,
-      ...bubblewrapArgs({
-        interpreter: runtime.path,
-        interpreterArgs: interpreterArgs(request.program, request.limits),
-        interpreterMounts: runtime.mounts,
-        boxDir: request.boxDir,
-        args: request.args,
-        env: SANDBOX_ENV,
-        tmpfsBytes: 16 * 1024 * 1024,
-        layout: this.layout,
-      }),
-    ];
-    const root = process.getuid?.() === 0;
-    return runLimited({
-      argv,
-      // bwrap itself gets an empty environment: the sandbox's pid 1 is bwrap, and its
-      // /proc/1/environ is readable from inside even with --clearenv.
-      env: {},
-      cwd: '/',
-      // As root, bwrap would map the sandbox user to real root; start it as nobody instead so
-      // even a kernel bug in the namespace code leaves an unprivileged process.
-      ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
-      limits: request.limits,
-      limitsBy: limitsFor(this.limitsProvider, request.limits),
-      signal: request.signal,
-      onLine: request.onLine,
-      backend: this.name,
-    });
   }
 }

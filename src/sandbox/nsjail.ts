@@ -1,23 +1,9 @@
+import { chooseLimitsProvider } from './limits.js';
+import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
+import type { NamespacePlan } from './namespace.js';
 import { findOnPath } from './paths.js';
-import { runLimited } from './process.js';
-import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
-import { BOX, NOBODY, readHostLayout } from './bubblewrap.js';
-import type { HostLayout } from './bubblewrap.js';
-import { chooseLimitsProvider, limitGaps, limitsFor } from './limits.js';
-import type { LimitsProvider } from './limits.js';
-import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
+import type { SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
-
-export interface NsjailPlan {
-  interpreter: string;
-  interpreterArgs: string[];
-  interpreterMounts: string[];
-  boxDir: string;
-  args: string[];
-  env: Record<string, string>;
-  tmpfsBytes: number;
-  layout: HostLayout;
-}
 
 /**
  * The nsjail command line (one-shot mode), built as data. nsjail unshares every namespace by
@@ -25,7 +11,7 @@ export interface NsjailPlan {
  * the user, the read-only mounts, a small /tmp and a minimal /dev. Time, memory and process limits
  * come from the same per-run cgroup and timer as the bubblewrap backend.
  */
-export function nsjailArgs(plan: NsjailPlan): string[] {
+export function nsjailArgs(plan: NamespacePlan): string[] {
   const args = [
     '--mode', 'o',
     '--really_quiet',
@@ -57,17 +43,8 @@ export function nsjailArgs(plan: NsjailPlan): string[] {
   return args;
 }
 
-export class NsjailSandbox implements Sandbox {
+export class NsjailSandbox extends NamespaceSandbox {
   readonly name = 'nsjail';
-  readonly gaps: readonly string[];
-  private readonly layout = readHostLayout();
-
-  private constructor(
-    private readonly nsjail: string,
-    private readonly limitsProvider: LimitsProvider,
-  ) {
-    this.gaps = limitGaps(limitsProvider);
-  }
 
   static detect(env: NodeJS.ProcessEnv = process.env): NsjailSandbox | string {
     const nsjail = findOnPath('nsjail', env);
@@ -75,36 +52,11 @@ export class NsjailSandbox implements Sandbox {
     return new NsjailSandbox(nsjail, chooseLimitsProvider(env));
   }
 
-  explainStartFailure(result: SandboxResult): string {
-    return `the nsjail sandbox did not start: ${firstStderrLine(result)}`;
+  protected launcherArgs(plan: NamespacePlan): string[] {
+    return nsjailArgs(plan);
   }
 
-  run(request: SandboxRequest): Promise<SandboxResult> {
-    const runtime = runtimeFor(request.program);
-    const argv = [
-      this.nsjail,
-      ...nsjailArgs({
-        interpreter: runtime.path,
-        interpreterArgs: interpreterArgs(request.program, request.limits),
-        interpreterMounts: runtime.mounts,
-        boxDir: request.boxDir,
-        args: request.args,
-        env: SANDBOX_ENV,
-        tmpfsBytes: 16 * 1024 * 1024,
-        layout: this.layout,
-      }),
-    ];
-    const root = process.getuid?.() === 0;
-    return runLimited({
-      argv,
-      env: {},
-      cwd: '/',
-      ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
-      limits: request.limits,
-      limitsBy: limitsFor(this.limitsProvider, request.limits),
-      signal: request.signal,
-      onLine: request.onLine,
-      backend: this.name,
-    });
+  explainStartFailure(result: SandboxResult): string {
+    return `the nsjail sandbox did not start: ${firstStderrLine(result)}`;
   }
 }

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
 import type { Language } from '../../src/problems/load.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
-import { largestProblem, tempDir, writeTree } from '../helpers.ts';
+import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
 
 /**
  * Hostile solutions, through the whole judge. Each attack returns the right answer only if the
@@ -34,11 +32,7 @@ const problem = loadProblem(`${dir}/largest`);
 const tests = loadTests(problem).slice(0, 2);
 
 let port = 0;
-let connections = 0;
-const server = createServer((s) => {
-  connections++;
-  s.destroy();
-});
+let server: Awaited<ReturnType<typeof loopbackServer>>;
 let hostSleeper: ReturnType<typeof spawn> | undefined;
 
 type Expect = 'time_limit' | 'memory_limit' | 'output_limit' | 'runtime_error' | 'wrong_answer' | 'not_accepted';
@@ -165,8 +159,8 @@ function leftovers(): string[] {
 
 describe('hostile solutions', { skip }, () => {
   before(async () => {
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    server = await loopbackServer();
+    port = server.port;
     process.env.GEMINI_API_KEY = KEY;
     // A process of the user's that "kill every process" must not reach.
     hostSleeper = spawn('/bin/sh', ['-c', `sleep 300 # host ${MARK}`], { stdio: 'ignore' });
@@ -191,7 +185,7 @@ describe('hostile solutions', { skip }, () => {
         assert.ok(!text.includes(SECRET) && !text.includes(KEY), 'no secret in the report');
         assert.ok(!existsSync(hostTarget) && !existsSync(join(process.cwd(), MARK)), 'nothing written on the host');
         assert.equal(readdirSync(process.cwd()).length, before);
-        assert.equal(connections, 0, 'no connection received');
+        assert.equal(server.connections(), 0, 'no connection received');
         await new Promise((r) => setTimeout(r, 100));
         assert.deepEqual(leftovers(), [], 'no process left');
         assert.equal(hostSleeper?.exitCode, null, "the user's own processes survive");

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BubblewrapSandbox, bubblewrapArgs, explainBwrapFailure, NOBODY } from '../../src/sandbox/bubblewrap.ts';
+import { BubblewrapSandbox, bubblewrapArgs, explainBwrapFailure } from '../../src/sandbox/bubblewrap.ts';
+import { NOBODY } from '../../src/sandbox/namespace.ts';
 import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
 import type { SandboxResult } from '../../src/sandbox/spec.ts';
-import { tempDir } from '../helpers.ts';
+import { loopbackServer, tempDir } from '../helpers.ts';
 
 const plan = {
   interpreter: '/usr/bin/python3',
@@ -106,17 +105,12 @@ function leftoverProcesses(marker: string): number {
 
 describe('bubblewrap sandbox, for real', { skip }, () => {
   it('cannot connect to a port the host listens on at 127.0.0.1', async () => {
-    let connections = 0;
-    const server = createServer((s) => {
-      connections++;
-      s.destroy();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
+    const server = await loopbackServer();
+    const port = server.port;
     const { lines } = await runPython(`import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print("refused", type(e).__name__)\ntry:\n    socket.getaddrinfo("example.com", 80)\n    print("resolved")\nexcept OSError:\n    print("no dns")\n`);
     server.close();
     assert.deepEqual(lines, ['refused ConnectionRefusedError', 'no dns']);
-    assert.equal(connections, 0);
+    assert.equal(server.connections(), 0);
   });
 
   it("sees neither the user's files nor vetta's environment", async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NOBODY } from '../../src/sandbox/bubblewrap.ts';
+import { NOBODY } from '../../src/sandbox/namespace.ts';
 import { nsjailArgs, NsjailSandbox } from '../../src/sandbox/nsjail.ts';
 
 const args = nsjailArgs({

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { largestProblem, tempDir, writeTree } from '../helpers.ts';
+import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
 
 /**
  * A user who is not root: vetta runs as nobody, bwrap creates its namespaces unprivileged, and no
@@ -50,13 +48,8 @@ describe('unprivileged user', { skip }, () => {
   });
 
   it('still isolates files, network and environment', async () => {
-    let connections = 0;
-    const server = createServer((s) => {
-      connections++;
-      s.destroy();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
+    const server = await loopbackServer();
+    const port = server.port;
     const file = join(dir, 'spy.py');
     writeFileSync(
       file,
@@ -71,6 +64,6 @@ describe('unprivileged user', { skip }, () => {
     server.close();
     const report = JSON.parse(r.stdout);
     assert.deepEqual(report.tests[0].actual, [false, false, false, false]);
-    assert.equal(connections, 0);
+    assert.equal(server.connections(), 0);
   });
 });
