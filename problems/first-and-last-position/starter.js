@@ -1,0 +1,8 @@
+/**
+ * @param {number[]} nums
+ * @param {number} target
+ * @return {number[]}
+ */
+function searchRange(nums, target) {
+
+}
