@@ -108,7 +108,9 @@ function generate(spec: Spec, path: string): unknown {
       if (rows * cols > MAX_ELEMENTS) throw new GeneratorError(path, `grid has more than ${MAX_ELEMENTS} cells`);
       const alphabet = str(spec, 'alphabet', path);
       const rand = mulberry32(int(spec, 'seed', path, 1));
-      return Array.from({ length: rows }, () => Array.from(randomString(rand, cols, alphabet)));
+      const cells = (row: string) => (spec.as === 'int' ? Array.from(row, Number) : Array.from(row));
+      if (spec.as === 'int' && !/^[0-9]+$/.test(alphabet)) throw new GeneratorError(`${path}.alphabet`, 'expected digits with "as": "int"');
+      return Array.from({ length: rows }, () => cells(randomString(rand, cols, alphabet)));
     }
     case 'shuffle': {
       const items = expandValue(spec.of, `${path}.of`);

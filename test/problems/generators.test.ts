@@ -17,6 +17,9 @@ describe('generators', () => {
     const grid = expandValue({ $gen: 'grid', rows: 2, cols: 3, alphabet: '01' }) as string[][];
     assert.equal(grid.length, 2);
     assert.ok(grid.every((row) => row.length === 3 && row.every((c) => c === '0' || c === '1')));
+    const numbers = expandValue({ $gen: 'grid', rows: 2, cols: 3, alphabet: '01', as: 'int' }) as number[][];
+    assert.deepEqual(numbers, grid.map((row) => row.map(Number)), 'the same cells, as numbers');
+    assert.throws(() => expandValue({ $gen: 'grid', rows: 1, cols: 1, alphabet: 'ab', as: 'int' }), /expected digits/);
     const shuffled = expandValue({ $gen: 'shuffle', of: { $gen: 'range', stop: 50 }, seed: 2 }) as number[];
     assert.deepEqual([...shuffled].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
     assert.notDeepEqual(shuffled, Array.from({ length: 50 }, (_, i) => i));
