@@ -87,6 +87,11 @@ function generate(spec: Spec, path: string): unknown {
         if (typeof value !== 'string') throw new GeneratorError(`${path}.value`, 'expected a string with "as": "string"');
         return value.repeat(n);
       }
+      if (spec.as === 'flat') {
+        if (!Array.isArray(value)) throw new GeneratorError(`${path}.value`, 'expected a list with "as": "flat"');
+        if (n * value.length > MAX_ELEMENTS) throw new GeneratorError(path, `has more than ${MAX_ELEMENTS} elements`);
+        return Array.from({ length: n }, () => structuredClone(value)).flat(1);
+      }
       return Array.from({ length: n }, () => structuredClone(value));
     }
     case 'ints': {

@@ -14,6 +14,7 @@ describe('generators', () => {
     assert.deepEqual(expandValue({ $gen: 'range', start: 1, stop: 10, step: 3 }), [1, 4, 7]);
     assert.deepEqual(expandValue({ $gen: 'repeat', value: [1], count: 2 }), [[1], [1]]);
     assert.equal(expandValue({ $gen: 'repeat', value: 'ab', count: 3, as: 'string' }), 'ababab');
+    assert.deepEqual(expandValue({ $gen: 'repeat', value: [400, 1], count: 2, as: 'flat' }), [400, 1, 400, 1]);
     const grid = expandValue({ $gen: 'grid', rows: 2, cols: 3, alphabet: '01' }) as string[][];
     assert.equal(grid.length, 2);
     assert.ok(grid.every((row) => row.length === 3 && row.every((c) => c === '0' || c === '1')));
