@@ -18,6 +18,10 @@ const TAG_PHRASES: Record<string, string> = {
   overflow: 'very large values',
   skewed: 'skewed trees',
   cycle: 'cycles',
+  thin: 'one-row or one-column matrices',
+  touching: 'intervals that only touch',
+  head: 'removing the first node',
+  order: 'the order of events',
 };
 
 const VERDICT_PHRASES: Record<Exclude<TestVerdict, 'passed'>, [string, string]> = {

@@ -1,0 +1,7 @@
+/**
+ * @param {number[][]} matrix
+ * @return {number[]}
+ */
+function spiralOrder(matrix) {
+
+}
