@@ -1,0 +1,7 @@
+/**
+ * @param {number[]} nums
+ * @return {number}
+ */
+function majorityElement(nums) {
+
+}

@@ -1,0 +1,3 @@
+class Solution:
+    def majorityElement(self, nums: List[int]) -> int:
+        pass
