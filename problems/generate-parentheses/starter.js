@@ -1,0 +1,7 @@
+/**
+ * @param {number} n
+ * @return {string[]}
+ */
+function generateParenthesis(n) {
+
+}

@@ -1,0 +1,3 @@
+class Solution:
+    def generateParenthesis(self, n: int) -> List[str]:
+        pass
