@@ -13,8 +13,8 @@ import type { TestVerdict, Verdict } from './summary.js';
 
 export const MAX_SOURCE_BYTES = 1024 * 1024;
 const DEFAULT_TEST_TIME_MS = 1000;
-/** Slack for the record to travel from the harness before a slow test is killed. */
-const TEST_KILL_GRACE_MS = 100;
+/** Slack for the harness to encode an answer and send it before a slow test is killed. */
+const TEST_KILL_GRACE_MS = 250;
 const OUTPUT_CAP = 4096;
 
 export interface TestOutcome {

@@ -75,7 +75,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
   let killed = false;
   const stderr = new HeadTail();
   let stdoutBytes = 0;
-  let pending = '';
+  let pending: Buffer[] = [];
 
   const kill = () => {
     if (killed) return;
@@ -122,14 +122,18 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       return;
     }
     if (!run.onLine) return;
-    pending += chunk.toString('utf8');
-    let nl = pending.indexOf('\n');
+    // Look for newlines only in the new chunk: a multi-megabyte record arrives in many chunks.
+    let start = 0;
+    let nl = chunk.indexOf(10);
     while (nl >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
+      pending.push(chunk.subarray(start, nl));
+      const line = Buffer.concat(pending).toString('utf8');
+      pending = [];
       if (line.length > 0) run.onLine(line);
-      nl = pending.indexOf('\n');
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
     }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr.push(chunk);
@@ -149,7 +153,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
-      if (pending.length > 0 && run.onLine && !outputExceeded) run.onLine(pending);
+      if (pending.length > 0 && run.onLine && !outputExceeded) run.onLine(Buffer.concat(pending).toString('utf8'));
       // A child that forked and left its group still dies with the cgroup.
       cgroup?.killAll();
       const text = stderr.text();

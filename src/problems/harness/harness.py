@@ -5,6 +5,7 @@
 # compares them with expected values that never enter the sandbox. A solution that forges records
 # or exits early can only make tests fail. The candidate's own prints go to stderr (fd 1 is
 # re-pointed there) so they cannot mix with the records; each record starts on a fresh line.
+import collections
 import json
 import linecache
 import os
@@ -21,7 +22,11 @@ SOLUTION_NAME = "solution.py"
 
 
 def send(record):
-    PROTO.write("\n" + json.dumps(record, separators=(",", ":")) + "\n")
+    send_line(json.dumps(record, separators=(",", ":")))
+
+
+def send_line(line):
+    PROTO.write("\n" + line + "\n")
     PROTO.flush()
 
 
@@ -211,9 +216,22 @@ def find_function(ns, entry):
     raise LookupError("define class %s with a method %s, or a function %s" % (cls_name, method, method))
 
 
-def run_function_test(fn, job, test):
-    args = [convert_in(a, t) for a, t in zip(test["args"], job["params"])]
-    return plain_as(fn(*args), job["returns"])
+def encode_special(value):
+    """json.dumps calls this only for what JSON cannot hold natively: nodes, sets, deques."""
+    if isinstance(value, (ListNode, TreeNode, set, frozenset)):
+        return plain(value)
+    if isinstance(value, collections.deque):
+        return list(value)
+    raise TypeError("returned a %s, which cannot be compared" % type(value).__name__)
+
+
+def result_line(record):
+    """One C-level json.dumps for the common case; the slow converter only for NaN and infinities."""
+    try:
+        return json.dumps(record, separators=(",", ":"), default=encode_special, allow_nan=False)
+    except ValueError:
+        record = dict(record, value=plain(record["value"]))
+        return json.dumps(record, separators=(",", ":"), allow_nan=False)
 
 
 def run_design_test(ns, job, test):
@@ -262,13 +280,20 @@ def main():
         captured = CapturedOutput(cap)
         sys.stdout = captured
         send({"t": "start", "i": test["i"]})
+        # The clock covers the solution's own work, not building its arguments or encoding its
+        # answer, so a large input or output does not eat into the candidate's time.
         started = time.perf_counter()
         try:
             if job["kind"] == "design":
                 value = run_design_test(ns, job, test)
+                elapsed = (time.perf_counter() - started) * 1000
             else:
-                value = run_function_test(fn, job, test)
-            elapsed = (time.perf_counter() - started) * 1000
+                args = [convert_in(a, t) for a, t in zip(test["args"], job["params"])]
+                started = time.perf_counter()
+                value = fn(*args)
+                elapsed = (time.perf_counter() - started) * 1000
+                if value is None and job["returns"] in ("ListNode", "TreeNode"):
+                    value = []
             record = {"t": "result", "i": test["i"], "value": value, "ms": round(elapsed, 3)}
         except BaseException as exc:
             elapsed = (time.perf_counter() - started) * 1000
@@ -276,9 +301,9 @@ def main():
         sys.stdout = sys.__stdout__
         record["out"] = captured.text()
         try:
-            send(record)
-        except (TypeError, ValueError) as exc:
-            send({"t": "error", "i": test["i"], "error": {"type": "TypeError", "message": str(exc), "trace": str(exc), "line": None}, "ms": record["ms"]})
+            send_line(result_line(record))
+        except (TypeError, ValueError, RecursionError) as exc:
+            send({"t": "error", "i": test["i"], "error": {"type": type(exc).__name__, "message": str(exc), "trace": "%s: %s" % (type(exc).__name__, exc), "line": None}, "ms": record["ms"]})
     send({"t": "done"})
 
 
