@@ -34,11 +34,13 @@ export function bubblewrapArgs(plan: NamespacePlan): string[] {
     '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
     '--ro-bind-try', '/etc/localtime', '/etc/localtime',
   );
+  // The private /tmp goes before the interpreter's mounts: an interpreter installed under /tmp
+  // (a CI checkout's Node) would otherwise be hidden by it.
+  args.push('--size', String(plan.tmpfsBytes), '--tmpfs', '/tmp');
   for (const m of plan.interpreterMounts) args.push('--ro-bind', m, m);
   args.push(
     '--proc', '/proc',
     '--dev', '/dev',
-    '--size', String(plan.tmpfsBytes), '--tmpfs', '/tmp',
     '--ro-bind', plan.boxDir, BOX,
     // bwrap's own root is a tmpfs the program could fill; only /tmp stays writable.
     '--remount-ro', '/',

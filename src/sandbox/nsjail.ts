@@ -30,11 +30,12 @@ export function nsjailArgs(plan: NamespacePlan): string[] {
     if (kind === 'dir') args.push('-R', top);
     else args.push('-s', `${kind.link}:${top}`);
   }
+  // The private /tmp goes before the interpreter's mounts, which may live under /tmp.
+  args.push('-m', `none:/tmp:tmpfs:size=${plan.tmpfsBytes}`);
   for (const m of plan.interpreterMounts) args.push('-R', m);
   args.push(
     '-T', '/dev',
     '-R', '/dev/null', '-R', '/dev/zero', '-R', '/dev/urandom',
-    '-m', `none:/tmp:tmpfs:size=${plan.tmpfsBytes}`,
     '-R', `${plan.boxDir}:${BOX}`,
     '--cwd', '/tmp',
   );

@@ -50,6 +50,8 @@ describe('bubblewrap command line', () => {
     assert.deepEqual(pairAfter(args, '--tmpfs'), ['/tmp']);
     assert.deepEqual(pairAfter(args, '--size'), ['1024']);
     assert.deepEqual(pairAfter(args, '--remount-ro'), ['/']);
+    // An interpreter installed under /tmp (a CI checkout's Node) must not be hidden by the tmpfs.
+    assert.ok(args.indexOf('--tmpfs') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
     assert.ok(!args.some((a) => a.includes('/home') || a.includes('/root')));
   });
 

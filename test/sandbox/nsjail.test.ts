@@ -29,6 +29,7 @@ describe('nsjail command line', () => {
     assert.ok(!args.includes('-B'), 'no writable binds');
     assert.deepEqual(after('-s'), ['usr/lib:/lib']);
     assert.deepEqual(after('-m'), ['none:/tmp:tmpfs:size=4096']);
+    assert.ok(args.indexOf('-m') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
   });
 
   it('sets only the given environment and ends with the command', () => {
