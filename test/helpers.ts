@@ -74,7 +74,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   const code = await main(['node', 'vetta', ...args], {
     stdout: out as unknown as NodeJS.WriteStream,
     stderr: err as unknown as NodeJS.WriteStream,
-    env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
+    // An empty config home: the developer's own config file must not change what tests see.
+    env: { PATH: process.env.PATH, NO_COLOR: '1', XDG_CONFIG_HOME: '/nonexistent/vetta-test-config', ...env },
   });
   return { code, stdout, stderr };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { loadConfig } from '../core/config.js';
+import type { ConfigFile } from '../core/config.js';
 import { errorMessage, VettaError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { ProblemSet } from '../problems/load.js';
@@ -17,7 +19,10 @@ export interface CliContext {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  config(): ConfigFile;
   problemSet(): ProblemSet;
+  /** The sandbox name in force: --sandbox, else VETTA_SANDBOX, else the config file, else auto. */
+  sandboxName(flag: string | undefined): string;
   /** Set by a command to report the verdict: 0 success, 1 the verdict or check failed. */
   exitCode: number;
 }
@@ -25,9 +30,9 @@ export interface CliContext {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export const sandboxOption = () =>
-  new Option('--sandbox <name>', 'where candidate code runs (auto picks an isolating one; unsafe only when named)')
-    .choices(SANDBOX_NAMES)
-    .default('auto');
+  new Option('--sandbox <name>', 'where candidate code runs (default: VETTA_SANDBOX, the config file, or auto, which picks an isolating one; unsafe only when named)').choices(
+    SANDBOX_NAMES,
+  );
 
 export function buildProgram(ctx: CliContext): Command {
   const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -46,7 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
     while (cmd?.parent) cmd = cmd.parent;
     const globals = (cmd ?? program).opts<GlobalOptions>();
     let cached: ProblemSet | undefined;
-    ctx.problemSet = () => (cached ??= new ProblemSet({ extraDirs: globals.problems ?? [], env: ctx.env }));
+    ctx.problemSet = () => (cached ??= new ProblemSet({ configDirs: ctx.config().problems ?? [], extraDirs: globals.problems ?? [], env: ctx.env }));
   });
   registerProblems(program, ctx);
   registerRun(program, ctx);
@@ -55,11 +60,14 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs the CLI and returns the exit code: 0 success, 1 verdict or check failed, 2 usage or input error. */
 export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'env'>> = {}): Promise<number> {
+  let config: ConfigFile | undefined;
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     env: io.env ?? process.env,
+    config: () => (config ??= loadConfig(ctx.env)),
     problemSet: () => new ProblemSet({ env: ctx.env }),
+    sandboxName: (flag) => flag ?? (ctx.env.VETTA_SANDBOX || undefined) ?? ctx.config().sandbox ?? 'auto',
     exitCode: 0,
   };
   const program = buildProgram(ctx);

@@ -90,7 +90,7 @@ export function registerProblems(program: Command, ctx: CliContext): void {
     .argument('[dirs...]', 'problem folders, or folders of problems (default: every known problem)')
     .option('--json', 'print the results as JSON')
     .addOption(sandboxOption())
-    .action(async (dirs: string[], opts: { json?: boolean; sandbox: string }) => {
+    .action(async (dirs: string[], opts: { json?: boolean; sandbox?: string }) => {
       const style = styleFor(ctx.stderr, ctx.env);
       const targets: { dir: string; problem?: Problem; errors?: string[] }[] = [];
       if (dirs.length === 0) {
@@ -115,7 +115,7 @@ export function registerProblems(program: Command, ctx: CliContext): void {
           }
         }
       }
-      const sandbox = selectSandbox(opts.sandbox, ctx.env);
+      const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
       warnAboutSandbox(sandbox, ctx, style);
       const results: ProblemValidation[] = [];
       let n = 0;

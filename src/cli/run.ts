@@ -18,7 +18,7 @@ import { sandboxOption } from './main.js';
 interface RunOptions extends LimitOptions {
   lang?: Language;
   json?: boolean;
-  sandbox: string;
+  sandbox?: string;
   verbose?: boolean;
   visible?: boolean;
 }
@@ -144,12 +144,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
       throw new VettaError('usage', `cannot tell the language of ${file} from its extension; use --lang ${LANGUAGES.join('|')}`);
     }
     const tests = loadTests(problem);
-    const sandbox = selectSandbox(opts.sandbox, ctx.env);
-    if (sandbox.name === 'unsafe') {
-      ctx.stderr.write(errStyle.yellow('warning: --sandbox unsafe: the solution runs with no isolation, as you, with your files and network\n'));
-    } else {
-      warnAboutSandbox(sandbox, ctx, errStyle);
-    }
+    const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
+    warnAboutSandbox(sandbox, ctx, errStyle);
     if (opts.verbose) {
       const l = effectiveLimits(problem, limitsFrom(opts));
       ctx.stderr.write(errStyle.dim(`sandbox: ${sandbox.name}; limits: ${l.sandbox.wallMs / 1000} s a submission, ${l.testTimeMs / 1000} s a test, ${l.sandbox.memoryMb} MB, ${l.sandbox.maxProcesses} processes${sandbox.gaps.length ? ' (not all enforced, see the warning)' : ''}\n`));

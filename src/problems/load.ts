@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { VettaError } from '../core/errors.js';
@@ -175,7 +176,7 @@ function problemDirsIn(root: string): string[] {
   try {
     entries = readdirSync(root);
   } catch (cause) {
-    throw new VettaError('not_found', `problems folder ${root} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}); check --problems or VETTA_PROBLEMS`);
+    throw new VettaError('not_found', `problems folder ${root} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}); check --problems, VETTA_PROBLEMS or "problems" in the config file`);
   }
   return entries
     .sort()
@@ -190,6 +191,8 @@ function problemDirsIn(root: string): string[] {
 }
 
 export interface ProblemSetOptions {
+  /** Problem folders from the config file; VETTA_PROBLEMS and extraDirs come after and win. */
+  configDirs?: readonly string[];
   /** Extra problem folders (--problems), in order; later ones win. */
   extraDirs?: readonly string[];
   env?: NodeJS.ProcessEnv;
@@ -206,7 +209,9 @@ export class ProblemSet {
     const fromEnv = (env.VETTA_PROBLEMS ?? '').split(delimiter).filter(Boolean);
     const roots: { dir: string; origin: Problem['origin'] }[] = [];
     if (options.includeBuiltin !== false) roots.push({ dir: builtinProblemsDir(), origin: 'builtin' });
-    for (const d of [...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(d), origin: 'user' });
+    // A config file cannot rely on a shell to expand "~".
+    const expand = (d: string) => (d === '~' || d.startsWith('~/') ? join(homedir(), d.slice(1)) : d);
+    for (const d of [...(options.configDirs ?? []), ...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(expand(d)), origin: 'user' });
     for (const { dir, origin } of roots) {
       for (const pdir of problemDirsIn(dir)) {
         try {

@@ -101,7 +101,34 @@ describe('vetta run', () => {
   it('warns on every run with --sandbox unsafe', async () => {
     const { code, stderr } = await runCli([...P, 'run', 'largest', good, '--sandbox', 'unsafe']);
     assert.equal(code, 0);
-    assert.match(stderr, /warning: --sandbox unsafe: the solution runs with no isolation/);
+    assert.match(stderr, /warning: sandbox unsafe: no isolation: the code can read and write your files/);
+  });
+
+  it('takes the sandbox from the flag, else VETTA_SANDBOX, else the config file', async () => {
+    const config = tempDir();
+    writeTree(config, { 'vetta/config.json': JSON.stringify({ sandbox: 'unsafe', problems: [dir] }) });
+    const fromConfig = await runCli(['run', 'largest', good, '--verbose'], { XDG_CONFIG_HOME: config });
+    assert.equal(fromConfig.code, 0, fromConfig.stderr);
+    assert.match(fromConfig.stderr, /sandbox: unsafe;/, 'the config file chose it, and its problems folder was used');
+    const fromEnv = await runCli(['run', 'largest', good, '--verbose'], { XDG_CONFIG_HOME: config, VETTA_SANDBOX: 'bubblewrap' });
+    assert.match(fromEnv.stderr, /sandbox: bubblewrap;/);
+    const fromFlag = await runCli(['run', 'largest', good, '--verbose', '--sandbox', 'bubblewrap'], { XDG_CONFIG_HOME: config });
+    assert.match(fromFlag.stderr, /sandbox: bubblewrap;/);
+    const unknown = await runCli([...P, 'run', 'largest', good], { VETTA_SANDBOX: 'chroot' });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^vetta: unknown sandbox "chroot": expected one of auto, nsjail, bubblewrap, docker, unsafe\n$/);
+  });
+
+  it('names a broken config file and the field, and stops', async () => {
+    const config = tempDir();
+    writeTree(config, { 'vetta/config.json': JSON.stringify({ sandbox: 'chroot' }) });
+    const bad = await runCli([...P, 'run', 'largest', good], { XDG_CONFIG_HOME: config });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /vetta\/config\.json: sandbox: /);
+    writeTree(config, { 'vetta/config.json': '{ not json' });
+    const broken = await runCli([...P, 'run', 'largest', good], { XDG_CONFIG_HOME: config });
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /vetta\/config\.json is not valid JSON .*; fix it or move it aside\n$/);
   });
 
   it('says which sandbox ran, with which limits, with --verbose', async () => {

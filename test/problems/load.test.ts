@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadProblem, loadTests, ProblemFormatError, ProblemSet } from '../../src/problems/load.ts';
 import { largestProblem, tempDir, writeTree } from '../helpers.ts';
@@ -77,6 +79,8 @@ describe('problem loading', () => {
     assert.throws(() => set.get('largets'), /no problem "largets"; did you mean largest\?/);
     const viaEnv = new ProblemSet({ env: { VETTA_PROBLEMS: dir } });
     assert.equal(viaEnv.get('largest').dir, `${dir}/largest`);
+    const viaConfig = new ProblemSet({ env: {}, configDirs: [`~/${relative(homedir(), dir)}`] });
+    assert.equal(viaConfig.get('largest').dir, `${dir}/largest`, 'a config folder may start with ~');
   });
 
   it('keeps going past a broken problem and says which one', () => {

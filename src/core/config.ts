@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { VettaError } from './errors.js';
+import { configDir } from './paths.js';
+
+/**
+ * The user's settings file, $XDG_CONFIG_HOME/vetta/config.json. Flags win over environment
+ * variables, which win over this file. Keys other commands will use later are allowed through, so
+ * a newer config does not break an older Vetta.
+ */
+export const ConfigFile = z.looseObject({
+  sandbox: z.enum(['auto', 'nsjail', 'bubblewrap', 'docker', 'unsafe']).optional(),
+  problems: z.array(z.string().min(1), { error: 'expected a list of folders' }).optional(),
+});
+export type ConfigFile = z.output<typeof ConfigFile>;
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'config.json');
+}
+
+/** The settings, or {} when there is no file; a broken file is an error that names it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigFile {
+  const file = configPath(env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new VettaError('invalid_input', `${file} cannot be read (${(e as NodeJS.ErrnoException).code}); fix its permissions or move it aside`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new VettaError('invalid_input', `${file} is not valid JSON (${(e as Error).message}); fix it or move it aside`);
+  }
+  const parsed = ConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new VettaError('invalid_input', `${file}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
