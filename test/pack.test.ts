@@ -13,6 +13,9 @@ describe('the published package', () => {
     npm(['pack', '--silent', '--pack-destination', packDir], process.cwd());
     const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack wrote a tarball');
+    // Exactly what a user types, from an empty folder.
+    const empty = tempDir('vetta-npx-');
+    assert.match(npm(['exec', '--yes', '--package', join(packDir, tarball), '--', 'vetta', '--help'], empty), /Usage: vetta/);
     const app = tempDir('vetta-install-');
     writeFileSync(join(app, 'package.json'), '{"name":"probe","version":"1.0.0","private":true}');
     npm(['install', '--no-audit', '--no-fund', join(packDir, tarball)], app);
