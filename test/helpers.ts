@@ -64,14 +64,17 @@ Return the largest element of \`nums\`.
 }
 
 /** Runs the CLI in-process and collects what it prints. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdinText?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
   let stderr = '';
   out.on('data', (c) => (stdout += c));
   err.on('data', (c) => (stderr += c));
+  const stdin = new PassThrough();
+  stdin.end(stdinText ?? '');
   const code = await main(['node', 'vetta', ...args], {
+    stdin,
     stdout: out as unknown as NodeJS.WriteStream,
     stderr: err as unknown as NodeJS.WriteStream,
     // An empty config home: the developer's own config file must not change what tests see.

@@ -9,6 +9,7 @@ import { ProblemSet } from '../problems/load.js';
 import { SANDBOX_NAMES } from '../sandbox/select.js';
 import { registerProblems } from './problems.js';
 import { registerRun } from './run.js';
+import { registerSay } from './say.js';
 
 export interface GlobalOptions {
   problems?: string[];
@@ -16,6 +17,7 @@ export interface GlobalOptions {
 
 /** Everything a command needs from its surroundings; tests build their own. */
 export interface CliContext {
+  stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
@@ -55,13 +57,15 @@ export function buildProgram(ctx: CliContext): Command {
   });
   registerProblems(program, ctx);
   registerRun(program, ctx);
+  registerSay(program, ctx);
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 success, 1 verdict or check failed, 2 usage or input error. */
-export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout' | 'stderr' | 'env'>> = {}): Promise<number> {
+export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'env'>> = {}): Promise<number> {
   let config: ConfigFile | undefined;
   const ctx: CliContext = {
+    stdin: io.stdin ?? process.stdin,
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     env: io.env ?? process.env,
