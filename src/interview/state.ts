@@ -1,0 +1,133 @@
+import type { Language } from '../problems/load.js';
+import type { Verdict } from '../problems/summary.js';
+
+/**
+ * The interview as data: a state and a pure reducer over events. Everything that happens is an
+ * event, so a session can be persisted event by event and replayed into the same state.
+ */
+
+export const PHASES = ['intro', 'clarify', 'approach', 'code', 'test', 'follow_up', 'wrap_up', 'ended'] as const;
+export type Phase = (typeof PHASES)[number];
+export type HintLevel = 'nudge' | 'hint' | 'reveal';
+export type HintReason = 'asked' | 'stuck' | 'failing';
+
+export interface Turn {
+  role: 'interviewer' | 'candidate';
+  text: string;
+  atMs: number;
+}
+
+export interface TestRunRecord {
+  kind: 'run' | 'submit';
+  verdict: Verdict;
+  passed: number;
+  total: number;
+  summary: string;
+  /** The failing visible tests, as the interviewer may quote them. */
+  failing: { name: string; input?: unknown; expected?: unknown; actual?: unknown; error?: string }[];
+  atMs: number;
+}
+
+export interface InterviewState {
+  sessionId: string;
+  problemId: string;
+  language: Language;
+  startedAtMs: number;
+  phase: Phase;
+  phaseStartedAtMs: number;
+  conversation: Turn[];
+  hintsGiven: { level: HintLevel; text: string; reason: HintReason; atMs: number }[];
+  codeSnapshots: { code: string; atMs: number }[];
+  testRuns: TestRunRecord[];
+  /** Failed runs and submissions since the last passing one or the last hint. */
+  consecutiveFailures: number;
+  /** When the candidate last made progress: a phase change, a hint, a better run. */
+  lastProgressAtMs: number;
+  /** Until when the candidate counts as working (editing, reading results, talking), not idle. */
+  workingUntilMs: number;
+  followUpsAsked: number;
+  clarificationsAnswered: number;
+}
+
+export type InterviewEvent =
+  | { type: 'candidate_said'; text: string; atMs: number }
+  | { type: 'interviewer_said'; text: string; atMs: number }
+  | { type: 'editor_opened'; atMs: number }
+  | { type: 'code_saved'; code: string; atMs: number }
+  | { type: 'tests_ran'; run: TestRunRecord }
+  | { type: 'hint_given'; level: HintLevel; text: string; reason: HintReason; atMs: number }
+  | { type: 'clarification_answered'; atMs: number }
+  | { type: 'follow_up_asked'; atMs: number }
+  | { type: 'phase_changed'; phase: Phase; atMs: number };
+
+/** Time after an action during which the candidate is busy, not stuck (reading results, typing). */
+export const WORKING_GRACE_MS = 45_000;
+
+export function initialState(init: { sessionId: string; problemId: string; language: Language; atMs: number }): InterviewState {
+  return {
+    ...init,
+    startedAtMs: init.atMs,
+    phase: 'intro',
+    phaseStartedAtMs: init.atMs,
+    conversation: [],
+    hintsGiven: [],
+    codeSnapshots: [],
+    testRuns: [],
+    consecutiveFailures: 0,
+    lastProgressAtMs: init.atMs,
+    workingUntilMs: init.atMs,
+    followUpsAsked: 0,
+    clarificationsAnswered: 0,
+  };
+}
+
+const busyUntil = (state: InterviewState, untilMs: number) => Math.max(state.workingUntilMs, untilMs);
+
+export function reduce(state: InterviewState, event: InterviewEvent): InterviewState {
+  switch (event.type) {
+    case 'candidate_said':
+      return {
+        ...state,
+        conversation: [...state.conversation, { role: 'candidate', text: event.text, atMs: event.atMs }],
+        workingUntilMs: busyUntil(state, event.atMs + WORKING_GRACE_MS),
+      };
+    case 'interviewer_said':
+      return { ...state, conversation: [...state.conversation, { role: 'interviewer', text: event.text, atMs: event.atMs }] };
+    case 'editor_opened':
+      // The editor is open until the code comes back; the grace then runs from the save.
+      return { ...state, workingUntilMs: Number.POSITIVE_INFINITY };
+    case 'code_saved':
+      return {
+        ...state,
+        codeSnapshots: [...state.codeSnapshots, { code: event.code, atMs: event.atMs }],
+        workingUntilMs: event.atMs + WORKING_GRACE_MS,
+      };
+    case 'tests_ran': {
+      const { run } = event;
+      const previousBest = Math.max(0, ...state.testRuns.map((r) => r.passed / Math.max(1, r.total)));
+      const improved = run.passed / Math.max(1, run.total) > previousBest;
+      const passed = run.verdict === 'accepted';
+      return {
+        ...state,
+        testRuns: [...state.testRuns, run],
+        consecutiveFailures: passed ? 0 : state.consecutiveFailures + 1,
+        lastProgressAtMs: improved || passed ? run.atMs : state.lastProgressAtMs,
+        workingUntilMs: busyUntil(state, run.atMs + WORKING_GRACE_MS),
+      };
+    }
+    case 'hint_given':
+      return {
+        ...state,
+        hintsGiven: [...state.hintsGiven, { level: event.level, text: event.text, reason: event.reason, atMs: event.atMs }],
+        consecutiveFailures: 0,
+        lastProgressAtMs: event.atMs,
+      };
+    case 'clarification_answered':
+      return { ...state, clarificationsAnswered: state.clarificationsAnswered + 1 };
+    case 'follow_up_asked':
+      return { ...state, followUpsAsked: state.followUpsAsked + 1 };
+    case 'phase_changed':
+      if (event.phase === state.phase) return state;
+      return { ...state, phase: event.phase, phaseStartedAtMs: event.atMs, lastProgressAtMs: event.atMs };
+  }
+}
