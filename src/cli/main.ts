@@ -8,6 +8,7 @@ import { packageRoot } from '../core/paths.js';
 import { ProblemSet } from '../problems/load.js';
 import { SANDBOX_NAMES } from '../sandbox/select.js';
 import { registerProblems } from './problems.js';
+import { registerPractice } from './practice.js';
 import { registerRun } from './run.js';
 import { registerSay } from './say.js';
 
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
     ctx.problemSet = () => (cached ??= new ProblemSet({ configDirs: ctx.config().problems ?? [], extraDirs: globals.problems ?? [], env: ctx.env }));
   });
   registerProblems(program, ctx);
+  registerPractice(program, ctx);
   registerRun(program, ctx);
   registerSay(program, ctx);
   return program;

@@ -1,0 +1,202 @@
+import type { JudgeReport } from '../problems/judge.js';
+import { judge } from '../problems/judge.js';
+import type { Language, Problem, ProblemTest } from '../problems/load.js';
+import type { Brain, Instruction } from '../providers/spec.js';
+import type { Sandbox } from '../sandbox/spec.js';
+import { decideHint, DEFAULT_HINT_POLICY } from './hint-policy.js';
+import type { HintPolicyConfig } from './hint-policy.js';
+import { rubricScorecard, scorecardSentence } from './scorecard.js';
+import type { Scorecard } from './scorecard.js';
+import { initialState, reduce } from './state.js';
+import type { InterviewEvent, InterviewState, Phase, TestRunRecord } from './state.js';
+
+export interface InterviewOptions {
+  problem: Problem;
+  tests: ProblemTest[];
+  language: Language;
+  brain: Brain;
+  sandbox: Sandbox;
+  sessionId: string;
+  /** The interview's clock in ms; scripted sessions use a virtual one. */
+  now: () => number;
+  /** Every event, in order: for the transcript and, later, persistence. */
+  onEvent?: (event: InterviewEvent) => void;
+  /** The interviewer's words as they stream. */
+  onText?: (delta: string) => void;
+  hintPolicy?: HintPolicyConfig;
+  signal?: AbortSignal;
+}
+
+const QUESTION_START = /^(what|how|can|could|should|is|are|do|does|will|would|may|might|which|why|where|when|if)\b/i;
+
+export function isQuestion(text: string): boolean {
+  return /\?\s*$/.test(text) || QUESTION_START.test(text.trim());
+}
+
+const STOP_WORDS = new Set(['the', 'a', 'an', 'is', 'are', 'can', 'i', 'it', 'to', 'of', 'in', 'be', 'do', 'does', 'what', 'if', 'and', 'or', 'we', 'you', 'there', 'will', 'should']);
+const words = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g)?.filter((w) => !STOP_WORDS.has(w)) ?? [];
+
+/** The problem's prepared answer that best fits the candidate's question, if any fits. */
+export function matchClarification(question: string, clarifications: Problem['meta']['clarifications']): string | null {
+  const asked = question.toLowerCase();
+  const askedWords = new Set(words(question));
+  let best: { score: number; answer: string } | null = null;
+  for (const c of clarifications) {
+    const keywordHits = (c.keywords ?? []).filter((k) => new RegExp(`\\b${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asked)).length;
+    const overlap = words(c.q).filter((w) => askedWords.has(w)).length;
+    const score = keywordHits * 2 + overlap;
+    if ((keywordHits > 0 || overlap >= 2) && (!best || score > best.score)) best = { score, answer: c.a };
+  }
+  return best?.answer ?? null;
+}
+
+const ORDER: Phase[] = ['intro', 'clarify', 'approach', 'code', 'test', 'follow_up', 'wrap_up', 'ended'];
+const before = (a: Phase, b: Phase) => ORDER.indexOf(a) < ORDER.indexOf(b);
+
+/**
+ * One interview: candidate actions in, interviewer turns out. The policy decides what happens
+ * (answer, hint, follow-up, wrap-up); the brain decides how it is said.
+ */
+export class Interview {
+  state: InterviewState;
+  private readonly hintPolicy: HintPolicyConfig;
+
+  constructor(private readonly options: InterviewOptions) {
+    this.state = initialState({ sessionId: options.sessionId, problemId: options.problem.id, language: options.language, atMs: options.now() });
+    this.hintPolicy = options.hintPolicy ?? DEFAULT_HINT_POLICY;
+  }
+
+  private emit(event: InterviewEvent): void {
+    this.state = reduce(this.state, event);
+    this.options.onEvent?.(event);
+  }
+
+  private enter(phase: Phase): void {
+    if (phase !== this.state.phase) this.emit({ type: 'phase_changed', phase, atMs: this.options.now() });
+  }
+
+  private async speak(instruction: Instruction): Promise<string> {
+    const { problem } = this.options;
+    const context = {
+      problem: { id: problem.id, title: problem.meta.title, statement: problem.statement, difficulty: problem.meta.difficulty, ...(problem.meta.complexity ? { complexity: problem.meta.complexity } : {}) },
+      state: this.state,
+    };
+    let text = '';
+    for await (const part of this.options.brain.stream(instruction, context, this.options.signal)) {
+      if (part.type !== 'text-delta') continue;
+      text += part.text;
+      this.options.onText?.(part.text);
+    }
+    this.emit({ type: 'interviewer_said', text: text.trim(), atMs: this.options.now() });
+    return text.trim();
+  }
+
+  async start(): Promise<void> {
+    await this.speak({ kind: 'introduce' });
+    this.enter('clarify');
+  }
+
+  async say(text: string): Promise<void> {
+    this.emit({ type: 'candidate_said', text, atMs: this.options.now() });
+    const { phase } = this.state;
+    if (phase === 'follow_up') {
+      await this.speak({ kind: 'acknowledge', said: text });
+      await this.nextFollowUpOrWrapUp();
+      return;
+    }
+    if (isQuestion(text)) {
+      const answer = matchClarification(text, this.options.problem.meta.clarifications);
+      if (answer) this.emit({ type: 'clarification_answered', atMs: this.options.now() });
+      await this.speak({ kind: 'answer_clarification', question: text, answer });
+      return;
+    }
+    if (before(phase, 'code')) {
+      this.enter('approach');
+      await this.speak({ kind: 'discuss_approach', said: text });
+      return;
+    }
+    await this.speak({ kind: 'acknowledge', said: text });
+  }
+
+  editorOpened(): void {
+    if (before(this.state.phase, 'code')) this.enter('code');
+    this.emit({ type: 'editor_opened', atMs: this.options.now() });
+  }
+
+  codeSaved(code: string): void {
+    if (before(this.state.phase, 'code')) this.enter('code');
+    this.emit({ type: 'code_saved', code, atMs: this.options.now() });
+  }
+
+  /** Runs the visible tests ("run") or all of them ("submit") on the latest code. */
+  async runTests(kind: 'run' | 'submit'): Promise<JudgeReport | null> {
+    const code = this.state.codeSnapshots.at(-1)?.code;
+    if (code === undefined || code.trim() === '') {
+      await this.speak({ kind: 'no_code_yet' });
+      return null;
+    }
+    const { tests, problem, language, sandbox, signal } = this.options;
+    const report = await judge(problem, tests, { source: code, language, sandbox, signal, tests: kind === 'run' ? tests.filter((t) => !t.hidden) : tests });
+    const run: TestRunRecord = {
+      kind,
+      verdict: report.verdict,
+      passed: report.passed,
+      total: report.total,
+      summary: report.summary,
+      failing: report.tests
+        .filter((t) => t.verdict !== 'passed' && !t.hidden)
+        .slice(0, 3)
+        .map((t) => ({ name: t.name, input: t.input, expected: t.expected, actual: t.actual, ...(t.error ? { error: t.error } : {}) })),
+      atMs: this.options.now(),
+    };
+    this.emit({ type: 'tests_ran', run });
+    this.enter('test');
+    await this.speak({ kind: 'comment_on_run', run });
+    if (kind === 'submit' && report.verdict === 'accepted') {
+      this.enter('follow_up');
+      await this.nextFollowUpOrWrapUp();
+    } else {
+      await this.maybeHint(false);
+    }
+    return report;
+  }
+
+  async askHint(): Promise<void> {
+    const given = await this.maybeHint(true);
+    if (!given) await this.speak({ kind: 'no_more_hints' });
+  }
+
+  /** Time has passed: an automatic hint if the candidate is stuck. */
+  async tick(): Promise<void> {
+    await this.maybeHint(false);
+  }
+
+  private async maybeHint(asked: boolean): Promise<boolean> {
+    const decision = decideHint(this.state, this.options.problem.meta.hints, this.options.now(), { asked }, this.hintPolicy);
+    if (!decision) return false;
+    this.emit({ type: 'hint_given', ...decision, atMs: this.options.now() });
+    await this.speak({ kind: 'give_hint', ...decision });
+    return true;
+  }
+
+  private async nextFollowUpOrWrapUp(): Promise<void> {
+    const followUps = this.options.problem.meta.follow_ups;
+    if (this.state.followUpsAsked < Math.min(2, followUps.length)) {
+      const question = followUps[this.state.followUpsAsked]!;
+      this.emit({ type: 'follow_up_asked', atMs: this.options.now() });
+      await this.speak({ kind: 'ask_follow_up', question });
+      return;
+    }
+    await this.end();
+  }
+
+  /** Wraps up with the scorecard; calling it again returns the same card. */
+  async end(): Promise<Scorecard> {
+    const card = rubricScorecard(this.state, this.options.now());
+    if (this.state.phase === 'ended') return card;
+    this.enter('wrap_up');
+    await this.speak({ kind: 'wrap_up', scorecardSummary: scorecardSentence(card) });
+    this.enter('ended');
+    return card;
+  }
+}

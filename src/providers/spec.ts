@@ -1,0 +1,32 @@
+import type { HintLevel, HintReason, InterviewState, TestRunRecord } from '../interview/state.js';
+
+/**
+ * The interviewer's brain: the policy decides what happens, the brain decides how it is said.
+ * Implementations stream text and take an AbortSignal: the offline scripted brain here, LLM brains
+ * (Gemini, OpenAI-compatible) behind the same interface.
+ */
+
+export type Instruction =
+  | { kind: 'introduce' }
+  | { kind: 'answer_clarification'; question: string; answer: string | null }
+  | { kind: 'discuss_approach'; said: string }
+  | { kind: 'comment_on_run'; run: TestRunRecord }
+  | { kind: 'give_hint'; level: HintLevel; text: string; reason: HintReason }
+  | { kind: 'no_more_hints' }
+  | { kind: 'no_code_yet' }
+  | { kind: 'ask_follow_up'; question: string }
+  | { kind: 'acknowledge'; said: string }
+  | { kind: 'wrap_up'; scorecardSummary: string };
+
+/** What a brain may know. The reference solution is never in it. */
+export interface InterviewContext {
+  problem: { id: string; title: string; statement: string; difficulty: string; complexity?: { time: string; space: string } };
+  state: InterviewState;
+}
+
+export type BrainPart = { type: 'text-delta'; text: string } | { type: 'finish' };
+
+export interface Brain {
+  readonly name: string;
+  stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncIterable<BrainPart>;
+}

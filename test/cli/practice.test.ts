@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli, tempDir, writeTree } from '../helpers.ts';
+
+const PROBLEM = 'best-time-to-buy-and-sell-stock';
+const dir = tempDir();
+writeTree(dir, {
+  'wrong.py': 'class Solution:\n    def maxProfit(self, prices):\n        return max(prices) - min(prices)\n',
+  'right.py': 'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n',
+});
+const env = { XDG_DATA_HOME: join(dir, 'data') };
+
+function script(lines: string[]): string {
+  const file = join(tempDir(), 'session.txt');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+const SESSION = [
+  '# asks, codes a wrong idea, gets feedback and a hint, fixes it',
+  'Can I sell before I buy?',
+  'I would take the maximum price minus the minimum price.',
+  `/edit ${join(dir, 'wrong.py')}`,
+  `/edit ${join(dir, 'wrong.py')}`,
+  `/edit ${join(dir, 'right.py')}`,
+  '/submit',
+  'Linear time and constant space.',
+  'I would add up every rise between consecutive days.',
+];
+
+describe('vetta practice', () => {
+  it('runs a whole interview from a script: clarification, failing tests, a hint, a pass, follow-ups, a scorecard', async () => {
+    const { code, stdout } = await runCli(['practice', '--problem', PROBLEM, '--script', script(SESSION)], env);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /interviewer: Today's problem is Best Time to Buy and Sell Stock\./);
+    assert.match(stdout, /you: Can I sell before I buy\?\ninterviewer: No\. The selling day must come after the buying day\./);
+    assert.match(stdout, /\[run\] wrong_answer: passes 2 of 5 tests/);
+    assert.match(stdout, /with \{"prices":\[7,1,5,3,6,4\]\} it returns 6 where 5 is expected/);
+    assert.match(stdout, /\[hint: nudge\]\ninterviewer: Let me give you something to go on\. If you had to sell on a given day/);
+    assert.match(stdout, /\[submit\] accepted: passes all 16 tests/);
+    assert.match(stdout, /interviewer: What are the time and space complexity of your solution\?/);
+    assert.match(stdout, /interviewer: How would you solve it if you could make as many transactions as you like\?/);
+    assert.match(stdout, /problem solving\s+3\/4 {2}reached a passing solution after 1 nudge/);
+    // 30 words in all: the offline rubric wants 40 or more to call the approach explained.
+    assert.match(stdout, /communication\s+2\/4 {2}said little about the approach/);
+  });
+
+  it('prints the interview as JSON events with --json, ending with the scorecard', async () => {
+    const { stdout } = await runCli(['practice', '--problem', PROBLEM, '--script', script(SESSION), '--json'], env);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const phases = events.filter((e) => e.type === 'phase_changed').map((e) => e.phase);
+    assert.deepEqual(phases, ['clarify', 'approach', 'code', 'test', 'follow_up', 'wrap_up', 'ended']);
+    assert.deepEqual(events.filter((e) => e.type === 'hint_given').map((e) => [e.level, e.reason]), [['nudge', 'failing']]);
+    assert.deepEqual(events.filter((e) => e.type === 'tests_ran').map((e) => [e.run.kind, e.run.verdict]), [['run', 'wrong_answer'], ['run', 'wrong_answer'], ['run', 'accepted'], ['submit', 'accepted']]);
+    const card = events.at(-1);
+    assert.equal(card.type, 'scorecard');
+    assert.deepEqual(card.hintsUsed, { nudge: 1, hint: 0, reveal: 0 });
+  });
+
+  it('opens $EDITOR on the starter code, judges what it saves, and keeps the code when the editor fails', async () => {
+    const bin = tempDir();
+    const counter = join(bin, 'count');
+    // An "editor" that writes the wrong solution the first time and the right one after; it checks
+    // that it was handed the starter code.
+    const editor = join(bin, 'editor.sh');
+    writeFileSync(
+      editor,
+      `#!/bin/sh\ngrep -q 'def maxProfit' "$1" || exit 3\nn=$(cat ${counter} 2>/dev/null || echo 0)\necho $((n+1)) > ${counter}\nif [ "$n" = 0 ]; then cp ${join(dir, 'wrong.py')} "$1"; else cp ${join(dir, 'right.py')} "$1"; fi\n`,
+    );
+    chmodSync(editor, 0o755);
+    const input = ['What if no trade makes money?', '/edit', '/hint', '/edit', '/submit', 'Linear.', 'Sum the rises.', ''].join('\n');
+    const { code, stdout } = await runCli(['practice', '--problem', PROBLEM], { ...env, EDITOR: editor }, input);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /interviewer: Then return 0; you are allowed not to trade at all\./);
+    assert.match(stdout, /\[run\] wrong_answer/);
+    assert.match(stdout, /\[hint: nudge\]/);
+    assert.match(stdout, /\[run\] accepted/);
+    assert.match(stdout, /\[submit\] accepted: passes all 16 tests/);
+    assert.match(stdout, /scorecard/);
+
+    const failing = join(bin, 'fail.sh');
+    writeFileSync(failing, '#!/bin/sh\nexit 1\n');
+    chmodSync(failing, 0o755);
+    const broken = await runCli(['practice', '--problem', PROBLEM], { ...env, EDITOR: failing }, '/edit\n/run\n/quit\n');
+    assert.match(broken.stdout, /the editor exited with status 1; keeping your previous code/);
+    assert.match(broken.stdout, /There's no code to run yet/);
+  });
+
+  it('refuses a bad script line with its file and line number', async () => {
+    const file = script(['hello', '/dance']);
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', file], env);
+    assert.equal(code, 2);
+    assert.match(stderr, /session\.txt:2: unknown command "\/dance"/);
+    const noProblem = await runCli(['practice', '--script', file], env);
+    assert.equal(noProblem.code, 2);
+    assert.match(noProblem.stderr, /--script needs --problem/);
+  });
+});
