@@ -1,0 +1,131 @@
+import { preview } from '../core/text.js';
+import type { Instruction, InterviewContext } from '../providers/spec.js';
+
+/**
+ * The prompt an LLM interviewer gets for one turn: a system prompt (persona, how to talk, the
+ * problem), the state (phase, hints so far, the latest run, the current code), a bounded summary of
+ * older turns, the recent turns verbatim, and what to do now. It stays under a fixed token budget
+ * however long the interview runs. The model never sees the reference solution, nor a hint the
+ * policy has not decided to give.
+ */
+
+export interface PromptBudget {
+  /** Estimated tokens for the whole prompt. */
+  maxTokens: number;
+  /** Turns quoted verbatim; older ones are summarised. */
+  recentTurns: number;
+  /** Characters of the current code shown (its start and its end when longer). */
+  codeChars: number;
+  /** Characters of the statement shown. */
+  statementChars: number;
+}
+
+export const DEFAULT_BUDGET: PromptBudget = { maxTokens: 6000, recentTurns: 12, codeChars: 4000, statementChars: 3000 };
+
+export interface PromptMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface BuiltPrompt {
+  system: string;
+  messages: PromptMessage[];
+  estimatedTokens: number;
+}
+
+/** About four characters a token for English and code; good enough to keep a budget. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+
+const PERSONA = [
+  'You are a calm, experienced software engineer running a live coding interview by voice.',
+  'Speak in short, plain sentences: at most three sentences and one question per turn.',
+  'Do not praise unless it names something specific the candidate did. Never dump a solution or write code for the candidate.',
+  'Do not read code, symbols or Markdown aloud; refer to them in words.',
+].join(' ');
+
+function headAndTail(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const half = Math.floor(max / 2);
+  return `${text.slice(0, half)}\n[... ${text.length - max} characters not shown ...]\n${text.slice(-half)}`;
+}
+
+/** What the model is asked to do this turn; hint and answer texts come from the policy. */
+export function instructionText(instruction: Instruction): string {
+  switch (instruction.kind) {
+    case 'introduce':
+      return 'Introduce the problem briefly in your own words and invite clarifying questions.';
+    case 'answer_clarification':
+      return instruction.answer
+        ? `The candidate asked: "${instruction.question}". The prepared answer is: "${instruction.answer}". Answer in your own words, briefly.`
+        : `The candidate asked: "${instruction.question}". The problem does not say; tell them to state a reasonable assumption and go on.`;
+    case 'discuss_approach':
+      return `The candidate described an approach: "${instruction.said}". React briefly; ask about its complexity or an edge case if it matters, or invite them to code.`;
+    case 'comment_on_run': {
+      const r = instruction.run;
+      const failing = r.failing.map((f) => `${f.name}: input ${preview(f.input, 120)}, expected ${preview(f.expected, 60)}, got ${f.error ? f.error.split('\n').pop() : preview(f.actual, 60)}`).join('; ');
+      return `The candidate ${r.kind === 'submit' ? 'submitted' : 'ran the visible tests'}. Result: it ${r.summary}.${failing ? ` Failing visible cases: ${failing}.` : ''} Comment on it without giving the fix away.`;
+    }
+    case 'give_hint':
+      return `Give this ${instruction.level} in your own words, no more than it says: "${instruction.text}"`;
+    case 'no_more_hints':
+      return 'The candidate asked for a hint but every hint has been given. Encourage them to reason it through out loud.';
+    case 'no_code_yet':
+      return 'The candidate tried to run code they have not written yet. Tell them to write it first.';
+    case 'ask_follow_up':
+      return `Ask this follow-up question: "${instruction.question}"`;
+    case 'acknowledge':
+      return `The candidate said: "${instruction.said}". Acknowledge briefly.`;
+    case 'wrap_up':
+      return `Close the interview kindly in two sentences. The assessment: ${instruction.scorecardSummary}`;
+  }
+}
+
+function stateBlock(context: InterviewContext, budget: PromptBudget): string {
+  const { state } = context;
+  const minutes = Math.round(((state.conversation.at(-1)?.atMs ?? state.startedAtMs) - state.startedAtMs) / 60_000);
+  const lines = [`Phase: ${state.phase}. Elapsed: about ${minutes} minutes.`];
+  const levels = state.hintsGiven.map((h) => h.level);
+  lines.push(levels.length ? `Hints given so far: ${levels.join(', ')}.` : 'No hints given yet.');
+  const last = state.testRuns.at(-1);
+  if (last) lines.push(`Latest ${last.kind}: ${last.verdict}, it ${last.summary}. Runs so far: ${state.testRuns.length}.`);
+  const code = state.codeSnapshots.at(-1)?.code;
+  lines.push(code ? `Current code (${state.language}):\n${headAndTail(code, budget.codeChars)}` : 'No code written yet.');
+  return lines.join('\n');
+}
+
+/** Older turns in a bounded form: the candidate's last few questions and statements, shortened. */
+function olderTurnsSummary(older: InterviewContext['state']['conversation']): string {
+  if (older.length === 0) return '';
+  const candidate = older.filter((t) => t.role === 'candidate');
+  const recent = candidate.slice(-8).map((t) => `- ${preview(t.text, 100).replace(/^"|"$/g, '')}`);
+  return `Earlier in the interview (${older.length} turns, summarised): the candidate said, most recently last:\n${recent.join('\n')}`;
+}
+
+export function buildPrompt(instruction: Instruction, context: InterviewContext, budget: PromptBudget = DEFAULT_BUDGET): BuiltPrompt {
+  const { problem } = context;
+  const system = [
+    PERSONA,
+    `The problem (${problem.difficulty}): ${problem.title}.\n${headAndTail(problem.statement, budget.statementChars)}`,
+    problem.complexity ? `A strong solution runs in ${problem.complexity.time} time and ${problem.complexity.space} space; do not reveal this unless a hint says so.` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  const conversation = context.state.conversation;
+  let recentCount = Math.min(budget.recentTurns, conversation.length);
+  let codeChars = budget.codeChars;
+  for (;;) {
+    const older = conversation.slice(0, conversation.length - recentCount);
+    const recent = conversation.slice(conversation.length - recentCount);
+    const messages: PromptMessage[] = [];
+    const preamble = [stateBlock(context, { ...budget, codeChars }), olderTurnsSummary(older)].filter(Boolean).join('\n\n');
+    messages.push({ role: 'user', content: `[Interview state]\n${preamble}` });
+    for (const turn of recent) messages.push({ role: turn.role === 'interviewer' ? 'assistant' : 'user', content: preview(turn.text, 1200).replace(/^"|"$/g, '') });
+    messages.push({ role: 'user', content: `[Your turn] ${instructionText(instruction)}` });
+    const estimatedTokens = estimateTokens(system) + messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
+    // Over budget: quote fewer turns, then show less code; the instruction and state always stay.
+    if (estimatedTokens <= budget.maxTokens || (recentCount === 0 && codeChars <= 500)) return { system, messages, estimatedTokens };
+    if (recentCount > 2) recentCount--;
+    else if (codeChars > 500) codeChars = Math.floor(codeChars / 2);
+    else recentCount = 0;
+  }
+}
