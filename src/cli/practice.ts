@@ -13,6 +13,7 @@ import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
 import { EXTENSIONS, LANGUAGES, loadTests, readProblemFile } from '../problems/load.js';
 import type { Language } from '../problems/load.js';
+import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
@@ -21,6 +22,8 @@ import { sandboxOption } from './main.js';
 import { warnAboutSandbox } from './run.js';
 
 interface PracticeOptions {
+  llm: 'scripted' | 'openai';
+  model?: string;
   problem?: string;
   lang: Language;
   script?: string;
@@ -63,6 +66,10 @@ export function parseAction(line: string, where: string): Action | null {
   }
 }
 
+/** Ollama's OpenAI-compatible endpoint and a small model it serves, for a local interviewer. */
+const DEFAULT_OPENAI_BASE_URL = 'http://127.0.0.1:11434/v1';
+const DEFAULT_OPENAI_MODEL = 'llama3.2';
+
 const HELP = 'commands: /edit (open your editor; saving runs the visible tests), /run, /submit, /hint, /quit; anything else is said to the interviewer';
 
 export function registerPractice(program: Command, ctx: CliContext): void {
@@ -73,6 +80,8 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .addOption(new Option('--lang <language>', 'the language you will write').choices(LANGUAGES).default('python'))
     .option('--script <file>', 'take the candidate\'s actions from a file instead of the keyboard (docs/scripting.md)')
     .option('--json', 'print the interview as JSON lines, one event each')
+    .addOption(new Option('--llm <brain>', 'who interviews: the offline scripted interviewer, or any OpenAI-compatible server (OPENAI_BASE_URL, OPENAI_API_KEY)').choices(['scripted', 'openai']).default('scripted'))
+    .option('--model <name>', `the model, with --llm openai (default: OPENAI_MODEL, else ${DEFAULT_OPENAI_MODEL})`)
     .addOption(sandboxOption())
     .action(async (opts: PracticeOptions) => {
       const set = ctx.problemSet();
@@ -94,12 +103,22 @@ export function registerPractice(program: Command, ctx: CliContext): void {
       const solutionFile = join(workDir, `solution.${EXTENSIONS[opts.lang]}`);
 
       const write = (line: string) => ctx.stdout.write(`${line}\n`);
+      const brain =
+        opts.llm === 'openai'
+          ? new OpenAiCompatibleBrain({
+              baseUrl: ctx.env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL,
+              model: opts.model || ctx.env.OPENAI_MODEL || DEFAULT_OPENAI_MODEL,
+              ...(ctx.env.OPENAI_API_KEY ? { apiKey: ctx.env.OPENAI_API_KEY } : {}),
+            })
+          : new ScriptedBrain();
       let speaking = false;
       const interview = new Interview({
         problem,
         tests,
         language: opts.lang,
-        brain: new ScriptedBrain(),
+        brain,
+        fallbackBrain: new ScriptedBrain(),
+        onNotice: (message) => ctx.stderr.write(styleFor(ctx.stderr, ctx.env).yellow(`note: ${message}\n`)),
         sandbox,
         sessionId,
         now,

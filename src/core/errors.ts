@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'invalid_input'
   | 'io'
   | 'sandbox_unavailable'
+  | 'provider'
   | 'internal';
 
 export class VettaError extends Error {

@@ -1,6 +1,7 @@
 import type { JudgeReport } from '../problems/judge.js';
 import { judge } from '../problems/judge.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
+import { ProviderError } from '../providers/errors.js';
 import type { Brain, Instruction } from '../providers/spec.js';
 import type { Sandbox } from '../sandbox/spec.js';
 import { decideHint, DEFAULT_HINT_POLICY } from './hint-policy.js';
@@ -23,6 +24,10 @@ export interface InterviewOptions {
   onEvent?: (event: InterviewEvent) => void;
   /** The interviewer's words as they stream. */
   onText?: (delta: string) => void;
+  /** Said to the user, not part of the interview: a provider failed, the interview falls back. */
+  onNotice?: (message: string) => void;
+  /** Takes over when the brain fails twice in a row (the offline interviewer). */
+  fallbackBrain?: Brain;
   hintPolicy?: HintPolicyConfig;
   signal?: AbortSignal;
 }
@@ -60,8 +65,10 @@ const before = (a: Phase, b: Phase) => ORDER.indexOf(a) < ORDER.indexOf(b);
 export class Interview {
   state: InterviewState;
   private readonly hintPolicy: HintPolicyConfig;
+  private brain: Brain;
 
   constructor(private readonly options: InterviewOptions) {
+    this.brain = options.brain;
     this.state = initialState({ sessionId: options.sessionId, problemId: options.problem.id, language: options.language, atMs: options.now() });
     this.hintPolicy = options.hintPolicy ?? DEFAULT_HINT_POLICY;
   }
@@ -75,17 +82,49 @@ export class Interview {
     if (phase !== this.state.phase) this.emit({ type: 'phase_changed', phase, atMs: this.options.now() });
   }
 
+  /**
+   * One interviewer turn. A provider that fails mid-turn gets an apology and one more try; failing
+   * again, the interview carries on with the fallback brain and says so. The session goes on.
+   */
   private async speak(instruction: Instruction): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.speakWith(this.brain, instruction);
+      } catch (error) {
+        if (!(error instanceof ProviderError) || this.options.signal?.aborted) throw error;
+        const fallback = this.options.fallbackBrain;
+        if (attempt === 0) {
+          this.options.onNotice?.(`${error.message}; trying once more`);
+          continue;
+        }
+        if (!fallback || fallback === this.brain) throw error;
+        this.options.onNotice?.(`${error.message}; the offline interviewer takes over for the rest of this interview`);
+        this.brain = fallback;
+      }
+    }
+  }
+
+  private async speakWith(brain: Brain, instruction: Instruction): Promise<string> {
     const { problem } = this.options;
     const context = {
       problem: { id: problem.id, title: problem.meta.title, statement: problem.statement, difficulty: problem.meta.difficulty, ...(problem.meta.complexity ? { complexity: problem.meta.complexity } : {}) },
       state: this.state,
     };
     let text = '';
-    for await (const part of this.options.brain.stream(instruction, context, this.options.signal)) {
-      if (part.type !== 'text-delta') continue;
-      text += part.text;
-      this.options.onText?.(part.text);
+    try {
+      for await (const part of brain.stream(instruction, context, this.options.signal)) {
+        if (part.type !== 'text-delta') continue;
+        text += part.text;
+        this.options.onText?.(part.text);
+      }
+    } catch (error) {
+      if (text.trim()) {
+        // Half a turn was already said: close it with an apology, so the transcript reads true.
+        const apology = ' ... sorry, I lost my train of thought.';
+        this.options.onText?.(apology);
+        this.emit({ type: 'interviewer_said', text: `${text.trim()}${apology}`, atMs: this.options.now() });
+      }
+      throw error;
     }
     this.emit({ type: 'interviewer_said', text: text.trim(), atMs: this.options.now() });
     return text.trim();

@@ -42,9 +42,10 @@ export async function* guardTurn(deltas: AsyncIterable<string>, limits: GuardLim
         onCut?.();
         return;
       }
+      // The turn starts with its first word, not with the space a dropped sentence left.
+      yield sentences === 0 ? sentence.trimStart() : sentence;
       sentences++;
       words += n;
-      yield sentence;
       if (sentence.trimEnd().endsWith('?') || /\?["')\]]*$/.test(sentence.trimEnd())) {
         // A question ends the turn: the candidate answers it before anything else is said, so
         // whatever the model still has to say is not wanted.
@@ -58,5 +59,5 @@ export async function* guardTurn(deltas: AsyncIterable<string>, limits: GuardLim
   if (emptyPraise(rest)) return;
   const n = rest.split(/\s+/).filter(Boolean).length;
   if (sentences > 0 && (words + n > limits.maxWords || sentences >= limits.maxSentences)) return;
-  yield rest;
+  yield sentences === 0 ? rest.trimStart() : rest;
 }

@@ -98,3 +98,34 @@ describe('vetta practice', () => {
     assert.match(noProblem.stderr, /--script needs --problem/);
   });
 });
+
+describe('vetta practice --llm openai', () => {
+  it('is led by the model when it answers, through the output guard', async () => {
+    const { startFakeOpenAi } = await import('../fakes/openai-server.ts');
+    const server = await startFakeOpenAi([{ text: 'Excellent! Let us look at stock prices. What would you like to ask first? I have more to say.' }]);
+    try {
+      const { code, stdout } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'openai', '--model', 'tiny', '--script', script(['/quit'])], { ...env, OPENAI_BASE_URL: server.baseUrl });
+      assert.equal(code, 0, stdout);
+      assert.match(stdout, /interviewer: Let us look at stock prices\. What would you like to ask first\?\n/);
+      assert.equal(server.requests[0]!.model, 'tiny');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('apologises, retries once, then carries on with the offline interviewer when the model keeps failing', async () => {
+    const { startFakeOpenAi } = await import('../fakes/openai-server.ts');
+    const server = await startFakeOpenAi([{ status: 500 }]);
+    try {
+      const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'openai', '--script', script(SESSION)], { ...env, OPENAI_BASE_URL: server.baseUrl });
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, /note: openai: .*answered HTTP 500; trying once more/);
+      assert.match(stderr, /note: openai: .*answered HTTP 500; the offline interviewer takes over for the rest of this interview/);
+      assert.match(stdout, /interviewer: Today's problem is Best Time to Buy and Sell Stock\./);
+      assert.match(stdout, /\[submit\] accepted/);
+      assert.match(stdout, /scorecard/);
+    } finally {
+      await server.close();
+    }
+  });
+});
