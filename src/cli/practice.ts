@@ -13,8 +13,10 @@ import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
 import { EXTENSIONS, LANGUAGES, loadTests, readProblemFile } from '../problems/load.js';
 import type { Language } from '../problems/load.js';
+import { DEFAULT_GEMINI_MODEL, GeminiBrain } from '../providers/gemini/brain.js';
 import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
+import type { Brain } from '../providers/spec.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
 import type { CliContext } from './main.js';
@@ -22,7 +24,7 @@ import { sandboxOption } from './main.js';
 import { warnAboutSandbox } from './run.js';
 
 interface PracticeOptions {
-  llm: 'scripted' | 'openai';
+  llm: 'auto' | 'scripted' | 'gemini' | 'openai';
   model?: string;
   problem?: string;
   lang: Language;
@@ -80,8 +82,12 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .addOption(new Option('--lang <language>', 'the language you will write').choices(LANGUAGES).default('python'))
     .option('--script <file>', 'take the candidate\'s actions from a file instead of the keyboard (docs/scripting.md)')
     .option('--json', 'print the interview as JSON lines, one event each')
-    .addOption(new Option('--llm <brain>', 'who interviews: the offline scripted interviewer, or any OpenAI-compatible server (OPENAI_BASE_URL, OPENAI_API_KEY)').choices(['scripted', 'openai']).default('scripted'))
-    .option('--model <name>', `the model, with --llm openai (default: OPENAI_MODEL, else ${DEFAULT_OPENAI_MODEL})`)
+    .addOption(
+      new Option('--llm <brain>', 'who interviews: gemini (GEMINI_API_KEY), openai (any OpenAI-compatible server: OPENAI_BASE_URL), or the offline scripted one; auto is gemini when a key is set')
+        .choices(['auto', 'scripted', 'gemini', 'openai'])
+        .default('auto'),
+    )
+    .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
     .addOption(sandboxOption())
     .action(async (opts: PracticeOptions) => {
       const set = ctx.problemSet();
@@ -103,14 +109,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
       const solutionFile = join(workDir, `solution.${EXTENSIONS[opts.lang]}`);
 
       const write = (line: string) => ctx.stdout.write(`${line}\n`);
-      const brain =
-        opts.llm === 'openai'
-          ? new OpenAiCompatibleBrain({
-              baseUrl: ctx.env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL,
-              model: opts.model || ctx.env.OPENAI_MODEL || DEFAULT_OPENAI_MODEL,
-              ...(ctx.env.OPENAI_API_KEY ? { apiKey: ctx.env.OPENAI_API_KEY } : {}),
-            })
-          : new ScriptedBrain();
+      const brain = chooseBrain(opts, ctx);
       let speaking = false;
       const interview = new Interview({
         problem,
@@ -219,6 +218,27 @@ export function registerPractice(program: Command, ctx: CliContext): void {
         write(`  ${'hints'.padEnd(16)} ${count(final.hintsUsed.nudge, 'nudge')}, ${count(final.hintsUsed.hint, 'hint')}, ${count(final.hintsUsed.reveal, 'reveal')}; ${count(final.minutes, 'minute')}`);
       }
     });
+}
+
+/** The interviewer's brain from --llm, keys and settings; keys are read, never printed. */
+function chooseBrain(opts: PracticeOptions, ctx: CliContext): Brain {
+  const geminiKey = ctx.env.GEMINI_API_KEY || ctx.env.GOOGLE_API_KEY;
+  const llm = opts.llm === 'auto' ? (geminiKey ? 'gemini' : 'scripted') : opts.llm;
+  if (opts.llm === 'auto' && llm === 'scripted') {
+    ctx.stderr.write(styleFor(ctx.stderr, ctx.env).dim('note: no GEMINI_API_KEY, so the offline interviewer leads; set it, or use --llm openai with a local model\n'));
+  }
+  if (llm === 'gemini') {
+    if (!geminiKey) throw new VettaError('usage', '--llm gemini needs a key: set GEMINI_API_KEY (or GOOGLE_API_KEY)');
+    return new GeminiBrain({ apiKey: geminiKey, model: opts.model || ctx.env.GEMINI_MODEL || DEFAULT_GEMINI_MODEL, ...(ctx.env.GEMINI_BASE_URL ? { baseUrl: ctx.env.GEMINI_BASE_URL } : {}) });
+  }
+  if (llm === 'openai') {
+    return new OpenAiCompatibleBrain({
+      baseUrl: ctx.env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL,
+      model: opts.model || ctx.env.OPENAI_MODEL || DEFAULT_OPENAI_MODEL,
+      ...(ctx.env.OPENAI_API_KEY ? { apiKey: ctx.env.OPENAI_API_KEY } : {}),
+    });
+  }
+  return new ScriptedBrain();
 }
 
 function readScript(file: string): string[] {

@@ -129,3 +129,25 @@ describe('vetta practice --llm openai', () => {
     }
   });
 });
+
+describe('vetta practice: choosing the interviewer', () => {
+  it('uses Gemini when a key is set, and says so when it falls back to the offline one', async () => {
+    const { startFakeGemini } = await import('../fakes/gemini-server.ts');
+    const server = await startFakeGemini([{ text: 'Welcome. Shall we look at the stock problem together?' }]);
+    try {
+      const withKey = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], { ...env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: server.baseUrl });
+      assert.equal(withKey.code, 0, withKey.stderr);
+      assert.match(withKey.stdout, /interviewer: Welcome\. Shall we look at the stock problem together\?/);
+      assert.equal(server.requests[0]!.apiKey, 'test-key');
+      assert.ok(!withKey.stdout.includes('test-key') && !withKey.stderr.includes('test-key'), 'the key is never printed');
+    } finally {
+      await server.close();
+    }
+    const noKey = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], env);
+    assert.match(noKey.stderr, /note: no GEMINI_API_KEY, so the offline interviewer leads/);
+    assert.match(noKey.stdout, /interviewer: Today's problem is/);
+    const insisted = await runCli(['practice', '--problem', PROBLEM, '--llm', 'gemini', '--script', script(['/quit'])], env);
+    assert.equal(insisted.code, 2);
+    assert.match(insisted.stderr, /--llm gemini needs a key: set GEMINI_API_KEY/);
+  });
+});

@@ -1,0 +1,78 @@
+import { guardTurn } from '../interview/output-guard.js';
+import { ProviderError } from './errors.js';
+import type { BrainPart } from './spec.js';
+
+export interface StreamPolicy {
+  provider: string;
+  /** Where the model lives, for messages. */
+  endpoint: string;
+  /** Give up on an attempt that has produced no token by then. */
+  firstTokenTimeoutMs: number;
+  /** Further attempts after a retryable failure before the first token. */
+  retries: number;
+  /** The first backoff; it doubles with each retry. */
+  backoffMs: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * Opens a model's text stream with a first-token timeout and retries with backoff on retryable
+ * failures before the first token; after it, a retry would repeat what was already said. `open`
+ * maps its own failures to ProviderError.
+ */
+export async function* streamWithRetries(open: (signal: AbortSignal) => AsyncIterable<string>, signal: AbortSignal, policy: StreamPolicy): AsyncGenerator<string> {
+  for (let attempt = 0; ; attempt++) {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), policy.firstTokenTimeoutMs);
+    const both = AbortSignal.any([signal, timeout.signal]);
+    let started = false;
+    try {
+      for await (const text of open(both)) {
+        if (!started) {
+          started = true;
+          clearTimeout(timer);
+        }
+        yield text;
+      }
+      return;
+    } catch (error) {
+      if (signal.aborted) return;
+      const failure =
+        timeout.signal.aborted && !started
+          ? new ProviderError(policy.provider, `no answer within ${policy.firstTokenTimeoutMs / 1000} s from ${policy.endpoint}`, { retryable: true })
+          : error instanceof ProviderError
+            ? error
+            : new ProviderError(policy.provider, `${(error as Error).message}`, { retryable: false, cause: error });
+      if (started || !failure.retryable || attempt >= policy.retries) throw failure;
+      await sleep(policy.backoffMs * 2 ** attempt, signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * A brain's turn: the model's deltas through the output guard, as brain parts. When the guard ends
+ * the turn, the model's request is aborted instead of being read to the end.
+ */
+export async function* guardedTurn(deltas: (signal: AbortSignal) => AsyncIterable<string>, signal?: AbortSignal): AsyncGenerator<BrainPart> {
+  const request = new AbortController();
+  const onAbort = () => request.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const text of guardTurn(deltas(request.signal), undefined, () => request.abort())) {
+      // After an abort the guard still flushes what it held; none of it is wanted.
+      if (signal?.aborted) return;
+      yield { type: 'text-delta', text };
+    }
+    if (!signal?.aborted) yield { type: 'finish' };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    request.abort();
+  }
+}
