@@ -6,7 +6,6 @@ import type { Sandbox } from './spec.js';
 import { UnsafeSandbox } from './unsafe.js';
 
 export const SANDBOX_NAMES = ['auto', 'nsjail', 'bubblewrap', 'docker', 'unsafe'] as const;
-export type SandboxName = (typeof SANDBOX_NAMES)[number];
 
 /**
  * `auto` tries the isolating backends in this order: nsjail (namespaces plus its own hardening),
