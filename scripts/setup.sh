@@ -9,6 +9,10 @@ need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v pgrep >/dev/null 2>&1 || need+=(procps)
+# The offline voice, and a sound server the audio tests can give null sinks to.
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
+command -v parec >/dev/null 2>&1 || need+=(pulseaudio-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >/dev/null

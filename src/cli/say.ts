@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { SubprocessPlayer } from '../audio/player.js';
+import { VettaError } from '../core/errors.js';
 import { chunkText } from '../pipeline/sentence-chunker.js';
+import { EspeakTts } from '../providers/espeak/tts.js';
 import type { CliContext } from './main.js';
 
 async function* fromStdin(stdin: NodeJS.ReadableStream): AsyncGenerator<string> {
@@ -13,21 +16,43 @@ async function* once(text: string): AsyncGenerator<string> {
 }
 
 /**
- * `vetta say`: the text-to-speech path's front half. Text (an argument, or stdin as it streams in)
- * goes through the sentence chunker; each chunk is what a voice would synthesise. Voices arrive
- * with the audio output; until then `--tts none` prints the chunks.
+ * `vetta say`: text (an argument, or stdin as it streams in) goes through the sentence chunker and
+ * each chunk is spoken as soon as it is complete, while the next one is still arriving.
  */
 export function registerSay(program: Command, ctx: CliContext): void {
   program
     .command('say')
-    .description('split text into the chunks a voice speaks, as they complete (stdin streams)')
+    .description('speak text through a voice, chunk by chunk as it completes (stdin streams)')
     .argument('[text...]', 'the text (default: read stdin as it arrives)')
-    .addOption(new Option('--tts <voice>', 'the voice; "none" only prints').choices(['none']).default('none'))
+    .addOption(new Option('--tts <voice>', 'espeak (offline, no key) or none (only print the chunks)').choices(['espeak', 'none']).default('espeak'))
     .option('--chunks', 'print each chunk as one JSON line {"text": ...}')
-    .action(async (words: string[], opts: { tts: string; chunks?: boolean }) => {
+    .option('--output-device <name>', 'the player device (PulseAudio sink, ALSA device)')
+    .action(async (words: string[], opts: { tts: string; chunks?: boolean; outputDevice?: string }) => {
       const source = words.length > 0 ? once(words.join(' ')) : fromStdin(ctx.stdin);
-      for await (const chunk of chunkText(source)) {
-        ctx.stdout.write(opts.chunks ? `${JSON.stringify({ text: chunk.text })}\n` : `${chunk.text}\n`);
+      const print = (text: string) => ctx.stdout.write(opts.chunks ? `${JSON.stringify({ text })}\n` : `${text}\n`);
+      if (opts.tts === 'none') {
+        for await (const chunk of chunkText(source)) print(chunk.text);
+        return;
+      }
+      const voice = EspeakTts.detect(ctx.env);
+      if (typeof voice === 'string') throw new VettaError('invalid_input', `${voice}; or use --tts none`);
+      const player = SubprocessPlayer.open(ctx.env, opts.outputDevice);
+      const controller = new AbortController();
+      // Ctrl-C silences the voice at once instead of letting queued audio play out.
+      const interrupt = () => {
+        controller.abort();
+        player.stop();
+      };
+      process.once('SIGINT', interrupt);
+      try {
+        for await (const chunk of chunkText(source, {}, controller.signal)) {
+          if (opts.chunks) print(chunk.text);
+          for await (const samples of voice.synthesize(chunk.text, controller.signal)) await player.write(samples);
+        }
+        if (!controller.signal.aborted) await player.end();
+      } finally {
+        process.removeListener('SIGINT', interrupt);
+        if (controller.signal.aborted) player.stop();
       }
     });
 }

@@ -30,3 +30,9 @@ export interface Brain {
   readonly name: string;
   stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncIterable<BrainPart>;
 }
+
+/** A voice: text in, 16 kHz mono PCM out as it is synthesised, stopped by the signal. */
+export interface SpeechSynthesizer {
+  readonly name: string;
+  synthesize(text: string, signal?: AbortSignal): AsyncIterable<Int16Array>;
+}
