@@ -22,7 +22,17 @@ export function playerCommand(name: 'pacat' | 'aplay' | 'play', device?: string)
   }
 }
 
-export class SubprocessPlayer {
+/** Where 16 kHz mono PCM goes to be heard. */
+export interface PcmPlayer {
+  /** Queues samples, waiting while the output is full. */
+  write(samples: Int16Array): Promise<void>;
+  /** Lets what is queued play out, then closes. */
+  end(): Promise<void>;
+  /** Silence now: what is queued is dropped. */
+  stop(): void;
+}
+
+export class SubprocessPlayer implements PcmPlayer {
   private constructor(
     readonly name: string,
     private readonly child: ChildProcessWithoutNullStreams,

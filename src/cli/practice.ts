@@ -16,6 +16,9 @@ import type { Language } from '../problems/load.js';
 import { DEFAULT_GEMINI_MODEL, GeminiBrain } from '../providers/gemini/brain.js';
 import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
+import { EspeakTts } from '../providers/espeak/tts.js';
+import { SpokenOutput } from '../pipeline/spoken-output.js';
+import { SubprocessPlayer } from '../audio/player.js';
 import type { Brain } from '../providers/spec.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
@@ -24,6 +27,8 @@ import { sandboxOption } from './main.js';
 import { warnAboutSandbox } from './run.js';
 
 interface PracticeOptions {
+  voice?: boolean;
+  outputDevice?: string;
   llm: 'auto' | 'scripted' | 'gemini' | 'openai';
   model?: string;
   problem?: string;
@@ -88,6 +93,8 @@ export function registerPractice(program: Command, ctx: CliContext): void {
         .default('auto'),
     )
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
+    .option('--voice', 'the interviewer speaks (offline espeak-ng voice); you type, and typing interrupts it')
+    .option('--output-device <name>', 'with --voice: the player device (PulseAudio sink, ALSA device)')
     .addOption(sandboxOption())
     .action(async (opts: PracticeOptions) => {
       const set = ctx.problemSet();
@@ -109,6 +116,17 @@ export function registerPractice(program: Command, ctx: CliContext): void {
       const solutionFile = join(workDir, `solution.${EXTENSIONS[opts.lang]}`);
 
       const write = (line: string) => ctx.stdout.write(`${line}\n`);
+      let spoken: SpokenOutput | null = null;
+      let speech: Promise<void> = Promise.resolve();
+      if (opts.voice) {
+        const voice = EspeakTts.detect(ctx.env);
+        if (typeof voice === 'string') throw new VettaError('invalid_input', `--voice: ${voice}`);
+        // Fail now, not mid-interview, when there is no player at all.
+        SubprocessPlayer.open(ctx.env, opts.outputDevice).stop();
+        spoken = new SpokenOutput(voice, () => SubprocessPlayer.open(ctx.env, opts.outputDevice), (e) =>
+          ctx.stderr.write(styleFor(ctx.stderr, ctx.env).yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
+        );
+      }
       const brain = chooseBrain(opts, ctx);
       let speaking = false;
       const interview = new Interview({
@@ -121,14 +139,15 @@ export function registerPractice(program: Command, ctx: CliContext): void {
         sandbox,
         sessionId,
         now,
-        onText: opts.json
-          ? undefined
-          : (delta) => {
-              if (!speaking) ctx.stdout.write(style.cyan('interviewer: '));
-              speaking = true;
-              ctx.stdout.write(delta);
-            },
+        onText: (delta) => {
+          spoken?.push(delta);
+          if (opts.json) return;
+          if (!speaking) ctx.stdout.write(style.cyan('interviewer: '));
+          speaking = true;
+          ctx.stdout.write(delta);
+        },
         onEvent: (event: InterviewEvent) => {
+          if (event.type === 'interviewer_said' && spoken) speech = spoken.endTurn();
           if (opts.json) return write(JSON.stringify(event));
           if (event.type === 'interviewer_said') {
             speaking = false;
@@ -163,6 +182,9 @@ export function registerPractice(program: Command, ctx: CliContext): void {
 
       let card: Scorecard | null = null;
       const perform = async (action: Action) => {
+        // A script waits for the interviewer to finish speaking; a person who types cuts it short.
+        if (scriptLines) await speech;
+        else spoken?.interrupt();
         switch (action.kind) {
           case 'say':
             return interview.say(action.text);
@@ -209,6 +231,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
         rl.close();
       }
       const final = card ?? (await interview.end());
+      await speech;
       if (opts.json) write(JSON.stringify({ type: 'scorecard', ...final }));
       else {
         write(style.bold('scorecard'));

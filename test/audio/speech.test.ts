@@ -50,3 +50,33 @@ describe('speaking through a real audio device (PulseAudio null sink)', { skip: 
     assert.ok(audibleSeconds(heard) > 1.5, `${audibleSeconds(heard)} s audible at the monitor`);
   });
 });
+
+describe('vetta practice --voice (PulseAudio null sink)', { skip: pulseUnavailable() || (typeof voice === 'string' ? voice : false) }, () => {
+  let pulse: Pulse;
+  before(async () => {
+    pulse = await startPulse();
+  });
+  after(() => pulse?.close());
+
+  it('speaks the interviewer while the transcript prints', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../helpers.ts');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'session.txt'), 'Can n be zero?\n/quit\n');
+    const recording = pulse.record();
+    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', 'climbing-stairs', '--voice', '--output-device', pulse.sink, '--script', join(dir, 'session.txt')], {
+      env: { ...pulse.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.on('close', r));
+    await new Promise((r) => setTimeout(r, 300));
+    const heard = await recording.stop();
+    assert.equal(code, 0, out);
+    assert.match(out, /interviewer: No, n is at least 1\./);
+    // The introduction alone is several sentences; the answer and the wrap-up add more.
+    assert.ok(audibleSeconds(heard) > 5, `${audibleSeconds(heard)} s audible at the monitor`);
+  });
+});
