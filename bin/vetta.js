@@ -7,5 +7,7 @@ if (major < 22 || (major === 22 && minor < 13)) {
   );
   process.exit(2);
 }
+// React's development build is several times slower and only useful to React developers.
+process.env.NODE_ENV ??= 'production';
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv);

@@ -11,6 +11,8 @@ import { registerProblems } from './problems.js';
 import { registerPractice } from './practice.js';
 import { registerRun } from './run.js';
 import { registerSay } from './say.js';
+import { registerDevices } from './devices.js';
+import { registerSessions } from './sessions.js';
 
 export interface GlobalOptions {
   problems?: string[];
@@ -60,6 +62,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerPractice(program, ctx);
   registerRun(program, ctx);
   registerSay(program, ctx);
+  registerDevices(program, ctx);
+  registerSessions(program, ctx);
   return program;
 }
 

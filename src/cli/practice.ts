@@ -1,30 +1,37 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { VettaError } from '../core/errors.js';
 import { dataDir } from '../core/paths.js';
-import { Interview } from '../interview/engine.js';
+import { parseAction } from '../interview/actions.js';
 import { count } from '../interview/scorecard.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
-import { EXTENSIONS, LANGUAGES, loadTests, readProblemFile } from '../problems/load.js';
-import type { Language } from '../problems/load.js';
-import { DEFAULT_GEMINI_MODEL, GeminiBrain } from '../providers/gemini/brain.js';
-import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
+import { EXTENSIONS, LANGUAGES, loadTests } from '../problems/load.js';
+import type { Language, Problem } from '../problems/load.js';
+import { DEFAULT_GEMINI_MODEL } from '../providers/gemini/brain.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
 import { EspeakTts } from '../providers/espeak/tts.js';
 import { SpokenOutput } from '../pipeline/spoken-output.js';
 import { SubprocessPlayer } from '../audio/player.js';
-import type { Brain } from '../providers/spec.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
+import type { Style } from '../ui/style.js';
+import type { SuspendTerminal } from '../ui/practice-app.js';
+import { pickProblem, showPractice } from '../ui/terminal.js';
 import type { CliContext } from './main.js';
 import { sandboxOption } from './main.js';
+import type { EditorRunner } from './practice-session.js';
+import { PracticeSession } from './practice-session.js';
 import { warnAboutSandbox } from './run.js';
+import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
+import { openStoreFor, storeOption } from './sessions.js';
+import type { SessionStore } from '../store/sessions.js';
+import type { ProblemSet } from '../problems/load.js';
 
 interface PracticeOptions {
   voice?: boolean;
@@ -35,57 +42,25 @@ interface PracticeOptions {
   lang: Language;
   script?: string;
   json?: boolean;
+  plain?: boolean;
   sandbox?: string;
+  store?: string;
+  resume?: string | true;
 }
-
-/** One candidate action: a line of a script, or of what the candidate types. */
-export type Action =
-  | { kind: 'say'; text: string }
-  | { kind: 'edit'; file?: string }
-  | { kind: 'run' }
-  | { kind: 'submit' }
-  | { kind: 'hint' }
-  | { kind: 'wait'; seconds: number }
-  | { kind: 'quit' };
-
-/** Parses a line; null for blank lines and comments. Commands start with "/", anything else is said. */
-export function parseAction(line: string, where: string): Action | null {
-  const text = line.trim();
-  if (text === '' || text.startsWith('#')) return null;
-  if (!text.startsWith('/')) return { kind: 'say', text };
-  const [command, ...rest] = text.slice(1).split(/\s+/);
-  const arg = rest.join(' ');
-  switch (command) {
-    case 'edit':
-      return arg ? { kind: 'edit', file: arg } : { kind: 'edit' };
-    case 'run':
-    case 'submit':
-    case 'hint':
-    case 'quit':
-      return { kind: command };
-    case 'wait': {
-      const seconds = Number(arg);
-      if (!Number.isFinite(seconds) || seconds < 0) throw new VettaError('usage', `${where}: /wait takes a number of seconds, not "${arg}"`);
-      return { kind: 'wait', seconds };
-    }
-    default:
-      throw new VettaError('usage', `${where}: unknown command "/${command}" (expected /edit, /run, /submit, /hint, /wait or /quit)`);
-  }
-}
-
-/** Ollama's OpenAI-compatible endpoint and a small model it serves, for a local interviewer. */
-const DEFAULT_OPENAI_BASE_URL = 'http://127.0.0.1:11434/v1';
-const DEFAULT_OPENAI_MODEL = 'llama3.2';
 
 const HELP = 'commands: /edit (open your editor; saving runs the visible tests), /run, /submit, /hint, /quit; anything else is said to the interviewer';
+
+/** How often a live interview lets the hint policy look at the clock. */
+const TICK_MS = 5_000;
 
 export function registerPractice(program: Command, ctx: CliContext): void {
   program
     .command('practice')
-    .description('a mock interview in the terminal, as a line-by-line transcript (offline interviewer)')
-    .option('--problem <id>', 'the problem (default: a random easy one)')
+    .description('a mock interview in the terminal: full screen on a terminal, a line transcript otherwise')
+    .option('--problem <id>', 'the problem (default: pick one from a list; a random easy one without a terminal)')
     .addOption(new Option('--lang <language>', 'the language you will write').choices(LANGUAGES).default('python'))
-    .option('--script <file>', 'take the candidate\'s actions from a file instead of the keyboard (docs/scripting.md)')
+    .option('--plain', 'a line-by-line transcript instead of the full-screen view')
+    .option('--script <file>', "take the candidate's actions from a file instead of the keyboard (docs/scripting.md)")
     .option('--json', 'print the interview as JSON lines, one event each')
     .addOption(
       new Option('--llm <brain>', 'who interviews: gemini (GEMINI_API_KEY), openai (any OpenAI-compatible server: OPENAI_BASE_URL), or the offline scripted one; auto is gemini when a key is set')
@@ -95,173 +70,258 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
     .option('--voice', 'the interviewer speaks (offline espeak-ng voice); you type, and typing interrupts it')
     .option('--output-device <name>', 'with --voice: the player device (PulseAudio sink, ALSA device)')
+    .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
+    .addOption(storeOption())
     .addOption(sandboxOption())
     .action(async (opts: PracticeOptions) => {
       const set = ctx.problemSet();
       if (opts.script && !opts.problem) throw new VettaError('usage', '--script needs --problem, so the transcript is reproducible');
-      const easy = set.list().filter((p) => p.meta.difficulty === 'easy');
-      const problem = opts.problem ? set.get(opts.problem) : easy[Math.floor(Math.random() * easy.length)];
-      if (!problem) throw new VettaError('not_found', 'no problems to practise with; see "vetta problems list"');
-      const scriptLines = opts.script ? readScript(opts.script) : null;
-      const tests = loadTests(problem);
-      const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
-      const style = styleFor(ctx.stdout, ctx.env);
-      warnAboutSandbox(sandbox, ctx, styleFor(ctx.stderr, ctx.env));
-
-      // A script runs on a virtual clock that only /wait moves, so its transcript is reproducible.
-      let virtualMs = 0;
-      const now = scriptLines ? () => virtualMs : () => Date.now();
-      const sessionId = randomUUID();
-      const workDir = join(dataDir(ctx.env), 'work', sessionId);
-      const solutionFile = join(workDir, `solution.${EXTENSIONS[opts.lang]}`);
-
-      const write = (line: string) => ctx.stdout.write(`${line}\n`);
-      let spoken: SpokenOutput | null = null;
-      let speech: Promise<void> = Promise.resolve();
-      if (opts.voice) {
-        const voice = EspeakTts.detect(ctx.env);
-        if (typeof voice === 'string') throw new VettaError('invalid_input', `--voice: ${voice}`);
-        // Fail now, not mid-interview, when there is no player at all.
-        SubprocessPlayer.open(ctx.env, opts.outputDevice).stop();
-        spoken = new SpokenOutput(voice, () => SubprocessPlayer.open(ctx.env, opts.outputDevice), (e) =>
-          ctx.stderr.write(styleFor(ctx.stderr, ctx.env).yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
-        );
-      }
-      const brain = chooseBrain(opts, ctx);
-      let speaking = false;
-      const interview = new Interview({
-        problem,
-        tests,
-        language: opts.lang,
-        brain,
-        fallbackBrain: new ScriptedBrain(),
-        onNotice: (message) => ctx.stderr.write(styleFor(ctx.stderr, ctx.env).yellow(`note: ${message}\n`)),
-        sandbox,
-        sessionId,
-        now,
-        onText: (delta) => {
-          spoken?.push(delta);
-          if (opts.json) return;
-          if (!speaking) ctx.stdout.write(style.cyan('interviewer: '));
-          speaking = true;
-          ctx.stdout.write(delta);
-        },
-        onEvent: (event: InterviewEvent) => {
-          if (event.type === 'interviewer_said' && spoken) speech = spoken.endTurn();
-          if (opts.json) return write(JSON.stringify(event));
-          if (event.type === 'interviewer_said') {
-            speaking = false;
-            ctx.stdout.write('\n');
-          } else if (event.type === 'candidate_said' && scriptLines) write(`${style.bold('you:')} ${event.text}`);
-          else if (event.type === 'tests_ran') write(style.dim(`[${event.run.kind}] ${event.run.verdict}: ${event.run.summary}`));
-          else if (event.type === 'hint_given') write(style.dim(`[hint: ${event.level}]`));
-        },
-      });
-
-      const edit = async (file?: string) => {
-        if (file) {
-          if (!existsSync(file)) throw new VettaError('invalid_input', `${file} does not exist`);
-          interview.codeSaved(readFileSync(file, 'utf8'));
-          await interview.runTests('run');
-          return;
-        }
-        mkdirSync(workDir, { recursive: true });
-        if (!existsSync(solutionFile)) writeFileSync(solutionFile, readProblemFile(problem, `starter.${EXTENSIONS[opts.lang]}`) ?? '');
-        const editor = ctx.env.VISUAL || ctx.env.EDITOR || 'vi';
-        interview.editorOpened();
-        const result = spawnSync(editor, [solutionFile], { stdio: 'inherit', shell: /\s/.test(editor) });
-        const previous = interview.state.codeSnapshots.at(-1)?.code;
-        if (result.status !== 0 || !existsSync(solutionFile)) {
-          write(style.yellow(`the editor ${result.status !== 0 ? `exited with status ${result.status ?? result.signal}` : 'left no file'}; keeping your previous code`));
-          if (previous !== undefined) interview.codeSaved(previous);
-          return;
-        }
-        interview.codeSaved(readFileSync(solutionFile, 'utf8'));
-        await interview.runTests('run');
-      };
-
-      let card: Scorecard | null = null;
-      const perform = async (action: Action) => {
-        // A script waits for the interviewer to finish speaking; a person who types cuts it short.
-        if (scriptLines) await speech;
-        else spoken?.interrupt();
-        switch (action.kind) {
-          case 'say':
-            return interview.say(action.text);
-          case 'edit':
-            return edit(action.file);
-          case 'run':
-          case 'submit':
-            await interview.runTests(action.kind);
-            return;
-          case 'hint':
-            return interview.askHint();
-          case 'wait':
-            virtualMs += action.seconds * 1000;
-            return interview.tick();
-          case 'quit':
-            card = await interview.end();
-            return;
-        }
-      };
-
-      if (!opts.json) write(style.dim(`${problem.meta.title} (${problem.meta.difficulty}), in ${opts.lang}. ${HELP}`));
-      await interview.start();
-      if (scriptLines) {
-        for (const [n, line] of scriptLines.entries()) {
-          if (interview.state.phase === 'ended') break;
-          const action = parseAction(line, `${opts.script}:${n + 1}`);
-          if (action) await perform(action);
-        }
-      } else {
-        const rl = createInterface({ input: ctx.stdin, terminal: false });
-        const prompt = () => ctx.stdout.isTTY && ctx.stdout.write('> ');
-        prompt();
-        for await (const line of rl) {
-          try {
-            const action = parseAction(line, 'input');
-            if (action) await perform(action);
-          } catch (e) {
-            if (!(e instanceof VettaError)) throw e;
-            write(style.yellow(e.message));
-          }
-          if (interview.state.phase === 'ended') break;
-          prompt();
-        }
-        rl.close();
-      }
-      const final = card ?? (await interview.end());
-      await speech;
-      if (opts.json) write(JSON.stringify({ type: 'scorecard', ...final }));
-      else {
-        write(style.bold('scorecard'));
-        for (const [name, item] of [['problem solving', final.problemSolving], ['code quality', final.codeQuality], ['testing', final.testing], ['communication', final.communication]] as const) {
-          write(`  ${name.padEnd(16)} ${item.grade}/4  ${item.note}`);
-        }
-        write(`  ${'hints'.padEnd(16)} ${count(final.hintsUsed.nudge, 'nudge')}, ${count(final.hintsUsed.hint, 'hint')}, ${count(final.hintsUsed.reveal, 'reveal')}; ${count(final.minutes, 'minute')}`);
+      if (opts.resume && (opts.script || opts.problem)) throw new VettaError('usage', '--resume continues a saved interview: it takes neither --problem nor --script');
+      const stdin = ctx.stdin as NodeJS.ReadStream;
+      const fullScreen = !opts.plain && !opts.script && !opts.json && Boolean(stdin.isTTY) && Boolean(ctx.stdout.isTTY);
+      const store = await openStoreFor(opts.store, ctx);
+      try {
+        await practise(opts, ctx, store, set, fullScreen);
+      } finally {
+        await store.close();
       }
     });
 }
 
-/** The interviewer's brain from --llm, keys and settings; keys are read, never printed. */
-function chooseBrain(opts: PracticeOptions, ctx: CliContext): Brain {
-  const geminiKey = ctx.env.GEMINI_API_KEY || ctx.env.GOOGLE_API_KEY;
-  const llm = opts.llm === 'auto' ? (geminiKey ? 'gemini' : 'scripted') : opts.llm;
-  if (opts.llm === 'auto' && llm === 'scripted') {
-    ctx.stderr.write(styleFor(ctx.stderr, ctx.env).dim('note: no GEMINI_API_KEY, so the offline interviewer leads; set it, or use --llm openai with a local model\n'));
-  }
-  if (llm === 'gemini') {
-    if (!geminiKey) throw new VettaError('usage', '--llm gemini needs a key: set GEMINI_API_KEY (or GOOGLE_API_KEY)');
-    return new GeminiBrain({ apiKey: geminiKey, model: opts.model || ctx.env.GEMINI_MODEL || DEFAULT_GEMINI_MODEL, ...(ctx.env.GEMINI_BASE_URL ? { baseUrl: ctx.env.GEMINI_BASE_URL } : {}) });
-  }
-  if (llm === 'openai') {
-    return new OpenAiCompatibleBrain({
-      baseUrl: ctx.env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL,
-      model: opts.model || ctx.env.OPENAI_MODEL || DEFAULT_OPENAI_MODEL,
-      ...(ctx.env.OPENAI_API_KEY ? { apiKey: ctx.env.OPENAI_API_KEY } : {}),
+async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore, set: ProblemSet, fullScreen: boolean): Promise<void> {
+  const saved = opts.resume ? await store.resume(opts.resume === true ? await latestUnfinished(store) : await store.resolve(opts.resume)) : null;
+  if (saved?.meta.phase === 'ended') throw new VettaError('invalid_input', `interview ${saved.meta.id.slice(0, 8)} has ended; "vetta sessions show ${saved.meta.id.slice(0, 8)}" shows it`);
+  if (saved) opts.lang = saved.meta.init.language;
+  const problem = saved ? set.get(saved.meta.init.problemId) : await chooseProblem(opts, ctx, fullScreen);
+  if (!problem) return;
+  const scriptLines = opts.script ? readScript(opts.script) : null;
+  const tests = loadTests(problem);
+  const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
+  const style = styleFor(ctx.stdout, ctx.env);
+  const noteStyle = styleFor(ctx.stderr, ctx.env);
+  warnAboutSandbox(sandbox, ctx, noteStyle);
+
+  // A script runs on a virtual clock that only /wait moves, so its transcript is reproducible.
+  let virtualMs = 0;
+  const now = scriptLines ? () => virtualMs : () => Date.now();
+  const sessionId = saved?.meta.id ?? randomUUID();
+  const solutionFile = join(dataDir(ctx.env), 'work', sessionId, `solution.${EXTENSIONS[opts.lang]}`);
+  const voice = opts.voice ? openVoice(opts, ctx, noteStyle) : null;
+  // Said before the interview starts: on stderr for a transcript, in the conversation full screen.
+  const notices: string[] = [];
+  const brain = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
+  const editor = ctx.env.VISUAL || ctx.env.EDITOR || 'vi';
+  // The editor owns the terminal until it exits: nothing else reads the keyboard meanwhile.
+  const editInTerminal = (file: string) => {
+    const result = spawnSync(editor, [file], { stdio: 'inherit', shell: /\s/.test(editor) });
+    return { status: result.status, signal: result.signal };
+  };
+  let suspend: SuspendTerminal | null = null;
+  const runEditor: EditorRunner = async (file) => {
+    if (!suspend) return editInTerminal(file);
+    let result: ReturnType<typeof editInTerminal> = { status: null, signal: null };
+    await suspend(() => {
+      result = editInTerminal(file);
     });
+    return result;
+  };
+
+  const printer = fullScreen ? null : transcriptPrinter(ctx, style, Boolean(opts.json), Boolean(scriptLines));
+  let saveFailed = false;
+  if (!saved) await store.create({ sessionId, problemId: problem.id, language: opts.lang, atMs: now() });
+  const session = new PracticeSession({
+    problem,
+    tests,
+    language: opts.lang,
+    brain,
+    fallbackBrain: new ScriptedBrain(),
+    sandbox,
+    sessionId,
+    now,
+    solutionFile,
+    runEditor,
+    voice,
+    waitForSpeech: Boolean(scriptLines),
+    advanceClock: (ms) => (virtualMs += ms),
+    ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}),
+    ...(printer ? { onText: printer.text } : {}),
+    onEvent: (event) => {
+      // Saved as it happens, in order: a crash loses at most what was in flight.
+      store.append(sessionId, event).catch((e: Error) => {
+        if (saveFailed) return;
+        saveFailed = true;
+        const message = `this session is no longer being saved (${e.message})`;
+        if (fullScreen) session.transcript.notice(message);
+        else ctx.stderr.write(noteStyle.yellow(`note: ${message}\n`));
+      });
+      printer?.event(event);
+    },
+    onNotice: (message) => {
+      if (!fullScreen) ctx.stderr.write(noteStyle.yellow(`note: ${message}\n`));
+    },
+  });
+
+  let card: Scorecard;
+  if (fullScreen) card = await runFullScreen(session, problem, opts, ctx, notices, (s) => (suspend = s));
+  else if (scriptLines) card = await runScript(session, scriptLines, opts.script!);
+  else {
+    if (!opts.json) ctx.stdout.write(`${style.dim(`${problem.meta.title} (${problem.meta.difficulty}), in ${opts.lang}. ${HELP}`)}\n`);
+    card = await runTyped(session, ctx, style);
   }
-  return new ScriptedBrain();
+  await store.finish(sessionId);
+  if (opts.json) ctx.stdout.write(`${JSON.stringify({ type: 'scorecard', ...card })}\n`);
+  else printScorecard(card, ctx, style);
+}
+
+/** The most recently active interview that has not ended. */
+async function latestUnfinished(store: SessionStore): Promise<string> {
+  const open = (await store.list()).filter((s) => s.status !== 'finished').sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
+  if (!open[0]) throw new VettaError('not_found', 'no unfinished interview to resume; "vetta sessions list" shows the saved ones');
+  return open[0].id;
+}
+
+async function chooseProblem(opts: PracticeOptions, ctx: CliContext, fullScreen: boolean): Promise<Problem | null> {
+  const set = ctx.problemSet();
+  if (opts.problem) return set.get(opts.problem);
+  const all = set.list();
+  if (all.length === 0) throw new VettaError('not_found', 'no problems to practise with; see "vetta problems list"');
+  if (fullScreen) {
+    const items = all.map((p) => ({ id: p.id, title: p.meta.title, difficulty: p.meta.difficulty, tags: p.meta.tags }));
+    const id = await pickProblem(items, !('NO_COLOR' in ctx.env), terminalIo(ctx));
+    return id ? set.get(id) : null;
+  }
+  const easy = all.filter((p) => p.meta.difficulty === 'easy');
+  const pool = easy.length > 0 ? easy : all;
+  return pool[Math.floor(Math.random() * pool.length)]!;
+}
+
+const terminalIo = (ctx: CliContext) => ({ stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout, stderr: ctx.stderr });
+
+function openVoice(opts: PracticeOptions, ctx: CliContext, noteStyle: Style): SpokenOutput {
+  const voice = EspeakTts.detect(ctx.env);
+  if (typeof voice === 'string') throw new VettaError('invalid_input', `--voice: ${voice}`);
+  // Fail now, not mid-interview, when there is no player at all.
+  SubprocessPlayer.open(ctx.env, opts.outputDevice).stop();
+  return new SpokenOutput(voice, () => SubprocessPlayer.open(ctx.env, opts.outputDevice), (e) =>
+    ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
+  );
+}
+
+/** The line transcript: the interviewer's words as they stream, runs and hints in brackets. */
+function transcriptPrinter(ctx: CliContext, style: Style, json: boolean, echoCandidate: boolean) {
+  const write = (line: string) => ctx.stdout.write(`${line}\n`);
+  let speaking = false;
+  return {
+    text(delta: string) {
+      if (json) return;
+      if (!speaking) ctx.stdout.write(style.cyan('interviewer: '));
+      speaking = true;
+      ctx.stdout.write(delta);
+    },
+    event(event: InterviewEvent) {
+      if (json) return write(JSON.stringify(event));
+      if (event.type === 'interviewer_said') {
+        speaking = false;
+        ctx.stdout.write('\n');
+      } else if (event.type === 'candidate_said' && echoCandidate) write(`${style.bold('you:')} ${event.text}`);
+      else if (event.type === 'tests_ran') write(style.dim(`[${event.run.kind}] ${event.run.verdict}: ${event.run.summary}`));
+      else if (event.type === 'hint_given') write(style.dim(`[hint: ${event.level}]`));
+    },
+  };
+}
+
+async function runScript(session: PracticeSession, lines: string[], file: string): Promise<Scorecard> {
+  await session.start();
+  for (const [n, line] of lines.entries()) {
+    if (session.ended) break;
+    const action = parseAction(line, `${file}:${n + 1}`);
+    if (action) await session.perform(action);
+  }
+  return session.finish();
+}
+
+/** Live sessions let the hint policy look at the clock while the candidate is quiet. */
+function tickWhileIdle(session: PracticeSession): () => void {
+  const timer = setInterval(() => void session.tick().catch(() => {}), TICK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+async function runTyped(session: PracticeSession, ctx: CliContext, style: Style): Promise<Scorecard> {
+  await session.start();
+  const stopTicking = tickWhileIdle(session);
+  const rl = createInterface({ input: ctx.stdin, terminal: false });
+  const prompt = () => ctx.stdout.isTTY && ctx.stdout.write('> ');
+  prompt();
+  try {
+    for await (const line of rl) {
+      try {
+        const action = parseAction(line, 'input');
+        if (action) await session.perform(action);
+      } catch (e) {
+        if (!(e instanceof VettaError)) throw e;
+        ctx.stdout.write(`${style.yellow(e.message)}\n`);
+      }
+      if (session.ended) break;
+      prompt();
+    }
+  } finally {
+    stopTicking();
+    rl.close();
+  }
+  return session.finish();
+}
+
+async function runFullScreen(session: PracticeSession, problem: Problem, opts: PracticeOptions, ctx: CliContext, notices: string[], setSuspend: (s: SuspendTerminal) => void): Promise<Scorecard> {
+  let quit: () => void = () => {};
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  const failed = (e: unknown) => session.transcript.notice(e instanceof VettaError ? e.message : `something went wrong: ${(e as Error).message}`);
+  const screen = await showPractice(
+    {
+      title: problem.meta.title,
+      difficulty: problem.meta.difficulty,
+      language: opts.lang,
+      statement: problem.statement,
+      transcript: session.transcript,
+      now: () => Date.now(),
+      color: !('NO_COLOR' in ctx.env) && ctx.env.TERM !== 'dumb',
+      onAction: (action) => void session.perform(action).then(() => session.ended && quit(), failed),
+      onQuit: () => quit(),
+    },
+    terminalIo(ctx),
+  );
+  setSuspend(screen.suspend);
+  for (const notice of notices) session.transcript.notice(notice);
+  // A closed terminal or a kill restores the screen; the interview state stays where it is.
+  const leave = (signal: NodeJS.Signals) => {
+    void screen.close().then(() => {
+      ctx.stderr.write(`vetta: stopped by ${signal}\n`);
+      process.exit(signal === 'SIGHUP' ? 129 : 143);
+    });
+  };
+  process.once('SIGTERM', leave);
+  process.once('SIGHUP', leave);
+  const stopTicking = tickWhileIdle(session);
+  try {
+    void session.start().then(() => session.ended && quit(), failed);
+    await quitting;
+    const card = await session.finish();
+    return card;
+  } finally {
+    stopTicking();
+    process.removeListener('SIGTERM', leave);
+    process.removeListener('SIGHUP', leave);
+    await screen.close();
+  }
+}
+
+function printScorecard(card: Scorecard, ctx: CliContext, style: Style): void {
+  const write = (line: string) => ctx.stdout.write(`${line}\n`);
+  write(style.bold('scorecard'));
+  for (const [name, item] of [['problem solving', card.problemSolving], ['code quality', card.codeQuality], ['testing', card.testing], ['communication', card.communication]] as const) {
+    write(`  ${name.padEnd(16)} ${item.grade}/4  ${item.note}`);
+  }
+  write(`  ${'hints'.padEnd(16)} ${count(card.hintsUsed.nudge, 'nudge')}, ${count(card.hintsUsed.hint, 'hint')}, ${count(card.hintsUsed.reveal, 'reveal')}; ${count(card.minutes, 'minute')}`);
 }
 
 function readScript(file: string): string[] {

@@ -12,6 +12,8 @@ import { configDir } from './paths.js';
 export const ConfigFile = z.looseObject({
   sandbox: z.enum(['auto', 'nsjail', 'bubblewrap', 'docker', 'unsafe']).optional(),
   problems: z.array(z.string().min(1), { error: 'expected a list of folders' }).optional(),
+  store: z.string({ error: 'expected a store URL such as "redis://127.0.0.1:6379" or a file path' }).min(1).optional(),
+  sessionRetentionDays: z.number({ error: 'expected a number of days' }).positive().optional(),
 });
 export type ConfigFile = z.output<typeof ConfigFile>;
 

@@ -30,6 +30,8 @@ export interface InterviewOptions {
   fallbackBrain?: Brain;
   hintPolicy?: HintPolicyConfig;
   signal?: AbortSignal;
+  /** A saved session: the interview continues from the state its events lead to. */
+  resumeFrom?: { startedAtMs: number; events: readonly InterviewEvent[] };
 }
 
 const QUESTION_START = /^(what|how|can|could|should|is|are|do|does|will|would|may|might|which|why|where|when|if)\b/i;
@@ -69,7 +71,9 @@ export class Interview {
 
   constructor(private readonly options: InterviewOptions) {
     this.brain = options.brain;
-    this.state = initialState({ sessionId: options.sessionId, problemId: options.problem.id, language: options.language, atMs: options.now() });
+    const init = { sessionId: options.sessionId, problemId: options.problem.id, language: options.language };
+    const saved = options.resumeFrom;
+    this.state = saved ? saved.events.reduce(reduce, initialState({ ...init, atMs: saved.startedAtMs })) : initialState({ ...init, atMs: options.now() });
     this.hintPolicy = options.hintPolicy ?? DEFAULT_HINT_POLICY;
   }
 
@@ -133,6 +137,12 @@ export class Interview {
   async start(): Promise<void> {
     await this.speak({ kind: 'introduce' });
     this.enter('clarify');
+  }
+
+  /** A resumed interview: the interviewer welcomes the candidate back and picks up the thread. */
+  async resume(): Promise<void> {
+    const last = this.state.conversation.findLast((t) => t.role === 'interviewer');
+    await this.speak({ kind: 'resume', lastInterviewerTurn: last?.text ?? null });
   }
 
   async say(text: string): Promise<void> {

@@ -54,6 +54,8 @@ export function instructionText(instruction: Instruction): string {
   switch (instruction.kind) {
     case 'introduce':
       return 'Introduce the problem briefly in your own words and invite clarifying questions.';
+    case 'resume':
+      return `The interview was interrupted and is resuming now.${instruction.lastInterviewerTurn ? ` Your last words were: "${instruction.lastInterviewerTurn}".` : ''} Welcome the candidate back in one sentence and pick up the thread where it was.`;
     case 'answer_clarification':
       return instruction.answer
         ? `The candidate asked: "${instruction.question}". The prepared answer is: "${instruction.answer}". Answer in your own words, briefly.`

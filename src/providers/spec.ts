@@ -8,6 +8,7 @@ import type { HintLevel, HintReason, InterviewState, TestRunRecord } from '../in
 
 export type Instruction =
   | { kind: 'introduce' }
+  | { kind: 'resume'; lastInterviewerTurn: string | null }
   | { kind: 'answer_clarification'; question: string; answer: string | null }
   | { kind: 'discuss_approach'; said: string }
   | { kind: 'comment_on_run'; run: TestRunRecord }

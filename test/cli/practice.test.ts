@@ -84,7 +84,7 @@ describe('vetta practice', () => {
     writeFileSync(failing, '#!/bin/sh\nexit 1\n');
     chmodSync(failing, 0o755);
     const broken = await runCli(['practice', '--problem', PROBLEM], { ...env, EDITOR: failing }, '/edit\n/run\n/quit\n');
-    assert.match(broken.stdout, /the editor exited with status 1; keeping your previous code/);
+    assert.match(broken.stderr, /note: the editor exited with status 1; keeping your previous code/);
     assert.match(broken.stdout, /There's no code to run yet/);
   });
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { audibleSeconds, pulseUnavailable, startPulse } from '../audio/pulse.ts';
+import type { Pulse } from '../audio/pulse.ts';
+import { FAKE_ELEVENLABS_KEY, startFakeElevenLabs } from '../fakes/elevenlabs-server.ts';
+import type { FakeElevenLabs } from '../fakes/elevenlabs-server.ts';
 import { runCli } from '../helpers.ts';
 
 describe('vetta say', () => {
@@ -31,8 +35,51 @@ describe('vetta say', () => {
   });
 
   it('offers only the voices that work', async () => {
+    const { code, stderr } = await runCli(['say', '--tts', 'polly', 'hi']);
+    assert.equal(code, 2);
+    assert.match(stderr, /Allowed choices are espeak, elevenlabs, none/);
+  });
+
+  it('says in one line how to get the ElevenLabs voice when its key is missing', async () => {
     const { code, stderr } = await runCli(['say', '--tts', 'elevenlabs', 'hi']);
     assert.equal(code, 2);
-    assert.match(stderr, /Allowed choices are espeak, none/);
+    assert.equal(stderr, 'vetta: ELEVENLABS_API_KEY is not set: set it to your ElevenLabs API key, or use --tts espeak (offline, no key)\n');
+  });
+});
+
+describe('vetta say --tts elevenlabs (loopback ElevenLabs, PulseAudio null sink)', { skip: pulseUnavailable(), timeout: 60_000 }, () => {
+  let pulse: Pulse;
+  let fake: FakeElevenLabs;
+  before(async () => {
+    pulse = await startPulse();
+    // 60 ms of tone a character: the two sentences below are about 2.2 s of audio.
+    fake = await startFakeElevenLabs({ firstAudioMs: 100, realTimeFactor: 4, msPerChar: 60 });
+  });
+  after(async () => {
+    pulse?.close();
+    await fake?.close();
+  });
+
+  it('speaks each sentence through the chosen device', async () => {
+    const recording = pulse.record();
+    const env = { ...pulse.env, ELEVENLABS_API_KEY: FAKE_ELEVENLABS_KEY, ELEVENLABS_BASE_URL: fake.url, ELEVENLABS_VOICE_ID: 'voice-under-test' };
+    const { code, stderr } = await runCli(['say', '--tts', 'elevenlabs', '--output-device', pulse.sink, 'First sentence here. And a second one.'], env);
+    await new Promise((r) => setTimeout(r, 300));
+    const heard = await recording.stop();
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      fake.generated.map((g) => g.text),
+      ['First sentence here.', 'And a second one.'],
+    );
+    assert.equal(fake.connections.length, 1);
+    assert.equal(fake.connections[0]?.path, '/v1/text-to-speech/voice-under-test/multi-stream-input');
+    assert.ok(audibleSeconds(heard) > 1.5, `${audibleSeconds(heard)} s audible at the monitor`);
+  });
+
+  it('stops with one line naming ELEVENLABS_API_KEY when the key is rejected, without printing it', async () => {
+    const env = { ...pulse.env, ELEVENLABS_API_KEY: 'sk_wrong_key_for_cli', ELEVENLABS_BASE_URL: fake.url };
+    const { code, stderr } = await runCli(['say', '--tts', 'elevenlabs', '--output-device', pulse.sink, 'Hello.'], env);
+    assert.equal(code, 1);
+    assert.equal(stderr, 'vetta: elevenlabs: the API key was rejected (HTTP 401 from the WebSocket endpoint); check ELEVENLABS_API_KEY\n');
   });
 });

@@ -24,6 +24,10 @@ export class ScriptedBrain implements Brain {
         const firstParagraph = problem.statement.split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ').replace(/`/g, '').trim();
         return `Today's problem is ${problem.title}. ${firstParagraph} Take a moment, and ask me anything that is unclear before you start.`;
       }
+      case 'resume':
+        return instruction.lastInterviewerTurn
+          ? `Welcome back. Where we left off, I had said: ${instruction.lastInterviewerTurn} Carry on when you're ready.`
+          : `Welcome back. We're on ${problem.title}; carry on when you're ready.`;
       case 'answer_clarification':
         return instruction.answer ?? "That's your call; state the assumption you make and carry on. How would you approach it?";
       case 'discuss_approach':

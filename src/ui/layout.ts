@@ -1,0 +1,122 @@
+import type { TranscriptEntry } from '../interview/transcript.js';
+
+/** One screen line of a pane, with the tone it is drawn in. */
+export interface Line {
+  text: string;
+  tone: 'interviewer' | 'candidate' | 'pass' | 'fail' | 'dim' | 'notice' | 'heading' | 'code' | 'plain';
+}
+
+/** Splits text into lines of at most `width` columns, at spaces where it can. Never loses a character. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      let rest = word;
+      // A word longer than the line is cut, not dropped.
+      while (rest.length > width) {
+        if (line) {
+          out.push(line);
+          line = '';
+        }
+        out.push(rest.slice(0, width));
+        rest = rest.slice(width);
+      }
+      if (!line) line = rest;
+      else if (line.length + 1 + rest.length <= width) line = `${line} ${rest}`;
+      else {
+        out.push(line);
+        line = rest;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function prefixed(prefix: string, text: string, width: number, tone: Line['tone'], rest: Line['tone'] = tone): Line[] {
+  const pad = ' '.repeat(prefix.length);
+  return wrap(text, Math.max(10, width - prefix.length)).map((l, i) => ({ text: `${i === 0 ? prefix : pad}${l}`, tone: i === 0 ? tone : rest }));
+}
+
+/** The conversation as screen lines for a pane `width` columns wide, oldest first. */
+export function conversationLines(entries: readonly TranscriptEntry[], width: number): Line[] {
+  const lines: Line[] = [];
+  for (const entry of entries) {
+    switch (entry.kind) {
+      case 'interviewer':
+        lines.push(...prefixed('interviewer: ', entry.streaming ? `${entry.text.trimEnd()} ▍` : entry.text, width, 'interviewer', 'plain'));
+        break;
+      case 'candidate':
+        lines.push(...prefixed('you: ', entry.text, width, 'candidate', 'plain'));
+        break;
+      case 'run':
+        lines.push(...prefixed(`[${entry.label}] `, `${entry.verdict.replace(/_/g, ' ')}: ${entry.summary}`, width, entry.verdict === 'accepted' ? 'pass' : 'fail', 'dim'));
+        break;
+      case 'hint':
+        lines.push({ text: `[hint: ${entry.level}]`, tone: 'dim' });
+        break;
+      case 'notice':
+        lines.push(...prefixed('note: ', entry.text, width, 'notice'));
+        break;
+    }
+  }
+  return lines;
+}
+
+/** Markdown statement lines: headings and code set apart, markers removed, wrapped to the width. */
+export function statementLines(markdown: string, width: number): Line[] {
+  const lines: Line[] = [];
+  let inCode = false;
+  for (const raw of markdown.split('\n')) {
+    if (/^```/.test(raw)) {
+      inCode = !inCode;
+      continue;
+    }
+    if (inCode) {
+      lines.push(...wrap(`  ${raw}`, width).map((text) => ({ text, tone: 'code' as const })));
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(raw);
+    if (heading) {
+      lines.push({ text: heading[1]!, tone: 'heading' });
+      continue;
+    }
+    const text = raw.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/`([^`]+)`/g, '$1');
+    const item = /^(\s*)([-*+]|\d+\.)\s+(.*)$/.exec(text);
+    if (item) lines.push(...prefixed(`${item[1]}${/\d/.test(item[2]!) ? item[2] : '•'} `, item[3]!, width, 'plain'));
+    else lines.push(...wrap(text, width).map((t) => ({ text: t, tone: 'plain' as const })));
+  }
+  return lines;
+}
+
+/** What a pane shows of its lines, and a word on what it does not ("12 lines above: PgUp"). */
+export interface PaneWindow<T> {
+  lines: T[];
+  more: string | null;
+}
+
+/** The `height` lines to show, `scroll` lines up from the newest one; scroll is clamped. */
+export function visibleWindow<T>(lines: readonly T[], height: number, scroll: number): PaneWindow<T> {
+  const clamped = Math.min(Math.max(0, scroll), Math.max(0, lines.length - height));
+  const end = lines.length - clamped;
+  const start = Math.max(0, end - height);
+  const more = [start > 0 ? `${start} lines above: PgUp` : '', clamped > 0 ? `${clamped} below: PgDn` : ''].filter(Boolean).join(', ');
+  return { lines: lines.slice(start, end), more: more || null };
+}
+
+/** The `height` lines to show, `scroll` lines down from the first one; scroll is clamped. */
+export function topWindow<T>(lines: readonly T[], height: number, scroll: number): PaneWindow<T> {
+  const start = Math.min(Math.max(0, scroll), Math.max(0, lines.length - height));
+  const below = Math.max(0, lines.length - start - height);
+  const more = [start > 0 ? `${start} lines above: PgUp` : '', below > 0 ? `${below} below: PgDn` : ''].filter(Boolean).join(', ');
+  return { lines: lines.slice(start, start + height), more: more || null };
+}
+
+/** "03:07" */
+export function clock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
