@@ -27,6 +27,7 @@ import type { CliContext } from './main.js';
 import { sandboxOption } from './main.js';
 import type { EditorRunner } from './practice-session.js';
 import { PracticeSession } from './practice-session.js';
+import { recordingPath, startRecording } from '../interview/recording-session.js';
 import { warnAboutSandbox } from './run.js';
 import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
 import { openStoreFor, storeOption } from './sessions.js';
@@ -46,6 +47,7 @@ interface PracticeOptions {
   sandbox?: string;
   store?: string;
   resume?: string | true;
+  record?: string | true;
 }
 
 const HELP = 'commands: /edit (open your editor; saving runs the visible tests), /run, /submit, /hint, /quit; anything else is said to the interviewer';
@@ -71,6 +73,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .option('--voice', 'the interviewer speaks (offline espeak-ng voice); you type, and typing interrupts it')
     .option('--output-device <name>', 'with --voice: the player device (PulseAudio sink, ALSA device)')
     .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
+    .option('--record [file]', 'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)')
     .addOption(storeOption())
     .addOption(sandboxOption())
     .action(async (opts: PracticeOptions) => {
@@ -129,23 +132,29 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const printer = fullScreen ? null : transcriptPrinter(ctx, style, Boolean(opts.json), Boolean(scriptLines));
   let saveFailed = false;
   if (!saved) await store.create({ sessionId, problemId: problem.id, language: opts.lang, atMs: now() });
+  const recordTo = recordingPath(opts.record, ctx.config().record, ctx.env, sessionId);
+  const recording = recordTo
+    ? startRecording({ file: recordTo, problem, language: opts.lang, brain, sessionId, now, clock: scriptLines ? 'virtual' : 'wall', env: ctx.env, config: ctx.config(), voice: Boolean(voice), ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}) })
+    : null;
   const session = new PracticeSession({
     problem,
     tests,
     language: opts.lang,
-    brain,
+    brain: recording?.brain ?? brain,
     fallbackBrain: new ScriptedBrain(),
     sandbox,
     sessionId,
     now,
     solutionFile,
-    runEditor,
+    runEditor: recording ? recording.recorder.watchEditor(runEditor) : runEditor,
     voice,
     waitForSpeech: Boolean(scriptLines),
     advanceClock: (ms) => (virtualMs += ms),
     ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}),
     ...(printer ? { onText: printer.text } : {}),
+    onAction: (action) => recording?.recorder.action(action),
     onEvent: (event) => {
+      recording?.recorder.event(event);
       // Saved as it happens, in order: a crash loses at most what was in flight.
       store.append(sessionId, event).catch((e: Error) => {
         if (saveFailed) return;
@@ -157,18 +166,29 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
       printer?.event(event);
     },
     onNotice: (message) => {
+      recording?.recorder.notice(message);
       if (!fullScreen) ctx.stderr.write(noteStyle.yellow(`note: ${message}\n`));
     },
   });
 
   let card: Scorecard;
-  if (fullScreen) card = await runFullScreen(session, problem, opts, ctx, notices, (s) => (suspend = s));
+  if (fullScreen) {
+    card = await runFullScreen(session, problem, opts, ctx, notices, (s) => (suspend = s));
+    // The full screen is gone with its conversation: the interviewer's last words stay with the card.
+    const last = session.interview.state.conversation.findLast((t) => t.role === 'interviewer');
+    if (last) ctx.stdout.write(`${style.cyan('interviewer:')} ${last.text}\n`);
+  }
   else if (scriptLines) card = await runScript(session, scriptLines, opts.script!);
   else {
     if (!opts.json) ctx.stdout.write(`${style.dim(`${problem.meta.title} (${problem.meta.difficulty}), in ${opts.lang}. ${HELP}`)}\n`);
     card = await runTyped(session, ctx, style);
   }
   await store.finish(sessionId);
+  if (recording) {
+    recording.recorder.scorecard(card);
+    recording.recorder.close();
+    ctx.stderr.write(noteStyle.dim(`note: recorded to ${recording.recorder.file}; "vetta replay" plays it back\n`));
+  }
   if (opts.json) ctx.stdout.write(`${JSON.stringify({ type: 'scorecard', ...card })}\n`);
   else printScorecard(card, ctx, style);
 }
@@ -247,7 +267,26 @@ function tickWhileIdle(session: PracticeSession): () => void {
   return () => clearInterval(timer);
 }
 
+/**
+ * A kill or a closed terminal ends the process, not the interview: the screen is restored, and the
+ * session, saved event by event, waits for --resume.
+ */
+function leaveOnSignals(session: PracticeSession, ctx: CliContext, restore: () => Promise<void>): () => void {
+  const leave = (signal: NodeJS.Signals) => {
+    void restore().finally(() => {
+      ctx.stderr.write(`vetta: stopped by ${signal}; the session is saved: vetta practice --resume ${session.interview.state.sessionId.slice(0, 8)}\n`);
+      process.exit(signal === 'SIGHUP' ? 129 : signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.once(signal, leave);
+  return () => {
+    for (const signal of signals) process.removeListener(signal, leave);
+  };
+}
+
 async function runTyped(session: PracticeSession, ctx: CliContext, style: Style): Promise<Scorecard> {
+  const stopOnSignals = leaveOnSignals(session, ctx, async () => {});
   await session.start();
   const stopTicking = tickWhileIdle(session);
   const rl = createInterface({ input: ctx.stdin, terminal: false });
@@ -267,6 +306,7 @@ async function runTyped(session: PracticeSession, ctx: CliContext, style: Style)
     }
   } finally {
     stopTicking();
+    stopOnSignals();
     rl.close();
   }
   return session.finish();
@@ -292,15 +332,7 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
   );
   setSuspend(screen.suspend);
   for (const notice of notices) session.transcript.notice(notice);
-  // A closed terminal or a kill restores the screen; the interview state stays where it is.
-  const leave = (signal: NodeJS.Signals) => {
-    void screen.close().then(() => {
-      ctx.stderr.write(`vetta: stopped by ${signal}\n`);
-      process.exit(signal === 'SIGHUP' ? 129 : 143);
-    });
-  };
-  process.once('SIGTERM', leave);
-  process.once('SIGHUP', leave);
+  const stopOnSignals = leaveOnSignals(session, ctx, () => screen.close());
   const stopTicking = tickWhileIdle(session);
   try {
     void session.start().then(() => session.ended && quit(), failed);
@@ -309,8 +341,7 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
     return card;
   } finally {
     stopTicking();
-    process.removeListener('SIGTERM', leave);
-    process.removeListener('SIGHUP', leave);
+    stopOnSignals();
     await screen.close();
   }
 }

@@ -171,13 +171,9 @@ export function PracticeApp(props: PracticeAppProps) {
 
   return (
     <Box flexDirection="column" width={columns} height={rows}>
-      <Box justifyContent="space-between" width={columns}>
-        <Text bold wrap="truncate">
-          {` ${props.title} (${props.difficulty}, ${props.language})`}
-        </Text>
-        <Text wrap="truncate" {...(color && lastRun ? { color: lastRun.verdict === 'accepted' ? 'green' : 'red' } : {})}>
-          {`${status} `}
-        </Text>
+      <Box width={columns}>
+        <Text bold>{heading(props, columns - status.length - 2)}</Text>
+        <Text {...(color && lastRun ? { color: lastRun.verdict === 'accepted' ? 'green' : 'red' } : {})}>{` ${status} `}</Text>
       </Box>
       <Box flexDirection="row" height={paneHeight + 2}>
         <Pane title={view.more ? `${paneTitle} (${view.more})` : paneTitle} width={mainWidth} height={paneHeight} lines={view.lines} tones={tones} />
@@ -213,6 +209,18 @@ function Pane(props: { title: string; width: number; height: number; lines: Line
       ))}
     </Box>
   );
+}
+
+/** The problem's title, with its difficulty and language when they fit too. */
+function heading(props: PracticeAppProps, width: number): string {
+  const full = ` ${props.title} (${props.difficulty}, ${props.language})`;
+  return fit(full.length <= width ? full : ` ${props.title}`, width);
+}
+
+/** Exactly `width` columns: padded, or cut with an ellipsis. */
+function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
 function keyHelpLines(): Line[] {
