@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JudgeReport } from '../problems/judge.js';
 import { judge } from '../problems/judge.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
@@ -57,6 +58,22 @@ export function matchClarification(question: string, clarifications: Problem['me
   return best?.answer ?? null;
 }
 
+const Assessed = z.object({ grade: z.coerce.number().int().min(1).max(4), note: z.string().min(1).max(400) });
+const Assessment = z.object({ problemSolving: Assessed, codeQuality: Assessed, testing: Assessed, communication: Assessed });
+
+/** The four graded parts of a model's JSON answer (code fences and prose around it allowed), or null. */
+export function parseAssessment(text: string): Pick<Scorecard, 'problemSolving' | 'codeQuality' | 'testing' | 'communication'> | null {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) return null;
+  try {
+    const parsed = Assessment.safeParse(JSON.parse(text.slice(start, end + 1)));
+    return parsed.success ? (parsed.data as Pick<Scorecard, 'problemSolving' | 'codeQuality' | 'testing' | 'communication'>) : null;
+  } catch {
+    return null;
+  }
+}
+
 const ORDER: Phase[] = ['intro', 'clarify', 'approach', 'code', 'test', 'follow_up', 'wrap_up', 'ended'];
 const before = (a: Phase, b: Phase) => ORDER.indexOf(a) < ORDER.indexOf(b);
 
@@ -66,6 +83,7 @@ const before = (a: Phase, b: Phase) => ORDER.indexOf(a) < ORDER.indexOf(b);
  */
 export class Interview {
   state: InterviewState;
+  private card: Scorecard | null = null;
   private readonly hintPolicy: HintPolicyConfig;
   private brain: Brain;
 
@@ -108,12 +126,39 @@ export class Interview {
     }
   }
 
-  private async speakWith(brain: Brain, instruction: Instruction): Promise<string> {
+  private context() {
     const { problem } = this.options;
-    const context = {
+    return {
       problem: { id: problem.id, title: problem.meta.title, statement: problem.statement, difficulty: problem.meta.difficulty, ...(problem.meta.complexity ? { complexity: problem.meta.complexity } : {}) },
       state: this.state,
     };
+  }
+
+  /**
+   * The model writes the scorecard, starting from the offline rubric; grades it cannot justify in
+   * valid JSON, or a model that fails, leave the rubric's card as it is.
+   */
+  private async assess(rubric: Scorecard): Promise<Scorecard> {
+    let text = '';
+    try {
+      for await (const part of this.brain.stream({ kind: 'assess', rubric }, this.context(), this.options.signal)) {
+        if (part.type === 'text-delta') text += part.text;
+      }
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.options.onNotice?.(`${error.message}; the scorecard is the offline rubric's`);
+      return rubric;
+    }
+    const written = parseAssessment(text);
+    if (!written) {
+      this.options.onNotice?.(`${this.brain.name} did not write a usable scorecard; it is the offline rubric's`);
+      return rubric;
+    }
+    return { ...rubric, ...written };
+  }
+
+  private async speakWith(brain: Brain, instruction: Instruction): Promise<string> {
+    const context = this.context();
     let text = '';
     try {
       for await (const part of brain.stream(instruction, context, this.options.signal)) {
@@ -241,8 +286,11 @@ export class Interview {
 
   /** Wraps up with the scorecard; calling it again returns the same card. */
   async end(): Promise<Scorecard> {
-    const card = rubricScorecard(this.state, this.options.now());
-    if (this.state.phase === 'ended') return card;
+    if (this.card) return this.card;
+    const rubric = rubricScorecard(this.state, this.options.now());
+    if (this.state.phase === 'ended') return rubric;
+    const card = this.brain.name === 'scripted' ? rubric : await this.assess(rubric);
+    this.card = card;
     this.enter('wrap_up');
     await this.speak({ kind: 'wrap_up', scorecardSummary: scorecardSentence(card) });
     this.enter('ended');

@@ -79,6 +79,10 @@ export function instructionText(instruction: Instruction): string {
       return `The candidate said: "${instruction.said}". Acknowledge briefly.`;
     case 'wrap_up':
       return `Close the interview kindly in two sentences. The assessment: ${instruction.scorecardSummary}`;
+    case 'assess': {
+      const { problemSolving, codeQuality, testing, communication } = instruction.rubric;
+      return `The interview is over. Grade it as an interviewer writing a scorecard. Answer with JSON only, no prose around it: {"problemSolving":{"grade":1-4,"note":"..."},"codeQuality":{...},"testing":{...},"communication":{...}}. Each note is one specific sentence about what the candidate did, citing the code, the test runs or the conversation; no empty praise. The offline rubric's card, from counts alone, is a starting point you may depart from with reason: ${JSON.stringify({ problemSolving, codeQuality, testing, communication })}.`;
+    }
   }
 }
 

@@ -76,3 +76,23 @@ export async function* guardedTurn(deltas: (signal: AbortSignal) => AsyncIterabl
     request.abort();
   }
 }
+
+/**
+ * A turn that is read, not spoken (the scorecard's JSON): the model's deltas as they are, without
+ * the spoken-style guard, which would cut them short.
+ */
+export async function* unguardedTurn(deltas: (signal: AbortSignal) => AsyncIterable<string>, signal?: AbortSignal): AsyncGenerator<BrainPart> {
+  const request = new AbortController();
+  const onAbort = () => request.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const text of deltas(request.signal)) {
+      if (signal?.aborted) return;
+      yield { type: 'text-delta', text };
+    }
+    if (!signal?.aborted) yield { type: 'finish' };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    request.abort();
+  }
+}

@@ -1,3 +1,4 @@
+import type { Scorecard } from '../interview/scorecard.js';
 import type { HintLevel, HintReason, InterviewState, TestRunRecord } from '../interview/state.js';
 
 /**
@@ -17,7 +18,9 @@ export type Instruction =
   | { kind: 'no_code_yet' }
   | { kind: 'ask_follow_up'; question: string }
   | { kind: 'acknowledge'; said: string }
-  | { kind: 'wrap_up'; scorecardSummary: string };
+  | { kind: 'wrap_up'; scorecardSummary: string }
+  /** Not spoken: the model grades the interview as JSON, starting from the offline rubric's card. */
+  | { kind: 'assess'; rubric: Scorecard };
 
 /** What a brain may know. The reference solution is never in it. */
 export interface InterviewContext {

@@ -151,3 +151,37 @@ describe('vetta practice: choosing the interviewer', () => {
     assert.match(insisted.stderr, /--llm gemini needs a key: set GEMINI_API_KEY/);
   });
 });
+
+describe('vetta practice: the scorecard', () => {
+  it('is written by the model when one leads, from the offline rubric, and falls back to it on a bad answer', async () => {
+    const { startFakeGemini } = await import('../fakes/gemini-server.ts');
+    const written = {
+      problemSolving: { grade: 2, note: 'Stopped at max minus min and never tried the order of days.' },
+      codeQuality: { grade: 1, note: 'No code was written.' },
+      testing: { grade: 1, note: 'Nothing was run.' },
+      communication: { grade: 2, note: 'Asked one good question about selling before buying.' },
+    };
+    const server = await startFakeGemini([{ text: 'Welcome.' }, { text: `Here you go:\n\`\`\`json\n${JSON.stringify(written)}\n\`\`\`` }, { text: 'Thanks for your time.' }]);
+    try {
+      const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit']), '--json'], { ...env, GEMINI_API_KEY: 'k', GEMINI_BASE_URL: server.baseUrl });
+      assert.equal(code, 0, stderr);
+      const card = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      assert.deepEqual(card.problemSolving, written.problemSolving);
+      assert.deepEqual(card.communication, written.communication);
+      assert.deepEqual(card.hintsUsed, { nudge: 0, hint: 0, reveal: 0 });
+      const asked = JSON.stringify(server.requests[1]!.body);
+      assert.match(asked, /Answer with JSON only/);
+      assert.match(asked, /did not reach a working solution/, 'the rubric card is the starting point');
+    } finally {
+      await server.close();
+    }
+    const rambling = await startFakeGemini([{ text: 'Welcome.' }, { text: 'I think they did fine overall!' }, { text: 'Thanks.' }]);
+    try {
+      const { stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], { ...env, GEMINI_API_KEY: 'k', GEMINI_BASE_URL: rambling.baseUrl });
+      assert.match(stderr, /note: gemini did not write a usable scorecard; it is the offline rubric's/);
+      assert.match(stdout, /problem solving\s+1\/4 {2}did not reach a working solution/);
+    } finally {
+      await rambling.close();
+    }
+  });
+});

@@ -62,6 +62,8 @@ export class ScriptedBrain implements Brain {
         return state.phase === 'follow_up' ? 'Okay.' : 'Go on.';
       case 'wrap_up':
         return `That's time. ${instruction.scorecardSummary}`;
+      case 'assess':
+        return JSON.stringify(instruction.rubric);
     }
   }
 }
