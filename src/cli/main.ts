@@ -13,6 +13,7 @@ import { registerRun } from './run.js';
 import { registerSay } from './say.js';
 import { registerDevices } from './devices.js';
 import { registerSessions } from './sessions.js';
+import { registerDoctor } from './doctor.js';
 
 export interface GlobalOptions {
   problems?: string[];
@@ -64,6 +65,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSay(program, ctx);
   registerDevices(program, ctx);
   registerSessions(program, ctx);
+  registerDoctor(program, ctx);
   return program;
 }
 

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SubprocessPlayer } from '../audio/player.js';
-import { VettaError } from '../core/errors.js';
+import type { TtsName } from '../core/config.js';
 import { chunkText } from '../pipeline/sentence-chunker.js';
-import { ElevenLabsTts } from '../providers/elevenlabs/tts.js';
-import { EspeakTts } from '../providers/espeak/tts.js';
-import type { SpeechSynthesizer } from '../providers/spec.js';
 import type { CliContext } from './main.js';
+import { chooseVoice } from './provider-choice.js';
 
 async function* fromStdin(stdin: NodeJS.ReadableStream): AsyncGenerator<string> {
   stdin.setEncoding('utf8');
@@ -15,19 +13,6 @@ async function* fromStdin(stdin: NodeJS.ReadableStream): AsyncGenerator<string> 
 
 async function* once(text: string): AsyncGenerator<string> {
   yield text;
-}
-
-/** A voice, and what to do when it is no longer needed (the cloud voice holds a connection open). */
-function openVoice(name: string, env: NodeJS.ProcessEnv): { voice: SpeechSynthesizer; close: () => Promise<void> } {
-  if (name === 'elevenlabs') {
-    const apiKey = env.ELEVENLABS_API_KEY;
-    if (!apiKey) throw new VettaError('invalid_input', 'ELEVENLABS_API_KEY is not set: set it to your ElevenLabs API key, or use --tts espeak (offline, no key)');
-    const voice = new ElevenLabsTts({ apiKey, voiceId: env.ELEVENLABS_VOICE_ID || undefined, baseUrl: env.ELEVENLABS_BASE_URL || undefined });
-    return { voice, close: () => voice.close() };
-  }
-  const voice = EspeakTts.detect(env);
-  if (typeof voice === 'string') throw new VettaError('invalid_input', `${voice}; or use --tts none`);
-  return { voice, close: async () => {} };
 }
 
 /**
@@ -39,17 +24,23 @@ export function registerSay(program: Command, ctx: CliContext): void {
     .command('say')
     .description('speak text through a voice, chunk by chunk as it completes (stdin streams)')
     .argument('[text...]', 'the text (default: read stdin as it arrives)')
-    .addOption(new Option('--tts <voice>', 'espeak (offline, no key), elevenlabs (ELEVENLABS_API_KEY) or none (only print the chunks)').choices(['espeak', 'elevenlabs', 'none']).default('espeak'))
+    .addOption(
+      new Option('--tts <voice>', 'espeak (offline, no key), elevenlabs (ELEVENLABS_API_KEY), none (only print the chunks), or auto: elevenlabs with a key, else espeak (default: VETTA_TTS, "tts" in the config file, or auto)')
+        .choices(['espeak', 'elevenlabs', 'none', 'auto'] satisfies TtsName[])
+        .default('auto'),
+    )
     .option('--chunks', 'print each chunk as one JSON line {"text": ...}')
     .option('--output-device <name>', 'the player device (PulseAudio sink, ALSA device)')
-    .action(async (words: string[], opts: { tts: string; chunks?: boolean; outputDevice?: string }) => {
+    .action(async (words: string[], opts: { tts: TtsName; chunks?: boolean; outputDevice?: string }) => {
       const source = words.length > 0 ? once(words.join(' ')) : fromStdin(ctx.stdin);
       const print = (text: string) => ctx.stdout.write(opts.chunks ? `${JSON.stringify({ text })}\n` : `${text}\n`);
-      if (opts.tts === 'none') {
+      const { voice, description, auto, close } = chooseVoice(opts, ctx);
+      if (!voice) {
+        // No voice is what --tts none asks for; found by auto, it is a surprise worth a line.
+        if (auto) ctx.stderr.write(`note: not speaking: ${description}\n`);
         for await (const chunk of chunkText(source)) print(chunk.text);
         return;
       }
-      const { voice, close } = openVoice(opts.tts, ctx.env);
       const player = SubprocessPlayer.open(ctx.env, opts.outputDevice);
       const controller = new AbortController();
       // Ctrl-C silences the voice at once instead of letting queued audio play out.

@@ -9,11 +9,31 @@ import { configDir } from './paths.js';
  * variables, which win over this file. Keys other commands will use later are allowed through, so
  * a newer config does not break an older Vetta.
  */
+export const LLM_NAMES = ['auto', 'gemini', 'openai', 'scripted'] as const;
+export const STT_NAMES = ['auto', 'deepgram', 'none'] as const;
+export const TTS_NAMES = ['auto', 'elevenlabs', 'espeak', 'none'] as const;
+export type LlmName = (typeof LLM_NAMES)[number];
+export type SttName = (typeof STT_NAMES)[number];
+export type TtsName = (typeof TTS_NAMES)[number];
+
+/** "a", "b" or "c", for messages that list the allowed values. */
+export function oneOf(names: readonly string[]): string {
+  const quoted = names.map((n) => `"${n}"`);
+  return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}
+
 export const ConfigFile = z.looseObject({
   sandbox: z.enum(['auto', 'nsjail', 'bubblewrap', 'docker', 'unsafe']).optional(),
   problems: z.array(z.string().min(1), { error: 'expected a list of folders' }).optional(),
   store: z.string({ error: 'expected a store URL such as "redis://127.0.0.1:6379" or a file path' }).min(1).optional(),
   sessionRetentionDays: z.number({ error: 'expected a number of days' }).positive().optional(),
+  llm: z.enum(LLM_NAMES, { error: `expected ${oneOf(LLM_NAMES)}` }).optional(),
+  /** The LLM's model, for whichever LLM is chosen. */
+  model: z.string({ error: 'expected a model name such as "gemini-2.5-flash"' }).min(1, { error: 'expected a model name such as "gemini-2.5-flash"' }).optional(),
+  stt: z.enum(STT_NAMES, { error: `expected ${oneOf(STT_NAMES)}` }).optional(),
+  tts: z.enum(TTS_NAMES, { error: `expected ${oneOf(TTS_NAMES)}` }).optional(),
+  /** The ElevenLabs voice. API keys are never read from this file: they stay in the environment. */
+  voiceId: z.string({ error: 'expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"' }).min(1, { error: 'expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"' }).optional(),
 });
 export type ConfigFile = z.output<typeof ConfigFile>;
 
