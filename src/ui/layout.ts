@@ -64,12 +64,23 @@ export function conversationLines(entries: readonly TranscriptEntry[], width: nu
   return lines;
 }
 
-/** Markdown statement lines: headings and code set apart, markers removed, wrapped to the width. */
+/** Markdown statement lines: headings and code set apart, markers removed, paragraphs re-wrapped to the width. */
 export function statementLines(markdown: string, width: number): Line[] {
   const lines: Line[] = [];
   let inCode = false;
+  let paragraph: string[] = [];
+  // Source lines of one paragraph (or one list item) are joined before wrapping.
+  let item: { prefix: string } | null = null;
+  const flush = () => {
+    const text = paragraph.join(' ');
+    if (item) lines.push(...prefixed(item.prefix, text, width, 'plain'));
+    else if (text) lines.push(...wrap(text, width).map((t) => ({ text: t, tone: 'plain' as const })));
+    paragraph = [];
+    item = null;
+  };
   for (const raw of markdown.split('\n')) {
     if (/^```/.test(raw)) {
+      flush();
       inCode = !inCode;
       continue;
     }
@@ -79,14 +90,24 @@ export function statementLines(markdown: string, width: number): Line[] {
     }
     const heading = /^#{1,6}\s+(.*)$/.exec(raw);
     if (heading) {
+      flush();
       lines.push({ text: heading[1]!, tone: 'heading' });
       continue;
     }
+    if (raw.trim() === '') {
+      flush();
+      lines.push({ text: '', tone: 'plain' });
+      continue;
+    }
     const text = raw.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/`([^`]+)`/g, '$1');
-    const item = /^(\s*)([-*+]|\d+\.)\s+(.*)$/.exec(text);
-    if (item) lines.push(...prefixed(`${item[1]}${/\d/.test(item[2]!) ? item[2] : '•'} `, item[3]!, width, 'plain'));
-    else lines.push(...wrap(text, width).map((t) => ({ text: t, tone: 'plain' as const })));
+    const bullet = /^(\s*)([-*+]|\d+\.)\s+(.*)$/.exec(text);
+    if (bullet) {
+      flush();
+      item = { prefix: `${bullet[1]}${/\d/.test(bullet[2]!) ? bullet[2] : '•'} ` };
+      paragraph.push(bullet[3]!);
+    } else paragraph.push(text.trim());
   }
+  flush();
   return lines;
 }
 

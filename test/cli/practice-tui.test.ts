@@ -47,6 +47,18 @@ async function waitFor(pattern: RegExp, what: string, timeoutMs = 30_000): Promi
   assert.fail(`timed out waiting for ${what}; the screen shows:\n${last}`);
 }
 
+/** Waits until the screen's last row is the key bar and the rows pass `check`. */
+async function waitForLayout(rows: number, check: (lines: string[]) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = screen().split('\n');
+    if (/\^E edit/.test(lines[rows - 1] ?? '') && check(lines)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  assert.fail(`timed out waiting for ${what}; the screen shows:\n${lines.join('\n')}`);
+}
+
 function start(dataHome: string, args: string[]): void {
   rmSync(counter, { force: true });
   const bin = join(packageRoot(), 'bin', 'vetta.js');
@@ -77,6 +89,12 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     assert.match(lines[0]!, /clarify · \d\d:\d\d · hints 0 · no runs yet/);
     assert.match(lines[23]!, /\^E edit {2}\^R run {2}\^S submit {2}\^N hint/);
     assert.ok(lines.every((l) => l.length <= 80));
+
+    // It follows the terminal's size: at 120 columns the problem gets its own pane beside the talk.
+    run(['resize-window', '-t', current, '-x', '120', '-y', '30']);
+    await waitForLayout(30, (l) => /conversation .*││ problem/.test(l[2]!), 'the problem pane beside the conversation');
+    run(['resize-window', '-t', current, '-x', '80', '-y', '24']);
+    await waitForLayout(24, (l) => !l[2]!.includes('││'), 'the conversation alone again');
 
     keys('-l', 'Can I sell before I buy?');
     keys('Enter');
@@ -125,8 +143,9 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     keys('C-e');
     await waitFor(/What do you think happens there\?/, 'the reaction to the failing run');
 
-    // Anchored at the interpreter: the shell and the tmux server carry the same words in their argv.
-    const pid = execFileSync('pgrep', ['-f', `^${process.execPath} ${join(packageRoot(), 'bin', 'vetta.js')} practice --problem ${PROBLEM}`], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    // vetta is the child of this window's shell.
+    const shell = run(['display-message', '-p', '-t', current, '#{pane_pid}']).trim();
+    const pid = execFileSync('pgrep', ['-P', shell, '-f', 'vetta.js practice'], { encoding: 'utf8' }).trim().split('\n')[0]!;
     process.kill(Number(pid), 'SIGTERM');
     const shown = await waitFor(/\[exit 143\]/, 'vetta to stop');
     assert.match(shown, /vetta: stopped by SIGTERM; the session is saved: vetta practice --resume/);
