@@ -6,6 +6,7 @@ import { DEFAULT_ELEVENLABS_VOICE, ElevenLabsTts } from '../providers/elevenlabs
 import { EspeakTts } from '../providers/espeak/tts.js';
 import { DEFAULT_GEMINI_MODEL, GeminiBrain } from '../providers/gemini/brain.js';
 import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
+import { PocketsphinxStt } from '../providers/pocketsphinx/stt.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
 import type { Brain, SpeechRecognizer, SpeechSynthesizer } from '../providers/spec.js';
 import type { CliContext } from './main.js';
@@ -120,20 +121,28 @@ export interface RecognizerChoice {
   auto: boolean;
 }
 
-/** The ear: Deepgram when chosen or when its key is set, else none (the candidate types). */
+/** The ear: Deepgram when chosen or when its key is set, else pocketsphinx when installed, else none (the candidate types). */
 export function chooseRecognizer(flags: RecognizerFlags, ctx: CliContext): RecognizerChoice {
   const picked = pick('stt', flags.stt, 'VETTA_STT', STT_NAMES, 'stt', ctx);
   const auto = picked.name === 'auto';
   const apiKey = ctx.env.DEEPGRAM_API_KEY;
   if (picked.name === 'none') return { recognizer: null, description: `none (${picked.setBy}); you type`, auto };
-  if (auto && !apiKey) return { recognizer: null, description: 'none: no DEEPGRAM_API_KEY; you type', auto };
-  if (!apiKey) throw new VettaError('usage', `${picked.setBy} needs a key: set DEEPGRAM_API_KEY, or use --stt none and type`);
-  const model = ctx.env.DEEPGRAM_MODEL || DEFAULT_DEEPGRAM_MODEL;
-  return {
-    recognizer: new DeepgramStt({ apiKey, model, ...(ctx.env.DEEPGRAM_BASE_URL ? { baseUrl: ctx.env.DEEPGRAM_BASE_URL } : {}) }),
-    description: `deepgram ${model} (${picked.setBy ?? 'DEEPGRAM_API_KEY set'})`,
-    auto,
-  };
+  if (picked.name === 'deepgram' || (auto && apiKey)) {
+    if (!apiKey) throw new VettaError('usage', `${picked.setBy} needs a key: set DEEPGRAM_API_KEY, or use --stt none and type`);
+    const model = ctx.env.DEEPGRAM_MODEL || DEFAULT_DEEPGRAM_MODEL;
+    return {
+      recognizer: new DeepgramStt({ apiKey, model, ...(ctx.env.DEEPGRAM_BASE_URL ? { baseUrl: ctx.env.DEEPGRAM_BASE_URL } : {}) }),
+      description: `deepgram ${model} (${picked.setBy ?? 'DEEPGRAM_API_KEY set'})`,
+      auto,
+    };
+  }
+  const pocketsphinx = PocketsphinxStt.detect(ctx.env);
+  if (picked.name === 'pocketsphinx') {
+    if (typeof pocketsphinx === 'string') throw new VettaError('invalid_input', `${pocketsphinx}; or use --stt none and type`);
+    return { recognizer: pocketsphinx, description: `pocketsphinx, offline (${picked.setBy})`, auto };
+  }
+  if (typeof pocketsphinx === 'string') return { recognizer: null, description: 'none: no DEEPGRAM_API_KEY and pocketsphinx is not installed; you type', auto };
+  return { recognizer: pocketsphinx, description: 'pocketsphinx, offline (no DEEPGRAM_API_KEY)', auto };
 }
 
 export interface VoiceChoice {

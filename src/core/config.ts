@@ -10,7 +10,7 @@ import { configDir } from './paths.js';
  * a newer config does not break an older Vetta.
  */
 export const LLM_NAMES = ['auto', 'gemini', 'openai', 'scripted'] as const;
-export const STT_NAMES = ['auto', 'deepgram', 'none'] as const;
+export const STT_NAMES = ['auto', 'deepgram', 'pocketsphinx', 'none'] as const;
 export const TTS_NAMES = ['auto', 'elevenlabs', 'espeak', 'none'] as const;
 export type LlmName = (typeof LLM_NAMES)[number];
 export type SttName = (typeof STT_NAMES)[number];

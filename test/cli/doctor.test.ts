@@ -15,6 +15,7 @@ import { startFakeGemini } from '../fakes/gemini-server.ts';
 import type { FakeGemini } from '../fakes/gemini-server.ts';
 import { startFakeOpenAi } from '../fakes/openai-server.ts';
 import type { FakeOpenAi } from '../fakes/openai-server.ts';
+import { findOnPath } from '../../src/sandbox/paths.ts';
 import { runCli, tempDir } from '../helpers.ts';
 
 const CHECKS = ['node', 'sandbox', 'espeak-ng', 'audio addons', 'microphone', 'speaker', 'vad', 'keys', 'llm', 'stt', 'tts', 'store'];
@@ -74,7 +75,7 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
     assert.match(speaker.detail, /^the default output plays through /);
     assert.deepEqual(
       [byName.get('keys')?.detail, byName.get('llm')?.detail, byName.get('stt')?.detail],
-      ['no keys set', 'scripted: no GEMINI_API_KEY; the offline interviewer leads', 'none: no DEEPGRAM_API_KEY; you type'],
+      ['no keys set', 'scripted: no GEMINI_API_KEY; the offline interviewer leads', findOnPath('pocketsphinx_continuous') ? 'pocketsphinx, offline (no DEEPGRAM_API_KEY)' : 'none: no DEEPGRAM_API_KEY; you type'],
     );
     assert.match(byName.get('store')!.detail, /^sessions are saved in .*sessions\.db$/);
   });

@@ -6,6 +6,7 @@ import type { CliContext } from '../../src/cli/main.ts';
 import { chooseBrain, chooseRecognizer, chooseVoice, planBrain } from '../../src/cli/provider-choice.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { VettaError } from '../../src/core/errors.ts';
+import { PocketsphinxStt } from '../../src/providers/pocketsphinx/stt.ts';
 import { ProblemSet } from '../../src/problems/load.ts';
 import { runCli, tempDir, writeTree } from '../helpers.ts';
 
@@ -26,6 +27,9 @@ function contextWith(env: NodeJS.ProcessEnv, config?: Record<string, unknown>): 
   };
 }
 
+const detected = PocketsphinxStt.detect();
+const pocketsphinxMissing = typeof detected === 'string' ? detected : false;
+
 const configFile = (ctx: CliContext) => join(ctx.env.XDG_CONFIG_HOME!, 'vetta', 'config.json');
 
 /** For assert.throws: a VettaError with exactly this one-line message. */
@@ -38,16 +42,21 @@ function errorSaying(message: string) {
 }
 
 describe('auto: what each key turns on', () => {
-  it('with no keys: the offline interviewer, typing, and the offline voice', () => {
-    const ctx = contextWith({});
+  it('with no keys and no pocketsphinx: the offline interviewer, typing, and the offline voice', () => {
+    const ctx = contextWith({ PATH: tempDir('vetta-bare-path-') });
     const notices: string[] = [];
     assert.equal(chooseBrain({ llm: 'auto' }, ctx, (n) => notices.push(n)).name, 'scripted');
     assert.deepEqual(notices, ['no GEMINI_API_KEY, so the offline interviewer leads; set it, or use --llm openai with a local model']);
     assert.equal(planBrain({}, ctx).description, 'scripted: no GEMINI_API_KEY; the offline interviewer leads');
     const ear = chooseRecognizer({}, ctx);
-    assert.deepEqual([ear.recognizer, ear.description, ear.auto], [null, 'none: no DEEPGRAM_API_KEY; you type', true]);
+    assert.deepEqual([ear.recognizer, ear.description, ear.auto], [null, 'none: no DEEPGRAM_API_KEY and pocketsphinx is not installed; you type', true]);
     const voice = chooseVoice({}, ctx);
     assert.deepEqual([voice.voice?.name, voice.description], ['espeak', 'espeak-ng, offline (no ELEVENLABS_API_KEY)']);
+  });
+
+  it('with no Deepgram key, pocketsphinx listens when it is installed', { skip: pocketsphinxMissing }, () => {
+    const ear = chooseRecognizer({}, contextWith({}));
+    assert.deepEqual([ear.recognizer?.name, ear.description, ear.auto], ['pocketsphinx', 'pocketsphinx, offline (no DEEPGRAM_API_KEY)', true]);
   });
 
   it('with keys: Gemini, Deepgram and ElevenLabs, each saying which key chose it and never what it is', () => {
@@ -83,6 +92,13 @@ describe('precedence: flag, then environment, then config file', () => {
     assert.deepEqual([voice.voice, voice.auto, voice.description], [null, false, `none ("tts": "none" in ${configFile(ctx)}); the interviewer is read, not heard`]);
   });
 
+  it('pocketsphinx is chosen by name like any other, and a Deepgram key does not override it', { skip: pocketsphinxMissing }, () => {
+    assert.equal(chooseRecognizer({ stt: 'pocketsphinx' }, contextWith(keys)).description, 'pocketsphinx, offline (--stt pocketsphinx)');
+    assert.equal(chooseRecognizer({}, contextWith({ ...keys, VETTA_STT: 'pocketsphinx' })).description, 'pocketsphinx, offline (VETTA_STT=pocketsphinx)');
+    const ctx = contextWith(keys, { stt: 'pocketsphinx' });
+    assert.equal(chooseRecognizer({}, ctx).description, `pocketsphinx, offline ("stt": "pocketsphinx" in ${configFile(ctx)})`);
+  });
+
   it('the environment beats the config file', () => {
     const ctx = contextWith({ ...keys, VETTA_LLM: 'gemini', GEMINI_MODEL: 'model-from-env', VETTA_STT: 'deepgram', VETTA_TTS: 'elevenlabs' }, config);
     assert.equal(planBrain({}, ctx).description, 'gemini model-from-env (VETTA_LLM=gemini)');
@@ -108,6 +124,11 @@ describe('choices that cannot be honoured', () => {
     assert.throws(() => planBrain({ llm: 'gemini' }, ctx), errorSaying('--llm gemini needs a key: set GEMINI_API_KEY (or GOOGLE_API_KEY)'));
   });
 
+  it('pocketsphinx named but not installed says what to install', () => {
+    const ctx = contextWith({ PATH: tempDir('vetta-bare-path-') });
+    assert.throws(() => chooseRecognizer({ stt: 'pocketsphinx' }, ctx), errorSaying('pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us); or use --stt none and type'));
+  });
+
   it('an unknown name in the environment is a usage error listing the choices', () => {
     assert.throws(() => chooseVoice({}, contextWith({ VETTA_TTS: 'polly' })), errorSaying('VETTA_TTS is "polly": expected "auto", "elevenlabs", "espeak" or "none"'));
   });
@@ -115,7 +136,7 @@ describe('choices that cannot be honoured', () => {
   it('a wrong value in the config file names the file, the field and what it takes', () => {
     for (const [config, message] of [
       [{ tts: 'polly' }, 'tts: expected "auto", "elevenlabs", "espeak" or "none"'],
-      [{ stt: true }, 'stt: expected "auto", "deepgram" or "none"'],
+      [{ stt: true }, 'stt: expected "auto", "deepgram", "pocketsphinx" or "none"'],
       [{ llm: 'claude' }, 'llm: expected "auto", "gemini", "openai" or "scripted"'],
       [{ model: '' }, 'model: expected a model name such as "gemini-2.5-flash"'],
       [{ voiceId: 42 }, 'voiceId: expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"'],
