@@ -14,6 +14,7 @@ import { registerSay } from './say.js';
 import { registerDevices } from './devices.js';
 import { registerSessions } from './sessions.js';
 import { registerDoctor } from './doctor.js';
+import { registerReplay } from './replay.js';
 
 export interface GlobalOptions {
   problems?: string[];
@@ -66,6 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDevices(program, ctx);
   registerSessions(program, ctx);
   registerDoctor(program, ctx);
+  registerReplay(program, ctx);
   return program;
 }
 

@@ -24,6 +24,8 @@ export interface PracticeSessionOptions extends Omit<InterviewOptions, 'onText' 
   onNotice?: (message: string) => void;
   /** Advances the virtual clock of a scripted session. */
   advanceClock?: (ms: number) => void;
+  /** Each action as it starts running, and each look at the clock while idle: for a recording. */
+  onAction?: (action: Action | { kind: 'tick' }) => void;
 }
 
 const BUSY: Record<Action['kind'], string | null> = {
@@ -58,7 +60,7 @@ export class PracticeSession {
         options.onText?.(delta);
       },
       onEvent: (event) => {
-        if (event.type === 'interviewer_said' && options.voice) this.speech = options.voice.endTurn();
+        if (event.type === 'interviewer_said' && options.voice) this.speech = options.voice.endTurn().then(() => {});
         transcript?.event(event, this.interview.state);
         options.onEvent?.(event);
       },
@@ -95,7 +97,10 @@ export class PracticeSession {
   /** Lets the policy look at the clock: an automatic hint when the candidate is stuck. */
   tick(): Promise<void> {
     if (!this.idle || this.ended) return Promise.resolve();
-    return this.enqueue(null, () => this.interview.tick());
+    return this.enqueue(null, () => {
+      this.options.onAction?.({ kind: 'tick' });
+      return this.interview.tick();
+    });
   }
 
   /** Ends the interview (if it has not ended) and returns the scorecard. */
@@ -135,6 +140,7 @@ export class PracticeSession {
   }
 
   private async run(action: Action): Promise<void> {
+    this.options.onAction?.(action);
     switch (action.kind) {
       case 'say':
         return this.interview.say(action.text);

@@ -15,7 +15,6 @@ import { EXTENSIONS, LANGUAGES, loadTests } from '../problems/load.js';
 import type { Language, Problem } from '../problems/load.js';
 import { DEFAULT_GEMINI_MODEL } from '../providers/gemini/brain.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
-import { EspeakTts } from '../providers/espeak/tts.js';
 import { SpokenOutput } from '../pipeline/spoken-output.js';
 import { SubprocessPlayer } from '../audio/player.js';
 import { selectSandbox } from '../sandbox/select.js';
@@ -29,13 +28,14 @@ import type { EditorRunner } from './practice-session.js';
 import { PracticeSession } from './practice-session.js';
 import { recordingPath, startRecording } from '../interview/recording-session.js';
 import { warnAboutSandbox } from './run.js';
-import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
+import { chooseBrain, chooseVoice, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
 import { openStoreFor, storeOption } from './sessions.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { ProblemSet } from '../problems/load.js';
 
 interface PracticeOptions {
   voice?: boolean;
+  tts?: 'auto' | 'elevenlabs' | 'espeak';
   outputDevice?: string;
   llm: 'auto' | 'scripted' | 'gemini' | 'openai';
   model?: string;
@@ -70,7 +70,8 @@ export function registerPractice(program: Command, ctx: CliContext): void {
         .default('auto'),
     )
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
-    .option('--voice', 'the interviewer speaks (offline espeak-ng voice); you type, and typing interrupts it')
+    .option('--voice', 'the interviewer speaks; you type, and typing interrupts it')
+    .addOption(new Option('--tts <voice>', 'with --voice: elevenlabs (ELEVENLABS_API_KEY), espeak (offline), or auto: elevenlabs when its key is set, else espeak').choices(['auto', 'elevenlabs', 'espeak']))
     .option('--output-device <name>', 'with --voice: the player device (PulseAudio sink, ALSA device)')
     .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
     .option('--record [file]', 'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)')
@@ -109,7 +110,8 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const now = scriptLines ? () => virtualMs : () => Date.now();
   const sessionId = saved?.meta.id ?? randomUUID();
   const solutionFile = join(dataDir(ctx.env), 'work', sessionId, `solution.${EXTENSIONS[opts.lang]}`);
-  const voice = opts.voice ? openVoice(opts, ctx, noteStyle) : null;
+  const spoken = opts.voice ? openVoice(opts, ctx, noteStyle) : null;
+  const voice = spoken?.output ?? null;
   // Said before the interview starts: on stderr for a transcript, in the conversation full screen.
   const notices: string[] = [];
   const brain = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
@@ -184,6 +186,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     card = await runTyped(session, ctx, style);
   }
   await store.finish(sessionId);
+  await spoken?.close();
   if (recording) {
     recording.recorder.scorecard(card);
     recording.recorder.close();
@@ -217,14 +220,18 @@ async function chooseProblem(opts: PracticeOptions, ctx: CliContext, fullScreen:
 
 const terminalIo = (ctx: CliContext) => ({ stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout, stderr: ctx.stderr });
 
-function openVoice(opts: PracticeOptions, ctx: CliContext, noteStyle: Style): SpokenOutput {
-  const voice = EspeakTts.detect(ctx.env);
-  if (typeof voice === 'string') throw new VettaError('invalid_input', `--voice: ${voice}`);
+function openVoice(opts: PracticeOptions, ctx: CliContext, noteStyle: Style): { output: SpokenOutput; close: () => Promise<void> } | null {
+  const { voice, description, close } = chooseVoice({ tts: opts.tts ?? 'auto' }, ctx);
+  if (!voice) {
+    ctx.stderr.write(noteStyle.yellow(`note: --voice: ${description}\n`));
+    return null;
+  }
   // Fail now, not mid-interview, when there is no player at all.
   SubprocessPlayer.open(ctx.env, opts.outputDevice).stop();
-  return new SpokenOutput(voice, () => SubprocessPlayer.open(ctx.env, opts.outputDevice), (e) =>
+  const output = new SpokenOutput(voice, () => SubprocessPlayer.open(ctx.env, opts.outputDevice), (e) =>
     ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
   );
+  return { output, close };
 }
 
 /** The line transcript: the interviewer's words as they stream, runs and hints in brackets. */

@@ -27,6 +27,8 @@ export const ConfigFile = z.looseObject({
   problems: z.array(z.string().min(1), { error: 'expected a list of folders' }).optional(),
   store: z.string({ error: 'expected a store URL such as "redis://127.0.0.1:6379" or a file path' }).min(1).optional(),
   sessionRetentionDays: z.number({ error: 'expected a number of days' }).positive().optional(),
+  /** Record every practice interview for "vetta replay", as --record does. */
+  record: z.boolean({ error: 'expected true or false' }).optional(),
   llm: z.enum(LLM_NAMES, { error: `expected ${oneOf(LLM_NAMES)}` }).optional(),
   /** The LLM's model, for whichever LLM is chosen. */
   model: z.string({ error: 'expected a model name such as "gemini-2.5-flash"' }).min(1, { error: 'expected a model name such as "gemini-2.5-flash"' }).optional(),

@@ -32,6 +32,8 @@ export type BrainPart = { type: 'text-delta'; text: string } | { type: 'finish' 
 
 export interface Brain {
   readonly name: string;
+  /** The model behind it, for recordings and reports; none for the offline interviewer. */
+  readonly model?: string;
   stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncIterable<BrainPart>;
 }
 

@@ -49,7 +49,7 @@ function providerError(error: unknown, endpoint: string): ProviderError {
 export class GeminiBrain implements Brain {
   readonly name = 'gemini';
   private readonly client: GoogleGenAI;
-  private readonly model: string;
+  readonly model: string;
   private readonly policy: StreamPolicy;
 
   constructor(options: GeminiBrainOptions) {

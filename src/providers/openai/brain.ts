@@ -22,9 +22,11 @@ export interface OpenAiBrainOptions {
  */
 export class OpenAiCompatibleBrain implements Brain {
   readonly name = 'openai';
+  readonly model: string;
   private readonly policy: StreamPolicy;
 
   constructor(private readonly options: OpenAiBrainOptions) {
+    this.model = options.model;
     this.policy = {
       provider: 'openai',
       endpoint: options.baseUrl,

@@ -1,0 +1,167 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { errorMessage, VettaError } from '../core/errors.js';
+import { vettaVersion } from '../interview/recording-session.js';
+import { checkRecording } from '../interview/replay-check.js';
+import { loadTests } from '../problems/load.js';
+import { ScriptedBrain } from '../providers/scripted/brain.js';
+import type { Brain } from '../providers/spec.js';
+import { play } from '../replay/player.js';
+import { readRecording, scrubber, secretValues } from '../replay/recording.js';
+import type { Recording } from '../replay/recording.js';
+import { divergenceText, junitXml } from '../replay/report.js';
+import type { CheckResult } from '../replay/report.js';
+import { selectSandbox } from '../sandbox/select.js';
+import type { Sandbox } from '../sandbox/spec.js';
+import { styleFor } from '../ui/style.js';
+import type { Style } from '../ui/style.js';
+import type { CliContext } from './main.js';
+import { sandboxOption } from './main.js';
+import { PracticeSession } from './practice-session.js';
+import { chooseBrain } from './provider-choice.js';
+import { warnAboutSandbox } from './run.js';
+
+interface ReplayOptions {
+  speed: string;
+  check?: boolean;
+  junit?: string;
+  update?: boolean;
+  live?: boolean;
+  json?: boolean;
+  sandbox?: string;
+}
+
+function parseSpeed(text: string): number {
+  if (text === 'max') return Number.POSITIVE_INFINITY;
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed <= 0) throw new VettaError('usage', `--speed takes a positive number or "max", not "${text}"`);
+  return speed;
+}
+
+/** The recordings to check: the file, or every .jsonl under the folder, in name order. */
+function recordingFiles(target: string): string[] {
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch {
+    throw new VettaError('not_found', `${target} does not exist; give a recording (.jsonl) or a folder of them`);
+  }
+  if (!stats.isDirectory()) return [target];
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else if (entry.name.endsWith('.jsonl')) found.push(join(dir, entry.name));
+    }
+  };
+  walk(target);
+  if (found.length === 0) throw new VettaError('not_found', `no recordings (.jsonl) under ${target}; make one with "vetta practice --record"`);
+  return found;
+}
+
+export function registerReplay(program: Command, ctx: CliContext): void {
+  program
+    .command('replay')
+    .description("play a recorded interview back, or check (--check) that today's Vetta still decides as it did")
+    .argument('<recording>', 'a recording (.jsonl) from "vetta practice --record"; with --check, also a folder of them')
+    .option('--speed <n>', 'playback speed: 2 is twice as fast, "max" prints it at once', '1')
+    .option('--check', "re-run the candidate's side through today's engine and compare every decision; exit 1 on a divergence")
+    .option('--junit <file>', 'with --check: also write a JUnit XML report')
+    .option('--update', "with --check: rewrite each recording from today's behaviour")
+    .option('--live', 'with --check: ask the recorded interviewer (its keys from the environment) instead of answering from the recording')
+    .option('--json', 'with --check: one JSON object a recording')
+    .addOption(sandboxOption())
+    .action(async (target: string, opts: ReplayOptions) => {
+      const style = styleFor(ctx.stdout, ctx.env);
+      if (!opts.check) {
+        if (opts.junit || opts.update || opts.live || opts.json) throw new VettaError('usage', '--junit, --update, --live and --json go with --check');
+        const speed = parseSpeed(opts.speed);
+        if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new VettaError('usage', `${target} is a folder: play one recording, or check them all with --check`);
+        await playBack(readRecording(target), speed, ctx, style);
+        return;
+      }
+      const files = recordingFiles(target);
+      const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
+      warnAboutSandbox(sandbox, ctx, styleFor(ctx.stderr, ctx.env));
+      const results: CheckResult[] = [];
+      for (const [i, file] of files.entries()) {
+        const result = await checkFile(file, sandbox, opts, ctx);
+        results.push(result);
+        report(result, files.length > 1 ? `[${i + 1}/${files.length}] ` : '', opts, ctx, style);
+      }
+      if (opts.junit) writeFileSync(opts.junit, junitXml(results));
+      const failed = results.filter((r) => !r.ok).length;
+      if (!opts.json && files.length > 1) ctx.stdout.write(`${failed === 0 ? style.green(`all ${files.length} recordings OK`) : style.red(`${failed} of ${files.length} recordings diverged`)}\n`);
+      ctx.exitCode = failed > 0 && !opts.update ? 1 : 0;
+    });
+}
+
+async function playBack(recording: Recording, speed: number, ctx: CliContext, style: Style): Promise<void> {
+  const stdin = ctx.stdin as NodeJS.ReadStream;
+  const interactive = Boolean(stdin.isTTY && ctx.stdout.isTTY);
+  if (interactive) {
+    stdin.setRawMode(true);
+    stdin.resume();
+  }
+  try {
+    await play(recording, { out: ctx.stdout, paint: style, speed, keys: interactive ? stdin : null });
+  } finally {
+    if (interactive) {
+      stdin.setRawMode(false);
+      stdin.pause();
+    }
+  }
+}
+
+/** The interviewer a --live check asks: the recorded one, with today's keys and settings. */
+function liveBrain(recording: Recording, ctx: CliContext): Brain {
+  const { name, model } = recording.header.brain;
+  if (name === 'scripted') return new ScriptedBrain();
+  if (name !== 'gemini' && name !== 'openai') throw new VettaError('usage', `--live cannot ask the "${name}" interviewer; check without --live`);
+  return chooseBrain({ llm: name, ...(model ? { model } : {}) }, ctx, () => {});
+}
+
+async function checkFile(file: string, sandbox: Sandbox, opts: ReplayOptions, ctx: CliContext): Promise<CheckResult> {
+  const started = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'vetta-replay-'));
+  try {
+    const recording = readRecording(file);
+    const problem = ctx.problemSet().get(recording.header.problem.id);
+    return await checkRecording(recording, {
+      problem,
+      tests: loadTests(problem),
+      sandbox,
+      makeSession: (options) => new PracticeSession(options),
+      workDir,
+      ...(opts.live ? { liveBrain: liveBrain(recording, ctx) } : {}),
+      ...(opts.update ? { update: { vettaVersion: vettaVersion(), scrub: scrubber(secretValues(ctx.env, ctx.config())) } } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof VettaError)) throw e;
+    // An unreadable recording, or one whose problem is gone, fails like a divergence: CI must see it.
+    return { file, ok: false, divergences: [{ where: 'the recording cannot be checked', diff: [`+ ${errorMessage(e)}`] }], actions: 0, llmTurns: 0, problemChanged: false, durationMs: performance.now() - started };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function report(result: CheckResult, progress: string, opts: ReplayOptions, ctx: CliContext, style: Style): void {
+  const write = (line: string) => ctx.stdout.write(`${line}\n`);
+  if (opts.json) {
+    write(JSON.stringify({ ...result, durationMs: Math.round(result.durationMs) }));
+    return;
+  }
+  const name = relative(process.cwd(), result.file) || result.file;
+  const seconds = `${(result.durationMs / 1000).toFixed(1)} s`;
+  if (result.ok) write(`${progress}${style.green('OK')}   ${name} (${result.actions} actions, ${result.llmTurns} interviewer turns, ${seconds})`);
+  else {
+    write(`${progress}${style.red('FAIL')} ${name}: ${result.divergences.length} divergence${result.divergences.length === 1 ? '' : 's'} (${seconds})`);
+    for (const d of result.divergences) {
+      for (const line of divergenceText(d).split('\n')) write(`  ${line.startsWith('  - ') ? style.red(line) : line.startsWith('  + ') ? style.green(line) : line}`);
+    }
+  }
+  if (result.problemChanged) write(style.yellow(`  note: the problem changed since this was recorded`));
+  if (opts.update) write(style.dim(`  updated ${name} from today's behaviour`));
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { requestKey } from '../../src/replay/recording.ts';
+import type { NormalisedRequest } from '../../src/replay/recording.ts';
+import { startFakeGemini } from '../fakes/gemini-server.ts';
+import { GEMINI_ANSWERS, PROBLEM, stockScript } from '../fixtures/recordings/make.ts';
+import { runCli, tempDir } from '../helpers.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'recordings');
+const SCRIPTED = join(FIXTURES, 'scripted-stock.jsonl');
+
+type Line = Record<string, any>;
+const readLines = (file: string): Line[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+function writeLines(lines: Line[]): string {
+  const file = join(tempDir(), 'edited.jsonl');
+  writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  return file;
+}
+
+/** Every file under dir, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+describe('vetta replay --check', () => {
+  it('finds today\'s Vetta deciding as the shipped recordings did (scripted and Gemini), with JUnit and JSON reports', async () => {
+    const junit = join(tempDir(), 'report.xml');
+    const { code, stdout, stderr } = await runCli(['replay', FIXTURES, '--check', '--junit', junit]);
+    assert.equal(code, 0, stdout + stderr);
+    assert.match(stdout, /\[1\/2\] OK +.*gemini-stock\.jsonl \(10 actions, 15 interviewer turns/);
+    assert.match(stdout, /\[2\/2\] OK +.*scripted-stock\.jsonl/);
+    assert.match(stdout, /all 2 recordings OK/);
+    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.get("tests"), r.get("failures"), len(list(r.iter("testcase"))))', junit], { encoding: 'utf8' });
+    assert.equal(parsed.status, 0, parsed.stderr);
+    assert.equal(parsed.stdout.trim(), '2 0 2');
+
+    const json = await runCli(['replay', SCRIPTED, '--check', '--json']);
+    const result = JSON.parse(json.stdout);
+    assert.equal(result.ok, true);
+    assert.equal(result.problemChanged, false);
+  });
+
+  it('fails with a readable diff when a code snapshot no longer passes, and says so in JUnit', async () => {
+    const lines = readLines(SCRIPTED);
+    const fixed = lines.find((l) => l.type === 'action' && l.action.kind === 'edit' && l.action.code?.includes('lowest'))!;
+    fixed.action.code = fixed.action.code.replace('best = max(best, p - lowest)', 'best = max(best, p - lowest - 1)');
+    const junit = join(tempDir(), 'report.xml');
+    const { code, stdout } = await runCli(['replay', writeLines(lines), '--check', '--junit', junit]);
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /FAIL .*edited\.jsonl: \d+ divergences/);
+    assert.match(stdout, /after action 7 at 03:20, \/edit \(file; 8 lines\)\n +- run: accepted, 5 of 5 passed\n +\+ run: wrong_answer, 3 of 5 passed/);
+    assert.match(stdout, /- submit: accepted, 16 of 16 passed\n.*\n.*\n +\+ submit: wrong_answer/);
+    assert.match(stdout, /the scorecard\n +- problemSolving\.grade: 3\n +\+ problemSolving\.grade: 2/);
+    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; f = E.parse(sys.argv[1]).getroot().find("testsuite/testcase/failure"); print(f.get("message")); print(f.text)', junit], { encoding: 'utf8' });
+    assert.equal(parsed.status, 0, parsed.stderr);
+    assert.match(parsed.stdout, /^\d+ divergences\n/);
+    assert.match(parsed.stdout, /\+ run: wrong_answer, 3 of 5 passed/);
+  });
+
+  it('fails when the recorded hint decision differs from what the policy decides today', async () => {
+    const lines = readLines(SCRIPTED);
+    const hint = lines.find((l) => l.type === 'event' && l.event.type === 'hint_given' && l.event.reason === 'failing')!;
+    hint.event.level = 'reveal';
+    hint.event.reason = 'stuck';
+    const { code, stdout } = await runCli(['replay', writeLines(lines), '--check']);
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /- hint: reveal \(stuck\)\n +\+ hint: nudge \(failing\)/);
+  });
+
+  it('reports an interviewer request that is not in the recording with the fields that differ', async () => {
+    const lines = readLines(join(FIXTURES, 'gemini-stock.jsonl'));
+    const clarify = lines.find((l) => l.type === 'llm_request' && l.request.instruction.kind === 'answer_clarification')!;
+    clarify.request.instruction.answer = 'Yes, any order.';
+    clarify.key = requestKey(clarify.request as NormalisedRequest);
+    const { code, stdout } = await runCli(['replay', writeLines(lines), '--check']);
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /after action 1 at 00:00, said "Can I sell before I buy\?": the interviewer's "answer_clarification" request is not in the recording\n +- instruction\.answer: "Yes, any order\."\n +\+ instruction\.answer: "No\. The selling day must come after the buying day\."/);
+  });
+
+  it('--update rewrites a recording from today\'s behaviour, which then checks OK', async () => {
+    const lines = readLines(SCRIPTED);
+    lines.find((l) => l.type === 'event' && l.event.type === 'hint_given')!.event.level = 'reveal';
+    const file = writeLines(lines);
+    const updated = await runCli(['replay', file, '--check', '--update']);
+    assert.equal(updated.code, 0, updated.stdout);
+    assert.match(updated.stdout, /updated .*edited\.jsonl/);
+    const again = await runCli(['replay', file, '--check']);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(readLines(file).filter((l) => l.type === 'event' && l.event.type === 'hint_given')[0]!.event.level, 'nudge');
+  });
+
+  it('refuses a recording from a newer Vetta in one line, and fails a damaged one in the report', async () => {
+    const lines = readLines(SCRIPTED);
+    lines[0]!.version = 2;
+    const newer = await runCli(['replay', writeLines(lines)]);
+    assert.equal(newer.code, 2);
+    assert.match(newer.stderr, /^vetta: .*edited\.jsonl is recording format 2, newer than this Vetta reads \(1\): upgrade Vetta\n$/);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.jsonl'), '{"format":"vetta-recording","version":1}\nnot json\n{}\n');
+    const { code, stdout } = await runCli(['replay', dir, '--check']);
+    assert.equal(code, 1);
+    assert.match(stdout, /FAIL .*broken\.jsonl: 1 divergence/);
+    assert.match(stdout, /broken\.jsonl:2: not a JSON line/);
+  });
+});
+
+describe('vetta replay (viewer)', () => {
+  it('prints the conversation, runs, hints and phases with their interview times', async () => {
+    const { code, stdout } = await runCli(['replay', SCRIPTED, '--speed', 'max']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^best-time-to-buy-and-sell-stock in python, scripted interviewer, recorded /);
+    assert.match(stdout, /\[00:00\] you: Can I sell before I buy\?\n\[00:00\] interviewer: No\. The selling day must come after the buying day\./);
+    assert.match(stdout, /\[00:00\] \[run\] wrong_answer: passes 2 of 5 tests/);
+    assert.match(stdout, /\[03:20\] \[hint: hint, asked for\]/);
+    assert.match(stdout, /\[03:20\] -- follow up --/);
+    assert.match(stdout, /scorecard\n {2}problem solving {2}3\/4/);
+    const bad = await runCli(['replay', SCRIPTED, '--speed', 'fast']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--speed takes a positive number or "max", not "fast"/);
+  });
+});
+
+describe('vetta practice --record', () => {
+  it('keeps every planted key out of everything it writes: recording, session store, work files', async () => {
+    const keys = {
+      GEMINI_API_KEY: 'AIzaPLANTEDgeminiKey0123456789abcdefghij',
+      OPENAI_API_KEY: 'sk-plantedOpenAiKey0123456789abcdef',
+      DEEPGRAM_API_KEY: 'dg-planted-deepgram-0123456789',
+      ELEVENLABS_API_KEY: 'el-planted-elevenlabs-0123456789',
+    };
+    const configKeys = { geminiApiKey: 'cfg-planted-gemini-987654321', deepgram: { apiKey: 'cfg-planted-deepgram-987654321' } };
+    const home = tempDir();
+    mkdirSync(join(home, 'config', 'vetta'), { recursive: true });
+    writeFileSync(join(home, 'config', 'vetta', 'config.json'), JSON.stringify({ record: true, ...configKeys }));
+    const server = await startFakeGemini(GEMINI_ANSWERS.map((text) => ({ text })));
+    try {
+      const env = { ...keys, GEMINI_BASE_URL: server.baseUrl, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config') };
+      const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', stockScript()], env);
+      assert.equal(code, 0, stderr);
+      assert.equal(server.requests[0]!.apiKey, keys.GEMINI_API_KEY, 'the key was used');
+    } finally {
+      await server.close();
+    }
+    // "record": true in the config file records to the default place.
+    const recordings = readdirSync(join(home, 'data', 'vetta', 'recordings'));
+    assert.equal(recordings.length, 1);
+    assert.match(recordings[0]!, /^[0-9a-f-]{36}\.jsonl$/);
+    const written = filesUnder(join(home, 'data'));
+    assert.ok(written.some((f) => f.endsWith('sessions.db')), `the session store is among the files: ${written.join(', ')}`);
+    const planted = [...Object.values(keys), configKeys.geminiApiKey, configKeys.deepgram.apiKey];
+    for (const file of written) {
+      const bytes = readFileSync(file);
+      for (const secret of planted) assert.equal(bytes.indexOf(secret), -1, `${secret} found in ${file}`);
+    }
+    const header = readLines(join(home, 'data', 'vetta', 'recordings', recordings[0]!))[0]!;
+    assert.deepEqual(header.brain, { name: 'gemini', model: 'gemini-2.5-flash' });
+  });
+
+  it('records to the file it is given, and that recording checks OK', async () => {
+    const file = join(tempDir(), 'mine.jsonl');
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'scripted', '--script', stockScript(), '--record', file], { XDG_DATA_HOME: join(tempDir(), 'data') });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /recorded to .*mine\.jsonl/);
+    const check = await runCli(['replay', file, '--check']);
+    assert.equal(check.code, 0, check.stdout);
+  });
+});
