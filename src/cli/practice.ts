@@ -28,6 +28,7 @@ import type { EditorRunner } from './practice-session.js';
 import { PracticeSession } from './practice-session.js';
 import { recordingPath, startRecording } from '../interview/recording-session.js';
 import { warnAboutSandbox } from './run.js';
+import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
 import { chooseBrain, chooseVoice, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
 import { openStoreFor, storeOption } from './sessions.js';
 import type { SessionStore } from '../store/sessions.js';
@@ -133,6 +134,8 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
 
   const printer = fullScreen ? null : transcriptPrinter(ctx, style, Boolean(opts.json), Boolean(scriptLines));
   let saveFailed = false;
+  // A key pasted into the chat or the code is not saved with the session.
+  const scrubSecrets = scrubber(secretValues(ctx.env, ctx.config()));
   if (!saved) await store.create({ sessionId, problemId: problem.id, language: opts.lang, atMs: now() });
   const recordTo = recordingPath(opts.record, ctx.config().record, ctx.env, sessionId);
   const recording = recordTo
@@ -158,7 +161,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     onEvent: (event) => {
       recording?.recorder.event(event);
       // Saved as it happens, in order: a crash loses at most what was in flight.
-      store.append(sessionId, event).catch((e: Error) => {
+      store.append(sessionId, scrubValue(event, scrubSecrets)).catch((e: Error) => {
         if (saveFailed) return;
         saveFailed = true;
         const message = `this session is no longer being saved (${e.message})`;

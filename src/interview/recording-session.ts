@@ -5,7 +5,8 @@ import { readProblemFile } from '../problems/load.js';
 import type { Language, Problem } from '../problems/load.js';
 import type { Brain } from '../providers/spec.js';
 import { audioFileFor, Recorder, RecordingBrain } from '../replay/recorder.js';
-import { digest, RECORDING_FORMAT, RECORDING_VERSION, scrubber, secretValues } from '../replay/recording.js';
+import { digest, RECORDING_FORMAT, RECORDING_VERSION } from '../replay/recording.js';
+import { scrubber, secretValues } from '../core/secrets.js';
 import type { RecordingHeader } from '../replay/recording.js';
 import type { InterviewEvent } from './state.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, tempDir, writeTree } from '../helpers.ts';
@@ -183,5 +183,19 @@ describe('vetta practice: the scorecard', () => {
     } finally {
       await rambling.close();
     }
+  });
+});
+
+describe('vetta practice: secrets', () => {
+  it('never saves a key with the session, even one the candidate pastes into the chat', async () => {
+    const data = tempDir('vetta-secrets-');
+    const key = 'planted-deepgram-key-0123456789';
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script([`My Deepgram key is ${key}, is that a problem?`, '/quit'])], { XDG_DATA_HOME: data, DEEPGRAM_API_KEY: key });
+    assert.equal(code, 0, stderr);
+    const db = readFileSync(join(data, 'vetta', 'sessions.db'));
+    assert.ok(db.length > 0);
+    assert.equal(db.indexOf(key), -1, 'the key is not in the session store');
+    const shown = await runCli(['sessions', 'export', (await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout.match(/"id":\s*"([^"]+)"/)![1]!, '--format', 'md'], { XDG_DATA_HOME: data });
+    assert.match(shown.stdout, /My Deepgram key is \[redacted\], is that a problem\?/);
   });
 });

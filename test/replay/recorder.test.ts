@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { initialState } from '../../src/interview/state.ts';
 import type { Brain } from '../../src/providers/spec.ts';
 import { audioFileFor, Recorder, RecordingBrain } from '../../src/replay/recorder.ts';
-import { parseRecording, readRecording, RECORDING_VERSION, scrubber, secretValues } from '../../src/replay/recording.ts';
+import { parseRecording, readRecording, RECORDING_VERSION } from '../../src/replay/recording.ts';
+import { scrubber, secretValues } from '../../src/core/secrets.ts';
 import type { RecordingHeader } from '../../src/replay/recording.ts';
 import { tempDir } from '../helpers.ts';
 
