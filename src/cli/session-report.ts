@@ -1,7 +1,7 @@
 import { count, rubricScorecard } from '../interview/scorecard.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import { initialState, reduce } from '../interview/state.js';
-import type { InterviewEvent, InterviewState } from '../interview/state.js';
+import type { InterviewEvent, InterviewState, TurnTimings } from '../interview/state.js';
 import type { LoadedSession, SessionSummary } from '../store/sessions.js';
 
 /** A stored session made readable: its state, its scorecard, how long each interviewer turn took. */
@@ -71,12 +71,39 @@ function transcriptLine(event: InterviewEvent, replyMs: number | null): string |
       return `[code saved: ${count(event.code.split('\n').length, 'line')}]`;
     case 'phase_changed':
       return `[phase: ${event.phase}]`;
+    case 'interviewer_interrupted':
+      return `[interrupted after: "${event.heard}"]`;
+    case 'turn_timed':
+      return `[voice: ${timingText(event.timings)}]`;
     default:
       return null;
   }
 }
 
 const eventTime = (event: InterviewEvent) => (event.type === 'tests_ran' ? event.run.atMs : event.atMs);
+
+const TIMING_NAMES: [keyof TurnTimings, string][] = [
+  ['voiceToVoiceMs', 'voice-to-voice'],
+  ['endpointingMs', 'endpointing'],
+  ['sttFinalMs', 'final transcript'],
+  ['llmFirstTextMs', 'first text'],
+  ['ttsFirstAudioMs', 'first audio'],
+  ['duckMs', 'duck'],
+  ['silenceMs', 'silence'],
+];
+
+function timingText(timings: TurnTimings): string {
+  return TIMING_NAMES.flatMap(([key, name]) => (timings[key] === undefined ? [] : [`${name} ${Math.round(timings[key])} ms`])).join(', ');
+}
+
+/** Median and worst of each spoken-turn timing, one line each. */
+function voiceLines(state: SessionReport['state']): string[] {
+  return TIMING_NAMES.flatMap(([key, name]) => {
+    const values = state.timings.flatMap((t) => (t[key] === undefined ? [] : [t[key]])).sort((a, b) => a - b);
+    if (values.length === 0) return [];
+    return [`${name.padEnd(17)} median ${Math.round(values[Math.floor(values.length / 2)]!)} ms, worst ${Math.round(values.at(-1)!)} ms over ${count(values.length, 'turn')}`];
+  });
+}
 
 function latencyLine(report: SessionReport): string | null {
   const replies = report.entries.flatMap((e) => (e.replyMs === null ? [] : [e.replyMs])).sort((a, b) => a - b);
@@ -113,6 +140,7 @@ export function renderText(report: SessionReport, location: string): string {
   }
   lines.push('', 'latency');
   lines.push(`  ${latencyLine(report) ?? 'no replies to time'}`);
+  for (const line of voiceLines(state)) lines.push(`  ${line}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,7 +10,7 @@ import type { HintPolicyConfig } from './hint-policy.js';
 import { rubricScorecard, scorecardSentence } from './scorecard.js';
 import type { Scorecard } from './scorecard.js';
 import { initialState, reduce } from './state.js';
-import type { InterviewEvent, InterviewState, Phase, TestRunRecord } from './state.js';
+import type { InterviewEvent, InterviewState, Phase, TestRunRecord, TurnTimings } from './state.js';
 
 export interface InterviewOptions {
   problem: Problem;
@@ -210,6 +210,16 @@ export class Interview {
       return;
     }
     await this.speak({ kind: 'acknowledge', said: text });
+  }
+
+  /** The candidate spoke over the interviewer, who had said `heard` of its turn when it stopped. */
+  interrupted(heard: string): void {
+    this.emit({ type: 'interviewer_interrupted', heard, atMs: this.options.now() });
+  }
+
+  /** A spoken turn's timings, kept with the session. */
+  timed(timings: TurnTimings): void {
+    this.emit({ type: 'turn_timed', timings, atMs: this.options.now() });
   }
 
   editorOpened(): void {

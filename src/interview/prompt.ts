@@ -1,5 +1,6 @@
 import { preview } from '../core/text.js';
 import type { Instruction, InterviewContext } from '../providers/spec.js';
+import type { Turn } from './state.js';
 
 /**
  * The prompt an LLM interviewer gets for one turn: a system prompt (persona, how to talk, the
@@ -100,6 +101,13 @@ function stateBlock(context: InterviewContext, budget: PromptBudget): string {
 }
 
 /** Older turns in a bounded form: the candidate's last few questions and statements, shortened. */
+/** A turn as the model sees it; a turn the candidate cut short says how far it got. */
+function spokenTurn(turn: Turn): string {
+  const text = preview(turn.text, 1200).replace(/^"|"$/g, '');
+  if (turn.heard === undefined) return text;
+  return `${preview(turn.heard, 600).replace(/^"|"$/g, '')} [the candidate interrupted here; the rest was never heard: "${preview(turn.text.slice(turn.heard.length), 300).replace(/^"|"$/g, '')}"]`;
+}
+
 function olderTurnsSummary(older: InterviewContext['state']['conversation']): string {
   if (older.length === 0) return '';
   const candidate = older.filter((t) => t.role === 'candidate');
@@ -125,7 +133,7 @@ export function buildPrompt(instruction: Instruction, context: InterviewContext,
     const messages: PromptMessage[] = [];
     const preamble = [stateBlock(context, { ...budget, codeChars }), olderTurnsSummary(older)].filter(Boolean).join('\n\n');
     messages.push({ role: 'user', content: `[Interview state]\n${preamble}` });
-    for (const turn of recent) messages.push({ role: turn.role === 'interviewer' ? 'assistant' : 'user', content: preview(turn.text, 1200).replace(/^"|"$/g, '') });
+    for (const turn of recent) messages.push({ role: turn.role === 'interviewer' ? 'assistant' : 'user', content: spokenTurn(turn) });
     messages.push({ role: 'user', content: `[Your turn] ${instructionText(instruction)}` });
     const estimatedTokens = estimateTokens(system) + messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
     // Over budget: quote fewer turns, then show less code; the instruction and state always stay.

@@ -15,6 +15,20 @@ export interface Turn {
   role: 'interviewer' | 'candidate';
   text: string;
   atMs: number;
+  /** The candidate cut the interviewer off: what had been heard of the turn by then. */
+  heard?: string;
+}
+
+/** One spoken turn's timings, in ms; a stage that did not happen is absent. */
+export interface TurnTimings {
+  endpointingMs?: number;
+  sttFinalMs?: number;
+  llmFirstTextMs?: number;
+  ttsFirstAudioMs?: number;
+  voiceToVoiceMs?: number;
+  /** A barge-in: from the candidate's onset to the interviewer ducking, and to its silence. */
+  duckMs?: number;
+  silenceMs?: number;
 }
 
 export interface TestRunRecord {
@@ -47,6 +61,8 @@ export interface InterviewState {
   workingUntilMs: number;
   followUpsAsked: number;
   clarificationsAnswered: number;
+  /** Per spoken turn, in order. */
+  timings: TurnTimings[];
 }
 
 export type InterviewEvent =
@@ -58,7 +74,10 @@ export type InterviewEvent =
   | { type: 'hint_given'; level: HintLevel; text: string; reason: HintReason; atMs: number }
   | { type: 'clarification_answered'; atMs: number }
   | { type: 'follow_up_asked'; atMs: number }
-  | { type: 'phase_changed'; phase: Phase; atMs: number };
+  | { type: 'phase_changed'; phase: Phase; atMs: number }
+  /** The candidate spoke over the interviewer, who stopped having said `heard` of its last turn. */
+  | { type: 'interviewer_interrupted'; heard: string; atMs: number }
+  | { type: 'turn_timed'; timings: TurnTimings; atMs: number };
 
 /** Time after an action during which the candidate is busy, not stuck (reading results, typing). */
 export const WORKING_GRACE_MS = 45_000;
@@ -78,6 +97,7 @@ export function initialState(init: { sessionId: string; problemId: string; langu
     workingUntilMs: init.atMs,
     followUpsAsked: 0,
     clarificationsAnswered: 0,
+    timings: [],
   };
 }
 
@@ -126,6 +146,14 @@ export function reduce(state: InterviewState, event: InterviewEvent): InterviewS
       return { ...state, clarificationsAnswered: state.clarificationsAnswered + 1 };
     case 'follow_up_asked':
       return { ...state, followUpsAsked: state.followUpsAsked + 1 };
+    case 'interviewer_interrupted': {
+      const index = state.conversation.findLastIndex((t) => t.role === 'interviewer');
+      if (index < 0) return state;
+      const conversation = state.conversation.map((t, i) => (i === index ? { ...t, heard: event.heard } : t));
+      return { ...state, conversation };
+    }
+    case 'turn_timed':
+      return { ...state, timings: [...state.timings, event.timings] };
     case 'phase_changed':
       if (event.phase === state.phase) return state;
       return { ...state, phase: event.phase, phaseStartedAtMs: event.atMs, lastProgressAtMs: event.atMs };

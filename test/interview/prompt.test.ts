@@ -68,4 +68,18 @@ describe('prompt builder', () => {
     ]);
     assert.doesNotMatch(prompt.messages[0]!.content, /Earlier in the interview/);
   });
+
+  it('tells the model where the candidate cut it off, so it can pick up from there', () => {
+    const said = 'The water above a column is bounded by the lower of the two tallest walls around it. So for each column you need the highest wall on its left and on its right.';
+    const events: InterviewEvent[] = [
+      { type: 'interviewer_said', text: said, atMs: 1 },
+      { type: 'interviewer_interrupted', heard: 'The water above a column is bounded by the lower of', atMs: 2 },
+      { type: 'candidate_said', text: 'Wait, what do you mean by the lower one?', atMs: 3 },
+    ];
+    const state = events.reduce(reduce, initialState({ sessionId: 's', problemId: problem.id, language: 'python', atMs: 0 }));
+    assert.equal(state.conversation[0]!.heard, 'The water above a column is bounded by the lower of');
+    const prompt = buildPrompt({ kind: 'acknowledge', said: 'Wait, what do you mean by the lower one?' }, ctx(state));
+    const turn = prompt.messages.find((m) => m.role === 'assistant')!;
+    assert.match(turn.content, /^The water above a column is bounded by the lower of \[the candidate interrupted here; the rest was never heard: " the two tallest walls around it\./);
+  });
 });
