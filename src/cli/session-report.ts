@@ -82,7 +82,7 @@ function transcriptLine(event: InterviewEvent, replyMs: number | null): string |
 
 const eventTime = (event: InterviewEvent) => (event.type === 'tests_ran' ? event.run.atMs : event.atMs);
 
-const TIMING_NAMES: [keyof TurnTimings, string][] = [
+const TIMING_NAMES: [Exclude<keyof TurnTimings, 'marks'>, string][] = [
   ['voiceToVoiceMs', 'voice-to-voice'],
   ['endpointingMs', 'endpointing'],
   ['sttFinalMs', 'final transcript'],

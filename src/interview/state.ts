@@ -1,3 +1,4 @@
+import type { TurnMarks } from '../pipeline/metrics.js';
 import type { Language } from '../problems/load.js';
 import type { Verdict } from '../problems/summary.js';
 
@@ -29,6 +30,8 @@ export interface TurnTimings {
   /** A barge-in: from the candidate's onset to the interviewer ducking, and to its silence. */
   duckMs?: number;
   silenceMs?: number;
+  /** The stages' marks in ms from the end of the candidate's voice, for the waterfall. */
+  marks?: TurnMarks;
 }
 
 export interface TestRunRecord {

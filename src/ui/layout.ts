@@ -1,4 +1,6 @@
+import type { TurnTimings } from '../interview/state.js';
 import type { TranscriptEntry } from '../interview/transcript.js';
+import { renderWaterfall } from '../pipeline/metrics.js';
 
 /** One screen line of a pane, with the tone it is drawn in. */
 export interface Line {
@@ -140,4 +142,22 @@ export function clock(ms: number): string {
   const m = Math.floor(total / 60);
   const s = total % 60;
   return `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
+
+/** The spoken turns' timings, newest first: a waterfall each, then barge-ins. */
+export function latencyLines(timings: readonly TurnTimings[], width: number): Line[] {
+  if (timings.length === 0) return [{ text: 'No spoken turns yet: the timings appear once you talk to the interviewer by voice.', tone: 'dim' }];
+  const lines: Line[] = [];
+  const barWidth = Math.max(10, width - 36);
+  for (const [i, t] of [...timings.entries()].reverse()) {
+    if (t.marks) {
+      const [title, ...stages] = renderWaterfall(`turn ${i + 1}`, t.marks, barWidth).split('\n');
+      lines.push({ text: title!, tone: 'heading' }, ...stages.map((text) => ({ text, tone: 'plain' as const })));
+    }
+    if (t.duckMs !== undefined || t.silenceMs !== undefined) {
+      lines.push({ text: `  barge-in: ducked after ${t.duckMs === undefined ? '-' : Math.round(t.duckMs)} ms, silent after ${t.silenceMs === undefined ? '-' : Math.round(t.silenceMs)} ms`, tone: 'plain' });
+    }
+    lines.push({ text: '', tone: 'plain' });
+  }
+  return lines;
 }

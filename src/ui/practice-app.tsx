@@ -4,7 +4,7 @@ import type { Action } from '../interview/actions.js';
 import { parseAction } from '../interview/actions.js';
 import type { TranscriptSnapshot } from '../interview/transcript.js';
 import type { Line } from './layout.js';
-import { clock, conversationLines, statementLines, topWindow, visibleWindow } from './layout.js';
+import { clock, conversationLines, latencyLines, statementLines, topWindow, visibleWindow } from './layout.js';
 
 export interface TranscriptSource {
   get(): TranscriptSnapshot;
@@ -36,6 +36,7 @@ export const KEY_BINDINGS: readonly { key: string; label: string; help: string }
   { key: 's', label: 'submit', help: 'run all the tests, hidden ones included' },
   { key: 'n', label: 'hint', help: 'ask for a hint (one level at a time: nudge, hint, reveal)' },
   { key: 'p', label: 'problem', help: 'show or hide the problem statement' },
+  { key: 'l', label: 'latency', help: 'show or hide the voice timings: a waterfall per spoken turn' },
   { key: 'k', label: 'keys', help: 'show or hide this help' },
   { key: 'q', label: 'quit', help: 'end the interview (asks first; the session is kept)' },
 ];
@@ -52,7 +53,7 @@ const TONES = (color: boolean): Record<Line['tone'], { color?: string; bold?: bo
   plain: {},
 });
 
-type Overlay = 'none' | 'problem' | 'keys';
+type Overlay = 'none' | 'problem' | 'keys' | 'latency';
 
 /**
  * The practice screen: the conversation (or the problem, or the keys) in a pane, a status line, the
@@ -112,6 +113,9 @@ export function PracticeApp(props: PracticeAppProps) {
         case 'k':
           setScroll(0);
           return setOverlay((o) => (o === 'keys' ? 'none' : 'keys'));
+        case 'l':
+          setScroll(0);
+          return setOverlay((o) => (o === 'latency' ? 'none' : 'latency'));
         case 'u':
           return setDraft('');
         case 'w':
@@ -154,12 +158,14 @@ export function PracticeApp(props: PracticeAppProps) {
   const paneLines: Line[] =
     overlay === 'keys'
       ? keyHelpLines()
-      : overlay === 'problem' && !wide
-        ? statement
-        : conversation;
+      : overlay === 'latency'
+        ? latencyLines(state.timings, mainWidth - 4)
+        : overlay === 'problem' && !wide
+          ? statement
+          : conversation;
   // The pane's first line is its title.
   const view = showsConversation ? visibleWindow(paneLines, paneHeight - 1, scroll) : topWindow(paneLines, paneHeight - 1, scroll);
-  const paneTitle = overlay === 'keys' ? 'keys' : showsConversation ? 'conversation' : 'problem';
+  const paneTitle = overlay === 'keys' || overlay === 'latency' ? overlay : showsConversation ? 'conversation' : 'problem';
   const lastRun = state.testRuns.at(-1);
   const elapsed = clock(props.now() - state.startedAtMs);
   const status = [

@@ -87,7 +87,7 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     // At 80 columns the title gives way to the status, not the other way round.
     assert.match(lines[0]!, /^ Best Time to Buy and Sell Stock +clarify/);
     assert.match(lines[0]!, /clarify · \d\d:\d\d · hints 0 · no runs yet/);
-    assert.match(lines[23]!, /\^E edit {2}\^R run {2}\^S submit {2}\^N hint/);
+    assert.match(lines[23]!, /\^E edit {2}\^R run {2}\^S submit {2}\^N hint {2}\^P problem {2}\^L latency/);
     assert.ok(lines.every((l) => l.length <= 80));
 
     // It follows the terminal's size: at 120 columns the problem gets its own pane beside the talk.

@@ -43,7 +43,7 @@ describe('the practice screen', () => {
     const lines = frame().split('\n');
     assert.match(lines[0]!, /Two Sum \(easy, python\)/);
     assert.match(lines[0]!, /intro · 03:05 · hints 0 · no runs yet/);
-    assert.match(lines.at(-1)!, /\^E edit {2}\^R run {2}\^S submit {2}\^N hint {2}\^P problem {2}\^K keys {2}\^Q quit/);
+    assert.match(lines.at(-1)!, /\^E edit {2}\^R run {2}\^S submit {2}\^N hint {2}\^P problem {2}\^L latency {2}\^K keys {2}\^Q quit/);
     // The whole screen fits the terminal: as many lines as it has rows.
     assert.equal(lines.length, 24);
     app.unmount();
@@ -129,6 +129,21 @@ describe('the practice screen', () => {
     app.stdin.write('\u001b');
     await settle();
     assert.match(frame(), /conversation/);
+    app.unmount();
+  });
+
+  it('shows the voice timings of each spoken turn as a waterfall on Ctrl-L', async () => {
+    const { app, transcript, frame } = practice();
+    app.stdin.write(CTRL('l'));
+    await settle();
+    assert.match(frame(), /No spoken turns yet/);
+    const state = initialState({ sessionId: 's', problemId: 'two-sum', language: 'python', atMs: 0 });
+    const timings = { voiceToVoiceMs: 640, marks: { speechEndedAt: 0, endpointedAt: 300, sttFinalAt: 150, llmStartedAt: 300, llmFirstTextAt: 420, ttsStartedAt: 420, ttsFirstAudioAt: 600, firstSampleAt: 640 }, duckMs: 30, silenceMs: 90 };
+    transcript.event({ type: 'turn_timed', timings, atMs: 1 }, { ...state, timings: [timings] });
+    await settle();
+    assert.match(frame(), /turn 1 {2}\(0 = end of the candidate's voice, full width = 640 ms\)/);
+    assert.match(frame(), /voice to voice +│█+│ +640 ms/);
+    assert.match(frame(), /barge-in: ducked after 30 ms, silent after 90 ms/);
     app.unmount();
   });
 
