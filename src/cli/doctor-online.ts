@@ -1,4 +1,3 @@
-import { GoogleGenAI } from '@google/genai';
 import { errorMessage } from '../core/errors.js';
 import type { BrainSettings } from './provider-choice.js';
 import { chooseRecognizer, chooseVoice, planBrain } from './provider-choice.js';
@@ -40,6 +39,7 @@ function httpFailure(endpoint: string, error: unknown, advice: Record<number, st
 function geminiProbe(settings: Extract<BrainSettings, { llm: 'gemini' }>): Probe {
   return async (signal) => {
     const endpoint = settings.baseUrl ?? 'the Gemini API';
+    const { GoogleGenAI } = await import('@google/genai');
     const client = new GoogleGenAI({ apiKey: settings.apiKey, ...(settings.baseUrl ? { httpOptions: { baseUrl: settings.baseUrl } } : {}) });
     try {
       const stream = await client.models.generateContentStream({

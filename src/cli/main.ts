@@ -15,6 +15,7 @@ import { registerDevices } from './devices.js';
 import { registerSessions } from './sessions.js';
 import { registerDoctor } from './doctor.js';
 import { registerReplay } from './replay.js';
+import { registerBench } from './bench.js';
 
 export interface GlobalOptions {
   problems?: string[];
@@ -68,6 +69,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSessions(program, ctx);
   registerDoctor(program, ctx);
   registerReplay(program, ctx);
+  registerBench(program, ctx);
   return program;
 }
 

@@ -21,7 +21,6 @@ import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
 import type { Style } from '../ui/style.js';
 import type { SuspendTerminal } from '../ui/practice-app.js';
-import { pickProblem, showPractice } from '../ui/terminal.js';
 import type { CliContext } from './main.js';
 import { sandboxOption } from './main.js';
 import type { EditorRunner } from './practice-session.js';
@@ -213,6 +212,8 @@ async function chooseProblem(opts: PracticeOptions, ctx: CliContext, fullScreen:
   if (all.length === 0) throw new VettaError('not_found', 'no problems to practise with; see "vetta problems list"');
   if (fullScreen) {
     const items = all.map((p) => ({ id: p.id, title: p.meta.title, difficulty: p.meta.difficulty, tags: p.meta.tags }));
+    // Ink and React load only for the full screen: a transcript or a script never pays for them.
+    const { pickProblem } = await import('../ui/terminal.js');
     const id = await pickProblem(items, !('NO_COLOR' in ctx.env), terminalIo(ctx));
     return id ? set.get(id) : null;
   }
@@ -326,6 +327,7 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
   let quit: () => void = () => {};
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   const failed = (e: unknown) => session.transcript.notice(e instanceof VettaError ? e.message : `something went wrong: ${(e as Error).message}`);
+  const { showPractice } = await import('../ui/terminal.js');
   const screen = await showPractice(
     {
       title: problem.meta.title,

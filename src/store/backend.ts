@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { KeyvStoreAdapter } from 'keyv';
-import KeyvRedis, { createClient } from '@keyv/redis';
 import { errorMessage, VettaError } from '../core/errors.js';
 import { dataDir } from '../core/paths.js';
 import { SqliteSessionDb } from './sqlite.js';
@@ -51,6 +50,8 @@ const REDIS_CONNECT_TIMEOUT_MS = 5_000;
 
 export async function redisBackend(url: string): Promise<StoreBackend> {
   const location = redactUrl(url);
+  // Loaded only for Redis: most users keep sessions in the local file.
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   const client = createClient({
     url,
     socket: {

@@ -1,5 +1,4 @@
-import { DeepgramClient } from '@deepgram/sdk';
-import type { listen } from '@deepgram/sdk';
+import type { DeepgramClient, listen } from '@deepgram/sdk';
 import { ProviderError, isRetryableStatus } from '../errors.js';
 import { END_OF_SPEECH } from '../spec.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../spec.js';
@@ -99,12 +98,14 @@ class EventQueue {
  */
 export class DeepgramStt implements SpeechRecognizer {
   readonly name = 'deepgram';
-  private readonly client: DeepgramClient;
+  /** Loaded on first use: the SDK costs a few hundred ms at startup that text mode never needs. */
+  private client: Promise<DeepgramClient> | null = null;
+  private readonly clientOptions: { apiKey: string; baseUrl?: string };
   private readonly endpoint: string;
   private readonly settings: Required<Omit<DeepgramSttOptions, 'apiKey' | 'baseUrl'>>;
 
   constructor(options: DeepgramSttOptions) {
-    this.client = new DeepgramClient({ apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+    this.clientOptions = { apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) };
     this.endpoint = options.baseUrl ? endpointOf(options.baseUrl) : 'api.deepgram.com';
     this.settings = {
       model: options.model ?? DEFAULT_DEEPGRAM_MODEL,
@@ -119,7 +120,8 @@ export class DeepgramStt implements SpeechRecognizer {
   }
 
   transcribe(audio: AsyncIterable<RecognizerInput>, signal?: AbortSignal): AsyncGenerator<TranscriptEvent> {
-    return new LiveSession(this.client, this.endpoint, this.settings, audio, signal).run();
+    const client = () => (this.client ??= import('@deepgram/sdk').then(({ DeepgramClient }) => new DeepgramClient(this.clientOptions)));
+    return new LiveSession(client, this.endpoint, this.settings, audio, signal).run();
   }
 }
 
@@ -155,7 +157,7 @@ class LiveSession {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly client: DeepgramClient,
+    private readonly client: () => Promise<DeepgramClient>,
     private readonly endpoint: string,
     private readonly settings: Required<Omit<DeepgramSttOptions, 'apiKey' | 'baseUrl'>>,
     private readonly audio: AsyncIterable<RecognizerInput>,
@@ -237,7 +239,7 @@ class LiveSession {
   private async connect(): Promise<void> {
     let socket: ListenSocket;
     try {
-      socket = await this.client.listen.v1.connect({
+      socket = await (await this.client()).listen.v1.connect({
         model: this.settings.model,
         encoding: 'linear16',
         sample_rate: SAMPLE_RATE,

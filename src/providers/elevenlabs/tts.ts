@@ -1,5 +1,4 @@
-import { ElevenLabsClient, ElevenLabsError } from '@elevenlabs/elevenlabs-js';
-import type { ElevenLabs } from '@elevenlabs/elevenlabs-js';
+import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 // The SDK's wire schemas (snake_case client messages, camelCase server ones): types only.
 import type * as wire from '@elevenlabs/elevenlabs-js/serialization/index.js';
 import WebSocket from 'ws';
@@ -213,7 +212,9 @@ export class ElevenLabsTts implements SpeechSynthesizer {
   private readonly sampleRate: number;
   private readonly voiceSettings: ElevenLabs.RealtimeVoiceSettings | undefined;
   private readonly socketUrl: string;
-  private readonly client: ElevenLabsClient;
+  private readonly baseUrl: string;
+  /** The SDK takes seconds to load, so it is loaded only when the HTTP fallback is first needed. */
+  private client: Promise<{ client: ElevenLabsClient; isSdkError: (e: unknown) => e is { statusCode?: number; body?: unknown } }> | null = null;
   private readonly connectTimeoutMs: number;
   private readonly audioTimeoutMs: number;
   private readonly retries: number;
@@ -241,7 +242,15 @@ export class ElevenLabsTts implements SpeechSynthesizer {
     this.socketUrl = `${baseUrl.replace(/^http/, 'ws')}/v1/text-to-speech/${encodeURIComponent(this.voiceId)}/multi-stream-input?${query}`;
     // The SDK would retry 429s and 5xx itself, honouring Retry-After up to a minute, and wait up to
     // 240 s for headers: both far too long for a voice. The retry policy above is the only one.
-    this.client = new ElevenLabsClient({ apiKey: this.apiKey, baseUrl, maxRetries: 0, timeoutInSeconds: this.connectTimeoutMs / 1000 });
+    this.baseUrl = baseUrl;
+  }
+
+  private sdk() {
+    this.client ??= import('@elevenlabs/elevenlabs-js').then(({ ElevenLabsClient, ElevenLabsError }) => ({
+      client: new ElevenLabsClient({ apiKey: this.apiKey, baseUrl: this.baseUrl, maxRetries: 0, timeoutInSeconds: this.connectTimeoutMs / 1000 }),
+      isSdkError: (e: unknown): e is { statusCode?: number; body?: unknown } => e instanceof ElevenLabsError,
+    }));
+    return this.client;
   }
 
   async *synthesize(text: string, signal?: AbortSignal): AsyncGenerator<Int16Array> {
@@ -356,15 +365,16 @@ export class ElevenLabsTts implements SpeechSynthesizer {
 
   private async *overHttp(text: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
     let body: ReadableStream<Uint8Array>;
+    const { client, isSdkError } = await this.sdk();
     try {
-      body = await this.client.textToSpeech.stream(
+      body = await client.textToSpeech.stream(
         this.voiceId,
         { text, modelId: this.modelId, outputFormat: this.outputFormat, ...(this.voiceSettings ? { voiceSettings: this.voiceSettings } : {}) },
         { abortSignal: signal, maxRetries: 0, timeoutInSeconds: this.connectTimeoutMs / 1000 },
       );
     } catch (error) {
       if (signal?.aborted) return;
-      throw httpError(error);
+      throw httpError(error, isSdkError);
     }
     try {
       for await (const piece of body) {
@@ -382,8 +392,8 @@ function realtimeSettings(settings: ElevenLabs.RealtimeVoiceSettings): wire.Real
   return { stability: settings.stability, similarity_boost: settings.similarityBoost, style: settings.style, use_speaker_boost: settings.useSpeakerBoost, speed: settings.speed };
 }
 
-function httpError(error: unknown): ProviderError {
-  if (error instanceof ElevenLabsError && error.statusCode !== undefined) return statusError(error.statusCode, detailStatus(error.body), 'HTTP stream');
+function httpError(error: unknown, isSdkError: (e: unknown) => e is { statusCode?: number; body?: unknown }): ProviderError {
+  if (isSdkError(error) && error.statusCode !== undefined) return statusError(error.statusCode, detailStatus(error.body), 'HTTP stream');
   const cause = (error as Error).cause as Error | undefined;
   return new ProviderError('elevenlabs', `cannot reach the HTTP stream endpoint (${cause?.message ?? (error as Error).message})`, { retryable: true, cause: error });
 }

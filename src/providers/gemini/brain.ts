@@ -1,5 +1,4 @@
-import { GoogleGenAI } from '@google/genai';
-import type { Content } from '@google/genai';
+import type { Content, GoogleGenAI } from '@google/genai';
 import { buildPrompt } from '../../interview/prompt.js';
 import type { PromptMessage } from '../../interview/prompt.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
@@ -48,12 +47,14 @@ function providerError(error: unknown, endpoint: string): ProviderError {
  */
 export class GeminiBrain implements Brain {
   readonly name = 'gemini';
-  private readonly client: GoogleGenAI;
+  /** Loaded on first use, so the commands that never ask Gemini do not pay for the SDK. */
+  private client: Promise<GoogleGenAI> | null = null;
+  private readonly clientOptions: { apiKey: string; httpOptions?: { baseUrl: string } };
   readonly model: string;
   private readonly policy: StreamPolicy;
 
   constructor(options: GeminiBrainOptions) {
-    this.client = new GoogleGenAI({ apiKey: options.apiKey, ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}) });
+    this.clientOptions = { apiKey: options.apiKey, ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}) };
     this.model = options.model ?? DEFAULT_GEMINI_MODEL;
     this.policy = {
       provider: 'gemini',
@@ -74,7 +75,8 @@ export class GeminiBrain implements Brain {
   private async *open(contents: Content[], system: string, signal: AbortSignal): AsyncGenerator<string> {
     let stream: AsyncGenerator<{ text?: string | undefined }>;
     try {
-      stream = await this.client.models.generateContentStream({
+      this.client ??= import('@google/genai').then(({ GoogleGenAI }) => new GoogleGenAI(this.clientOptions));
+      stream = await (await this.client).models.generateContentStream({
         model: this.model,
         contents,
         config: { systemInstruction: system, temperature: 0.4, maxOutputTokens: 220, thinkingConfig: { thinkingBudget: 0 }, abortSignal: signal },
