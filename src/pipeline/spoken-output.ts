@@ -1,93 +1,386 @@
+import { SAMPLE_RATE } from '../audio/pcm.js';
 import type { PcmPlayer } from '../audio/player.js';
 import type { SpeechSynthesizer } from '../providers/spec.js';
 import { SentenceChunker } from './sentence-chunker.js';
 
+export interface SpokenOutputOptions {
+  /** How far ahead of playback the output is fed: all that can still sound after a duck, pause or stop. */
+  leadMs?: number;
+  /** Chunks synthesised at once: the one playing and the next (ElevenLabs allows 5 contexts a socket,
+   * and a cancelled one counts until it is done). */
+  synthesesInFlight?: number;
+  /** The gain while the candidate may be starting to speak. */
+  duckDb?: number;
+  now?: () => number;
+  /** Each slice written to the output, with when it will be heard: the echo canceller's reference. */
+  onPlayed?: (samples: Int16Array, playsAtMs: number) => void;
+}
+
+/** Where the interviewer was cut off: what the candidate heard and what they did not. */
+export interface InterruptedAt {
+  spokenText: string;
+  unspokenText: string;
+}
+
+/** When things happened in one interviewer turn (performance.now() ms). */
+export interface SpeechMarks {
+  /** The turn began: the caller asks the LLM now. */
+  startedAt: number;
+  /** The first text arrived: the LLM's first token. */
+  firstTextAt?: number;
+  firstChunkAt?: number;
+  /** The first chunk went to the voice... */
+  ttsStartedAt?: number;
+  /** ...and its first audio came back. */
+  ttsFirstAudioAt?: number;
+  /** The first sample was written to the output. */
+  firstSampleAt?: number;
+  /** When the last sample written will have been heard. */
+  playedUntil?: number;
+}
+
+export interface SpeechOutcome {
+  /** Set when the turn was interrupted. */
+  interruptedAt: InterruptedAt | null;
+  marks: SpeechMarks;
+}
+
+const SLICE_SAMPLES = SAMPLE_RATE / 100;
+const msOf = (samples: number) => (samples * 1000) / SAMPLE_RATE;
+/** Speech runs about 15 characters a second: the length of a chunk whose audio is still coming. */
+const ESTIMATED_MS_PER_CHAR = 65;
+
+/** One chunk of text on its way to the speaker. */
+class Chunk {
+  readonly pieces: Int16Array[] = [];
+  received = 0;
+  started = false;
+  finished = false;
+  failure: Error | null = null;
+  /** Slices written, with when each is heard. */
+  readonly schedule: { playsAt: number; samples: number }[] = [];
+  private wake: (() => void) | null = null;
+
+  constructor(readonly text: string) {}
+
+  arrived(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Samples heard by `atMs`. */
+  heardBy(atMs: number): number {
+    let heard = 0;
+    for (const slice of this.schedule) heard += Math.max(0, Math.min(slice.samples, ((atMs - slice.playsAt) * SAMPLE_RATE) / 1000));
+    return heard;
+  }
+
+  /** The chunk's text split where the audio heard so far ends, to the word (approximately). */
+  splitAt(heardSamples: number): [string, string] {
+    const total = this.finished ? this.received : Math.max(this.received, (this.text.length * ESTIMATED_MS_PER_CHAR * SAMPLE_RATE) / 1000);
+    const words = this.text.split(/\s+/).filter(Boolean);
+    const spoken = total === 0 ? 0 : Math.round((heardSamples / total) * words.length);
+    return [words.slice(0, spoken).join(' '), words.slice(spoken).join(' ')];
+  }
+}
+
+class Turn {
+  readonly controller = new AbortController();
+  chunker = new SentenceChunker();
+  readonly chunks: Chunk[] = [];
+  ended = false;
+  playing = 0;
+  player: PcmPlayer | null = null;
+  /** When everything written so far will have been heard. */
+  playedBy = 0;
+  readonly marks: SpeechMarks;
+  done!: Promise<SpeechOutcome>;
+  interruptedAt: InterruptedAt | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(now: number) {
+    this.marks = { startedAt: now };
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  changed(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
 /**
- * Speaks the interviewer's text as it streams: each chunk is synthesised and played as soon as it
- * is complete, in order, while the model is still writing. `interrupt()` silences the voice at once
- * and drops whatever was queued: the candidate has started a new turn.
+ * Speaks the interviewer's text as it streams, with every stage overlapped: each chunk goes to the
+ * voice the moment the chunker completes it, the next chunk is synthesised while this one plays,
+ * and audio is written as it arrives, in order. Output is fed in 10 ms slices at most `leadMs`
+ * ahead of playback, so a duck, a pause or a stop is heard within `leadMs`.
  *
- * One speaking loop runs at a time. An interrupted loop sees its own aborted signal and exits
- * without touching the state a newer loop uses.
+ * A turn owns one AbortController (`signal`): the caller passes it to the LLM, and `interrupt()`
+ * aborts it with the syntheses in flight, kills playback and drops what is queued.
  */
 export class SpokenOutput {
-  private chunker = new SentenceChunker();
-  private queue: string[] = [];
-  private turnEnded = false;
-  private controller = new AbortController();
-  private player: PcmPlayer | null = null;
-  private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private turn: Turn | null = null;
+  private readonly leadMs: number;
+  private readonly inFlight: number;
+  private readonly duckGain: number;
+  private readonly now: () => number;
+  private gain = 1;
+  private targetGain = 1;
+  private paused = false;
+  private resumeWaiters: (() => void)[] = [];
 
   constructor(
     private readonly voice: SpeechSynthesizer,
     private readonly openPlayer: () => PcmPlayer,
     private readonly onError: (error: Error) => void,
-  ) {}
+    private readonly options: SpokenOutputOptions = {},
+  ) {
+    this.leadMs = options.leadMs ?? 40;
+    this.inFlight = options.synthesesInFlight ?? 2;
+    this.duckGain = 10 ** ((options.duckDb ?? -12) / 20);
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The current turn's signal: aborted when the candidate interrupts. Starts a turn if none is open. */
+  get signal(): AbortSignal {
+    return this.current().signal;
+  }
+
+  /** The current turn's marks, if a turn is open. */
+  get marks(): SpeechMarks | null {
+    return this.turn?.marks ?? null;
+  }
+
+  /** The interviewer has something queued or sounding. */
+  get speaking(): boolean {
+    const turn = this.turn;
+    if (!turn) return false;
+    return turn.chunks.length > turn.playing || this.now() < turn.playedBy || !turn.ended;
+  }
+
+  /** Starts a new turn (interrupting one still open) and returns its signal, for the LLM. */
+  beginTurn(): AbortSignal {
+    if (this.turn) this.interrupt();
+    return this.current().signal;
+  }
 
   /** More of the interviewer's text. */
   push(delta: string): void {
-    this.enqueue(this.chunker.push(delta).map((c) => c.text));
+    const turn = this.current();
+    if (delta) turn.marks.firstTextAt ??= this.now();
+    this.enqueue(turn, turn.chunker.push(delta).map((c) => c.text));
+  }
+
+  /**
+   * A complete sentence, as LLM brains deliver them (their output guard releases text sentence by
+   * sentence): spoken at once. push() would hold it until a letter of the next sentence arrives,
+   * which the chunker needs to be sure of a boundary, so the next sentence's generation time.
+   */
+  pushSentence(sentence: string): void {
+    const turn = this.current();
+    if (sentence) turn.marks.firstTextAt ??= this.now();
+    const chunks = [...turn.chunker.push(sentence), ...turn.chunker.end()];
+    turn.chunker = new SentenceChunker();
+    this.enqueue(turn, chunks.map((c) => c.text));
   }
 
   /** The interviewer's turn is complete; resolves when it has been spoken or interrupted. */
-  endTurn(): Promise<void> {
-    this.enqueue(this.chunker.end().map((c) => c.text));
-    this.chunker = new SentenceChunker();
-    this.turnEnded = true;
-    this.wake?.();
-    return this.running ?? Promise.resolve();
+  endTurn(): Promise<SpeechOutcome> {
+    const turn = this.turn;
+    if (!turn) return Promise.resolve({ interruptedAt: null, marks: { startedAt: this.now() } });
+    this.enqueue(turn, turn.chunker.end().map((c) => c.text));
+    turn.ended = true;
+    turn.notify();
+    return turn.done;
   }
 
-  /** Silence now; queued speech is dropped. */
-  interrupt(): void {
-    this.controller.abort();
-    this.player?.stop();
-    this.wake?.();
-    this.controller = new AbortController();
-    this.player = null;
-    this.running = null;
-    this.wake = null;
-    this.queue = [];
-    this.turnEnded = false;
-    this.chunker = new SentenceChunker();
+  /** Lowers the volume at once: the candidate may be starting to speak. Returns when the change is heard. */
+  duck(): number {
+    this.targetGain = Math.min(this.targetGain, this.duckGain);
+    return this.heardFrom();
   }
 
-  private enqueue(texts: string[]): void {
+  /** Silence, keeping the place: nothing more is written until resume(). Returns when silence begins. */
+  pause(): number {
+    this.paused = true;
+    return this.heardFrom();
+  }
+
+  /** When a change made now is heard: after what is already written has played. */
+  private heardFrom(): number {
+    return Math.max(this.now(), this.turn?.playedBy ?? 0);
+  }
+
+  /** Full volume again, carrying on where it paused. */
+  resume(): void {
+    this.targetGain = 1;
+    this.paused = false;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
+  }
+
+  /**
+   * Silence now; queued speech is dropped and the turn's LLM and syntheses are aborted. Returns where
+   * the interviewer was cut off, or null when nothing was being said.
+   */
+  interrupt(): InterruptedAt | null {
+    const turn = this.turn;
+    this.turn = null;
+    this.resume();
+    if (!turn) return null;
+    const at = this.now();
+    const wasSpeaking = turn.chunks.length > 0 && (turn.chunks.length > turn.playing || at < turn.playedBy);
+    turn.interruptedAt = wasSpeaking ? this.whereCut(turn, at) : null;
+    turn.controller.abort();
+    turn.player?.stop();
+    turn.notify();
+    for (const chunk of turn.chunks) chunk.notify();
+    return turn.interruptedAt;
+  }
+
+  private current(): Turn {
+    if (this.turn) return this.turn;
+    const turn = new Turn(this.now());
+    this.turn = turn;
+    turn.done = this.play(turn);
+    return turn;
+  }
+
+  private whereCut(turn: Turn, atMs: number): InterruptedAt {
+    const spoken: string[] = [];
+    const unspoken: string[] = [];
+    for (const chunk of turn.chunks) {
+      const heard = chunk.heardBy(atMs);
+      const [said, rest] = heard === 0 ? ['', chunk.text] : chunk.finished && heard >= chunk.received ? [chunk.text, ''] : chunk.splitAt(heard);
+      if (said) spoken.push(said);
+      if (rest) unspoken.push(rest);
+    }
+    return { spokenText: spoken.join(' '), unspokenText: unspoken.join(' ') };
+  }
+
+  private enqueue(turn: Turn, texts: string[]): void {
     if (texts.length === 0) return;
-    this.queue.push(...texts);
-    if (this.running) this.wake?.();
-    else this.running = this.speak(this.controller.signal);
+    turn.marks.firstChunkAt ??= this.now();
+    for (const text of texts) turn.chunks.push(new Chunk(text));
+    this.synthesizeAhead(turn);
+    turn.notify();
   }
 
-  private async speak(signal: AbortSignal): Promise<void> {
-    let player: PcmPlayer | null = null;
+  /** Starts the syntheses that may run now: in order, a bounded number at a time. */
+  private synthesizeAhead(turn: Turn): void {
+    let running = turn.chunks.filter((c) => c.started && !c.finished).length;
+    for (const chunk of turn.chunks.slice(turn.playing)) {
+      if (running >= this.inFlight) return;
+      if (chunk.started) continue;
+      running++;
+      void this.synthesize(turn, chunk);
+    }
+  }
+
+  private async synthesize(turn: Turn, chunk: Chunk): Promise<void> {
+    chunk.started = true;
+    turn.marks.ttsStartedAt ??= this.now();
     try {
-      player = this.openPlayer();
-      this.player = player;
+      for await (const samples of this.voice.synthesize(chunk.text, turn.signal)) {
+        if (turn.signal.aborted) return;
+        if (chunk === turn.chunks[0]) turn.marks.ttsFirstAudioAt ??= this.now();
+        chunk.pieces.push(samples);
+        chunk.received += samples.length;
+        chunk.notify();
+      }
+    } catch (error) {
+      if (!turn.signal.aborted) chunk.failure = error as Error;
+    } finally {
+      chunk.finished = true;
+      chunk.notify();
+      if (!turn.signal.aborted) this.synthesizeAhead(turn);
+    }
+  }
+
+  private async play(turn: Turn): Promise<SpeechOutcome> {
+    const { signal } = turn;
+    try {
+      turn.player = this.openPlayer();
       for (;;) {
-        if (signal.aborted) return;
-        const text = this.queue.shift();
-        if (text === undefined) {
-          if (this.turnEnded) break;
-          await new Promise<void>((resolve) => (this.wake = resolve));
+        if (signal.aborted) break;
+        const chunk = turn.chunks[turn.playing];
+        if (!chunk) {
+          if (turn.ended) break;
+          await turn.changed();
           continue;
         }
-        for await (const samples of this.voice.synthesize(text, signal)) {
-          if (signal.aborted) return;
-          await player.write(samples);
+        this.synthesizeAhead(turn);
+        for (let piece = 0; !signal.aborted; ) {
+          const samples = chunk.pieces[piece];
+          if (!samples) {
+            if (chunk.failure) throw chunk.failure;
+            if (chunk.finished) break;
+            await chunk.arrived();
+            continue;
+          }
+          piece++;
+          await this.write(turn, chunk, samples);
         }
+        turn.playing++;
       }
-      await player.end();
+      if (!signal.aborted) await turn.player.end();
     } catch (error) {
-      if (!signal.aborted) this.onError(error as Error);
-    } finally {
       if (!signal.aborted) {
-        this.running = null;
-        this.player = null;
-        this.wake = null;
-        this.turnEnded = false;
+        turn.player?.stop();
+        this.onError(error as Error);
       }
+    } finally {
+      if (this.turn === turn) this.turn = null;
+      turn.marks.playedUntil = turn.playedBy;
     }
+    return { interruptedAt: turn.interruptedAt, marks: turn.marks };
+  }
+
+  /** Writes samples in slices, paced to stay `leadMs` ahead of playback, at the current gain. */
+  private async write(turn: Turn, chunk: Chunk, samples: Int16Array): Promise<void> {
+    const sliceMs = msOf(SLICE_SAMPLES);
+    for (let at = 0; at < samples.length; at += SLICE_SAMPLES) {
+      for (;;) {
+        if (turn.signal.aborted) return;
+        if (this.paused) {
+          await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+          continue;
+        }
+        const aheadMs = turn.playedBy - this.now();
+        if (aheadMs <= this.leadMs - sliceMs) break;
+        await new Promise((resolve) => setTimeout(resolve, aheadMs - (this.leadMs - sliceMs)));
+      }
+      const slice = this.withGain(samples.subarray(at, at + SLICE_SAMPLES));
+      const now = this.now();
+      const playsAt = Math.max(turn.playedBy, now);
+      turn.playedBy = playsAt + msOf(slice.length);
+      chunk.schedule.push({ playsAt, samples: slice.length });
+      turn.marks.firstSampleAt ??= now;
+      this.options.onPlayed?.(slice, playsAt);
+      await turn.player!.write(slice);
+    }
+  }
+
+  /** The slice at the current gain, ramping across it when the gain changes so it does not click. */
+  private withGain(slice: Int16Array): Int16Array {
+    const from = this.gain;
+    const to = this.targetGain;
+    this.gain = to;
+    if (from === 1 && to === 1) return slice;
+    const out = new Int16Array(slice.length);
+    for (let i = 0; i < slice.length; i++) out[i] = Math.round(slice[i]! * (from + ((to - from) * (i + 1)) / slice.length));
+    return out;
   }
 }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PcmPlayer } from '../../src/audio/player.ts';
 import { SpokenOutput } from '../../src/pipeline/spoken-output.ts';
+import { ElevenLabsTts } from '../../src/providers/elevenlabs/tts.ts';
 import type { SpeechSynthesizer } from '../../src/providers/spec.ts';
+import { BENCHMARK_PROFILE, FAKE_ELEVENLABS_KEY, fakeSpeech, startFakeElevenLabs } from '../fakes/elevenlabs-server.ts';
+import { Room } from './room.ts';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,14 +67,51 @@ describe('SpokenOutput', () => {
     const turn = out.endTurn();
     await tick(8);
     out.interrupt();
-    await turn;
     const [first] = RecordingPlayer.all;
+    const framesAtInterrupt = first!.frames.length;
+    await turn;
+    await tick(30);
     assert.ok(first!.stopped, 'the player was stopped');
-    assert.ok(!voice.synthesized.includes('Three is queued too.'), 'queued speech was dropped');
+    assert.equal(first!.frames.length, framesAtInterrupt, 'nothing was written after the interruption');
+    assert.ok(!voice.synthesized.includes('Three is queued too.'), 'only the chunk playing and the next are synthesised ahead');
     out.push('A new turn.');
     await out.endTurn();
     assert.equal(RecordingPlayer.all.length, 2);
     assert.deepEqual(voice.synthesized.at(-1), 'A new turn.');
     assert.ok(RecordingPlayer.all[1]!.ended);
+  });
+
+  it('overlaps every stage: the next chunk is synthesised while this one plays, and the audio comes out whole and in order', async () => {
+    const fake = await startFakeElevenLabs(BENCHMARK_PROFILE);
+    const voice = new ElevenLabsTts({ apiKey: FAKE_ELEVENLABS_KEY, baseUrl: fake.url, connectTimeoutMs: 15_000, audioTimeoutMs: 15_000 });
+    try {
+      const synthesisStarted: Record<string, number> = {};
+      const watched: SpeechSynthesizer = {
+        name: voice.name,
+        synthesize(text, signal) {
+          synthesisStarted[text] = performance.now();
+          return voice.synthesize(text, signal);
+        },
+      };
+      const room = new Room(10);
+      const out = new SpokenOutput(watched, room.openPlayer, (e) => assert.fail(e));
+      const chunks = ['Good start, that works.', 'Now, what is the time complexity of the sort?', 'And the space?'];
+      out.beginTurn();
+      for (const word of chunks.join(' ').split(/(?<= )/)) out.push(word);
+      const { marks } = await out.endTurn();
+      const firstChunkMs = (fakeSpeech(chunks[0]!).length * 1000) / 16_000;
+      const firstChunkPlayedUntil = marks.firstSampleAt! + firstChunkMs;
+      assert.ok(synthesisStarted[chunks[1]!]! < firstChunkPlayedUntil, 'chunk 2 was being synthesised before chunk 1 finished playing');
+      const heard = room.track.subarray(room.writes[0]!.heardFrom);
+      const expected = chunks.flatMap((c) => [...fakeSpeech(c)]);
+      assert.deepEqual(
+        Array.from(heard.subarray(0, expected.length), Math.round),
+        expected,
+        'the three chunks, in order, without a gap',
+      );
+    } finally {
+      await voice.close();
+      await fake.close();
+    }
   });
 });

@@ -1,0 +1,203 @@
+import { SAMPLE_RATE } from '../audio/pcm.js';
+
+export interface EchoCancellerOptions {
+  /** The longest path from writing a sample to hearing it in the microphone (device buffers, air). */
+  maxDelayMs?: number;
+  /** How early the microphone's timestamps may be: frames arrive late and in bursts, so their
+   * capture time is an estimate, and the echo may seem to come before the sound was played. */
+  earlyMs?: number;
+}
+
+/** Reference kept: the longest delay plus a frame, with room to spare. */
+const HISTORY_SAMPLES = 2 * SAMPLE_RATE;
+/** The coarse delay search runs on 4:1 decimated audio. */
+const DECIMATION = 4;
+/** How much of the coarse search's evidence survives each frame: about a second's memory. */
+const FORGET = 0.97;
+/** Less reference than this in a frame (RMS, full scale 32768) is silence: nothing to cancel. */
+const QUIET_RMS = 30;
+
+/**
+ * Removes the interviewer's own voice from the microphone before the VAD and the recogniser hear
+ * it, so the interviewer never interrupts itself when there are speakers instead of headphones.
+ *
+ * It knows what was played and when (`played`), finds the delay at which that reappears in the
+ * microphone (a cross-correlation over 0..maxDelayMs: coarse on decimated audio with a second of
+ * memory, then exact to the sample on the frame itself) and subtracts the reference at that delay,
+ * scaled by its least-squares gain. The candidate's voice is uncorrelated with the reference and
+ * stays. This cancels the direct path; a reverberant room leaves its reflections (-15 to -25 dB
+ * under the direct sound), which docs/performance.md discusses.
+ */
+export class EchoCanceller {
+  private readonly maxDelay: number;
+  private readonly early: number;
+  private readonly reference = new Float32Array(HISTORY_SAMPLES);
+  /** performance.now() of clock position 0; positions index the reference ring modulo its length. */
+  private origin: number | null = null;
+  /** Reference written up to this clock position; later positions are silence. */
+  private writtenUntil = 0;
+  private coarse: Float64Array;
+  private coarseEnergy: Float64Array;
+  /** The last delay found, in samples (negative: the microphone's clock runs early). */
+  delaySamples: number | null = null;
+  /** The last gain applied. */
+  gain = 0;
+
+  constructor(options: EchoCancellerOptions = {}) {
+    const samples = (ms: number) => Math.round((ms * SAMPLE_RATE) / 1000 / DECIMATION) * DECIMATION;
+    this.maxDelay = samples(options.maxDelayMs ?? 250);
+    this.early = samples(options.earlyMs ?? 40);
+    this.coarse = new Float64Array((this.maxDelay + this.early) / DECIMATION + 1);
+    this.coarseEnergy = new Float64Array(this.coarse.length);
+  }
+
+  private position(atMs: number): number {
+    this.origin ??= atMs;
+    return Math.round(((atMs - this.origin) * SAMPLE_RATE) / 1000);
+  }
+
+  /** Samples sent to the speaker that will be heard from `playsAtMs` (performance.now()). */
+  played(samples: Int16Array, playsAtMs: number): void {
+    const start = this.position(playsAtMs);
+    for (let p = Math.max(this.writtenUntil, start - HISTORY_SAMPLES); p < start; p++) this.reference[p % HISTORY_SAMPLES] = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const p = start + i;
+      if (p >= 0) this.reference[p % HISTORY_SAMPLES] = samples[i]!;
+    }
+    this.writtenUntil = Math.max(this.writtenUntil, start + samples.length);
+  }
+
+  /** Nothing written for after `atMs` will be heard: playback was stopped. */
+  stopped(atMs: number): void {
+    if (this.origin === null) return;
+    this.writtenUntil = Math.min(this.writtenUntil, Math.max(0, this.position(atMs)));
+  }
+
+  private ref(p: number, until: number): number {
+    return p < 0 || p >= until || p < until - HISTORY_SAMPLES ? 0 : this.reference[p % HISTORY_SAMPLES]!;
+  }
+
+  /**
+   * A microphone frame whose last sample was captured at `capturedAtMs`; returns it with the
+   * interviewer's voice removed (the frame itself when nothing was playing).
+   */
+  cancel(frame: Int16Array, capturedAtMs: number): Int16Array {
+    if (this.origin === null) return frame;
+    const end = this.position(capturedAtMs);
+    const start = end - frame.length;
+    const until = Math.min(this.writtenUntil, end + this.early);
+    // The window holds the reference for every delay from -early to maxDelay: delay d puts the
+    // source of mic sample n at window[maxDelay - d + n].
+    const first = start - this.maxDelay;
+    const window = new Float32Array(end + this.early - first);
+    let energy = 0;
+    for (let i = 0; i < window.length; i++) {
+      const r = this.ref(first + i, until);
+      window[i] = r;
+      energy += r * r;
+    }
+    if (Math.sqrt(energy / window.length) < QUIET_RMS) {
+      this.decay();
+      return frame;
+    }
+    const delay = this.findDelay(frame, window);
+    // Least-squares gain of the reference at that delay: the candidate's voice does not correlate with it.
+    let cross = 0;
+    let refEnergy = 0;
+    const offset = this.maxDelay - delay;
+    for (let n = 0; n < frame.length; n++) {
+      const r = window[offset + n]!;
+      cross += frame[n]! * r;
+      refEnergy += r * r;
+    }
+    if (refEnergy === 0) return frame;
+    this.delaySamples = delay;
+    this.gain = Math.max(-2, Math.min(2, cross / refEnergy));
+    const out = new Int16Array(frame.length);
+    for (let n = 0; n < frame.length; n++) out[n] = Math.max(-32768, Math.min(32767, Math.round(frame[n]! - this.gain * window[offset + n]!)));
+    return out;
+  }
+
+  private decay(): void {
+    for (let d = 0; d < this.coarse.length; d++) {
+      this.coarse[d]! *= FORGET;
+      this.coarseEnergy[d]! *= FORGET;
+    }
+  }
+
+  /** The delay (samples) at which the reference best explains the frame. */
+  private findDelay(frame: Int16Array, window: Float32Array): number {
+    const m = decimate(frame);
+    const w = decimate(window);
+    const lags = this.coarse.length;
+    const instant = new Float64Array(lags);
+    const remembered = new Float64Array(lags);
+    for (let d = 0; d < lags; d++) {
+      // Lag d is the delay d * DECIMATION - early.
+      const offset = (this.maxDelay - (d * DECIMATION - this.early)) / DECIMATION;
+      let cross = 0;
+      let energy = 0;
+      for (let k = 0; k < m.length; k++) {
+        const r = w[offset + k] ?? 0;
+        cross += m[k]! * r;
+        energy += r * r;
+      }
+      instant[d] = energy > 0 ? (cross * cross) / energy : 0;
+      this.coarse[d] = this.coarse[d]! * FORGET + cross;
+      this.coarseEnergy[d] = this.coarseEnergy[d]! * FORGET + energy;
+      const e = this.coarseEnergy[d]!;
+      remembered[d] = e > 0 ? (this.coarse[d]! * this.coarse[d]!) / e : 0;
+    }
+    // Voiced speech correlates with itself a pitch period away, and decimation blurs the true
+    // peak, so the coarse search only shortlists: the strongest peaks of this frame and of the
+    // remembered evidence, and the delay found last time, each checked to the sample on the frame.
+    const candidates = new Set<number>();
+    const around = (centre: number) => {
+      for (let delay = Math.max(-this.early, centre - DECIMATION); delay <= Math.min(this.maxDelay, centre + DECIMATION); delay++) candidates.add(delay);
+    };
+    for (const d of [...strongestPeaks(instant, SHORTLIST), ...strongestPeaks(remembered, SHORTLIST)]) around(d * DECIMATION - this.early);
+    if (this.delaySamples !== null) around(this.delaySamples);
+    let exact = 0;
+    let exactScore = -1;
+    for (const delay of candidates) {
+      const offset = this.maxDelay - delay;
+      let cross = 0;
+      let energy = 0;
+      for (let n = 0; n < frame.length; n++) {
+        const r = window[offset + n]!;
+        cross += frame[n]! * r;
+        energy += r * r;
+      }
+      const score = energy > 0 ? (cross * cross) / energy : 0;
+      if (score > exactScore) {
+        exactScore = score;
+        exact = delay;
+      }
+    }
+    return exact;
+  }
+}
+
+/** Coarse lags checked exactly, from each of the two searches. */
+const SHORTLIST = 6;
+
+/** The indices of the `count` highest local maxima. */
+function strongestPeaks(scores: Float64Array, count: number): number[] {
+  const peaks: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if ((i > 0 && scores[i - 1]! > scores[i]!) || (i + 1 < scores.length && scores[i + 1]! > scores[i]!)) continue;
+    peaks.push(i);
+  }
+  return peaks.sort((a, b) => scores[b]! - scores[a]!).slice(0, count);
+}
+
+/** Averages of DECIMATION samples: enough low-passing for a delay search. */
+function decimate(samples: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(Math.floor(samples.length / DECIMATION));
+  for (let k = 0; k < out.length; k++) {
+    let sum = 0;
+    for (let j = 0; j < DECIMATION; j++) sum += samples[k * DECIMATION + j]!;
+    out[k] = sum / DECIMATION;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { materialUnavailable } from '../audio/material.ts';
+
+/**
+ * A short run of the voice benchmark (bench/voice.bench.ts) that fails on a regression. The bounds
+ * are several times the figures in docs/performance.md, so a loaded CI machine passes and a
+ * pipeline that stopped overlapping, ducking or cancelling echo does not.
+ */
+const BOUNDS = {
+  overheadP95Ms: 150,
+  onsetToSilenceP95Ms: 300,
+  heardSilentAfterTrueOnsetP95Ms: 600,
+};
+
+describe('vetta bench (short)', { skip: materialUnavailable(), timeout: 300_000 }, () => {
+  it('stays within generous bounds of the recorded figures, with no false interruption', async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'bench', 'voice.bench.ts'), '--json', '--turns', '3'], {
+      cwd: root,
+      env: { ...process.env, BENCH_INTERRUPTIONS: '3', BENCH_COLD_STARTS: '0', BENCH_TYPING_SECONDS: '8' },
+      maxBuffer: 16 << 20,
+    });
+    const report = JSON.parse(stdout);
+    assert.equal(report.turns, 3);
+    assert.ok(report.overheadMs.p95 <= BOUNDS.overheadP95Ms, `overhead p95 ${report.overheadMs.p95} ms`);
+    assert.ok(report.voiceToVoiceMs.p95 < report.naiveSequentialMs.p50, 'the streaming pipeline answers before the sequential one');
+    assert.ok(report.interruption.onsetToSilenceMs.p95 <= BOUNDS.onsetToSilenceP95Ms, `onset to silence p95 ${report.interruption.onsetToSilenceMs.p95} ms`);
+    assert.ok(report.interruption.heardSilentAfterTrueOnsetMs.p95 <= BOUNDS.heardSilentAfterTrueOnsetP95Ms, `silent after the true onset p95 ${report.interruption.heardSilentAfterTrueOnsetMs.p95} ms`);
+    assert.equal(report.falseInterruptions.total, 0, JSON.stringify(report.falseInterruptions.cases));
+  });
+});
