@@ -72,6 +72,12 @@ export class Microphone {
     throw new VettaError('not_found', `no way to record found (${reasons.join('; ')}); install PulseAudio's parec (apt-get install pulseaudio-utils) or sox, or type instead`);
   }
 
+  /** Stops recording without reading: for a microphone opened and then not used. */
+  close(): void {
+    const { child } = this.capture;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
   /** Frames of exactly frameSamples samples until the signal aborts (quietly) or the device is lost (VettaError). */
   async *frames(signal?: AbortSignal): AsyncGenerator<Int16Array> {
     const { child, pcm, rate } = this.capture;

@@ -6,7 +6,7 @@ import type { InterviewOptions } from '../interview/engine.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
 import { Transcript } from '../interview/transcript.js';
-import type { SpokenOutput } from '../pipeline/spoken-output.js';
+import type { SpeechOutcome, SpokenOutput } from '../pipeline/spoken-output.js';
 import { EXTENSIONS, readProblemFile } from '../problems/load.js';
 import type { Action } from '../interview/actions.js';
 
@@ -50,17 +50,28 @@ export class PracticeSession {
   private card: Scorecard | null = null;
   private pending = 0;
 
+  /** Told of each spoken interviewer turn as it ends: how it went, once it has been heard. */
+  private speechListeners = new Set<(outcome: Promise<SpeechOutcome>) => void>();
+
   constructor(private readonly options: PracticeSessionOptions) {
     let transcript: Transcript | null = null;
+    const { voice } = options;
     this.interview = new Interview({
       ...options,
+      // A turn the candidate talks over is aborted, the model's request with it.
+      ...(voice ? { turnSignal: () => voice.signal } : {}),
       onText: (delta) => {
-        options.voice?.push(delta);
+        if (options.brain.wholeSentences) voice?.pushSentence(delta);
+        else voice?.push(delta);
         transcript?.text(delta);
         options.onText?.(delta);
       },
       onEvent: (event) => {
-        if (event.type === 'interviewer_said' && options.voice) this.speech = options.voice.endTurn().then(() => {});
+        if (event.type === 'interviewer_said' && voice) {
+          const outcome = voice.endTurn();
+          this.speech = outcome.then(() => {});
+          for (const listener of this.speechListeners) listener(outcome);
+        }
         transcript?.event(event, this.interview.state);
         options.onEvent?.(event);
       },
@@ -71,6 +82,12 @@ export class PracticeSession {
     });
     transcript = new Transcript(this.interview.state);
     this.transcript = transcript;
+  }
+
+  /** Calls `listener` with each spoken turn's outcome until the returned function is called. */
+  onSpeech(listener: (outcome: Promise<SpeechOutcome>) => void): () => void {
+    this.speechListeners.add(listener);
+    return () => this.speechListeners.delete(listener);
   }
 
   get ended(): boolean {

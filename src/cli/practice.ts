@@ -28,14 +28,19 @@ import { PracticeSession } from './practice-session.js';
 import { recordingPath, startRecording } from '../interview/recording-session.js';
 import { warnAboutSandbox } from './run.js';
 import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
-import { chooseBrain, chooseVoice, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
+import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
+import { converse, setUpVoice } from './practice-voice.js';
+import type { VoiceMode } from './practice-voice.js';
 import { openStoreFor, storeOption } from './sessions.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { ProblemSet } from '../problems/load.js';
 
 interface PracticeOptions {
   voice?: boolean;
+  text?: boolean;
   tts?: 'auto' | 'elevenlabs' | 'espeak';
+  stt?: 'auto' | 'deepgram' | 'pocketsphinx' | 'none';
+  inputDevice?: string;
   outputDevice?: string;
   llm: 'auto' | 'scripted' | 'gemini' | 'openai';
   model?: string;
@@ -70,9 +75,12 @@ export function registerPractice(program: Command, ctx: CliContext): void {
         .default('auto'),
     )
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
-    .option('--voice', 'the interviewer speaks; you type, and typing interrupts it')
-    .addOption(new Option('--tts <voice>', 'with --voice: elevenlabs (ELEVENLABS_API_KEY), espeak (offline), or auto: elevenlabs when its key is set, else espeak').choices(['auto', 'elevenlabs', 'espeak']))
-    .option('--output-device <name>', 'with --voice: the player device (PulseAudio sink, ALSA device)')
+    .option('--voice', 'insist on a spoken interview, and say what is missing (full screen speaks whenever it can)')
+    .option('--text', 'a typed interview, even where a voice and a microphone are there')
+    .addOption(new Option('--tts <voice>', 'the interviewer\'s voice: elevenlabs (ELEVENLABS_API_KEY), espeak (offline), or auto: elevenlabs when its key is set, else espeak').choices(['auto', 'elevenlabs', 'espeak']))
+    .addOption(new Option('--stt <recogniser>', 'what understands you: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), none (you type), or auto').choices(['auto', 'deepgram', 'pocketsphinx', 'none']))
+    .option('--input-device <name>', 'the microphone (see "vetta devices")')
+    .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
     .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
     .option('--record [file]', 'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)')
     .addOption(storeOption())
@@ -110,8 +118,13 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const now = scriptLines ? () => virtualMs : () => Date.now();
   const sessionId = saved?.meta.id ?? randomUUID();
   const solutionFile = join(dataDir(ctx.env), 'work', sessionId, `solution.${EXTENSIONS[opts.lang]}`);
-  const spoken = opts.voice ? openVoice(opts, ctx, noteStyle) : null;
-  const voice = spoken?.output ?? null;
+  if (opts.voice && opts.text) throw new VettaError('usage', '--voice and --text contradict each other: choose one');
+  const voiceMode: VoiceMode = opts.text ? 'off' : opts.voice ? 'insist' : fullScreen ? 'auto' : 'off';
+  // A script is the candidate's side: the microphone is not listened to.
+  const spoken = await setUpVoice(voiceMode, { ...opts, listen: !scriptLines }, ctx, (e) =>
+    fullScreen ? session.transcript.notice(`the voice stopped (${e.message}); the interview goes on in text`) : ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
+  );
+  const voice = spoken.output;
   // Said before the interview starts: on stderr for a transcript, in the conversation full screen.
   const notices: string[] = [];
   const brain = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
@@ -175,6 +188,11 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     },
   });
 
+  const say = (message: string) => (fullScreen ? session.transcript.notice(message) : ctx.stderr.write(noteStyle.dim(`note: ${message}\n`)));
+  if (voiceMode !== 'off') for (const note of spoken.notes) (fullScreen ? notices.push(note) : say(note));
+  // The candidate's voice, when there is a microphone: it runs beside whichever front end is used.
+  const listening = new AbortController();
+  const conversation = converse(session, spoken, say, listening.signal);
   let card: Scorecard;
   if (fullScreen) {
     card = await runFullScreen(session, problem, opts, ctx, notices, (s) => (suspend = s));
@@ -187,8 +205,10 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     if (!opts.json) ctx.stdout.write(`${style.dim(`${problem.meta.title} (${problem.meta.difficulty}), in ${opts.lang}. ${HELP}`)}\n`);
     card = await runTyped(session, ctx, style);
   }
+  listening.abort();
+  await conversation;
   await store.finish(sessionId);
-  await spoken?.close();
+  await spoken.close();
   if (recording) {
     recording.recorder.scorecard(card);
     recording.recorder.close();
@@ -224,19 +244,6 @@ async function chooseProblem(opts: PracticeOptions, ctx: CliContext, fullScreen:
 
 const terminalIo = (ctx: CliContext) => ({ stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout, stderr: ctx.stderr });
 
-function openVoice(opts: PracticeOptions, ctx: CliContext, noteStyle: Style): { output: SpokenOutput; close: () => Promise<void> } | null {
-  const { voice, description, close } = chooseVoice({ tts: opts.tts ?? 'auto' }, ctx);
-  if (!voice) {
-    ctx.stderr.write(noteStyle.yellow(`note: --voice: ${description}\n`));
-    return null;
-  }
-  // Fail now, not mid-interview, when there is no player at all.
-  SubprocessPlayer.open(ctx.env, opts.outputDevice).stop();
-  const output = new SpokenOutput(voice, () => SubprocessPlayer.open(ctx.env, opts.outputDevice), (e) =>
-    ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
-  );
-  return { output, close };
-}
 
 /** The line transcript: the interviewer's words as they stream, runs and hints in brackets. */
 function transcriptPrinter(ctx: CliContext, style: Style, json: boolean, echoCandidate: boolean) {

@@ -31,6 +31,8 @@ export interface InterviewOptions {
   fallbackBrain?: Brain;
   hintPolicy?: HintPolicyConfig;
   signal?: AbortSignal;
+  /** The current spoken turn's signal: aborted when the candidate talks over the interviewer. */
+  turnSignal?: () => AbortSignal;
   /** A saved session: the interview continues from the state its events lead to. */
   resumeFrom?: { startedAtMs: number; events: readonly InterviewEvent[] };
 }
@@ -84,6 +86,9 @@ const before = (a: Phase, b: Phase) => ORDER.indexOf(a) < ORDER.indexOf(b);
 export class Interview {
   state: InterviewState;
   private card: Scorecard | null = null;
+  /** A turn is streaming; an interruption during it applies to it once it is recorded. */
+  private streaming = false;
+  private heardWhenCut: string | null = null;
   private readonly hintPolicy: HintPolicyConfig;
   private brain: Brain;
 
@@ -160,8 +165,11 @@ export class Interview {
   private async speakWith(brain: Brain, instruction: Instruction): Promise<string> {
     const context = this.context();
     let text = '';
+    this.streaming = true;
     try {
-      for await (const part of brain.stream(instruction, context, this.options.signal)) {
+      const turn = this.options.turnSignal?.();
+      const signal = turn ? (this.options.signal ? AbortSignal.any([this.options.signal, turn]) : turn) : this.options.signal;
+      for await (const part of brain.stream(instruction, context, signal)) {
         if (part.type !== 'text-delta') continue;
         text += part.text;
         this.options.onText?.(part.text);
@@ -173,10 +181,20 @@ export class Interview {
         this.options.onText?.(apology);
         this.emit({ type: 'interviewer_said', text: `${text.trim()}${apology}`, atMs: this.options.now() });
       }
+      this.settleTurn();
       throw error;
     }
     this.emit({ type: 'interviewer_said', text: text.trim(), atMs: this.options.now() });
+    this.settleTurn();
     return text.trim();
+  }
+
+  /** The turn is recorded: an interruption that came while it streamed now applies to it. */
+  private settleTurn(): void {
+    this.streaming = false;
+    const heard = this.heardWhenCut;
+    this.heardWhenCut = null;
+    if (heard !== null) this.emit({ type: 'interviewer_interrupted', heard, atMs: this.options.now() });
   }
 
   async start(): Promise<void> {
@@ -214,7 +232,8 @@ export class Interview {
 
   /** The candidate spoke over the interviewer, who had said `heard` of its turn when it stopped. */
   interrupted(heard: string): void {
-    this.emit({ type: 'interviewer_interrupted', heard, atMs: this.options.now() });
+    if (this.streaming) this.heardWhenCut = heard;
+    else this.emit({ type: 'interviewer_interrupted', heard, atMs: this.options.now() });
   }
 
   /** A spoken turn's timings, kept with the session. */

@@ -17,16 +17,19 @@ export interface TranscriptSnapshot {
   state: InterviewState;
   /** Something is in progress: the interviewer is answering or the tests are running. */
   busy: string | null;
+  /** The candidate is speaking: what the recogniser has heard so far ('' before any words). */
+  hearing: string | null;
 }
 
 export class Transcript {
   private entries: TranscriptEntry[] = [];
   private busy: string | null = null;
+  private hearing: string | null = null;
   private listeners = new Set<() => void>();
   private snapshot: TranscriptSnapshot;
 
   constructor(private state: InterviewState) {
-    this.snapshot = { entries: this.entries, state, busy: null };
+    this.snapshot = { entries: this.entries, state, busy: null, hearing: null };
   }
 
   /** The interviewer's words as they stream in. */
@@ -67,6 +70,13 @@ export class Transcript {
     this.changed();
   }
 
+  /** The candidate's words as they are recognised; null when they stopped speaking. */
+  setHearing(text: string | null): void {
+    if (text === this.hearing) return;
+    this.hearing = text;
+    this.changed();
+  }
+
   setBusy(what: string | null): void {
     if (what === this.busy) return;
     this.busy = what;
@@ -86,7 +96,7 @@ export class Transcript {
   }
 
   private changed(): void {
-    this.snapshot = { entries: this.entries, state: this.state, busy: this.busy };
+    this.snapshot = { entries: this.entries, state: this.state, busy: this.busy, hearing: this.hearing };
     for (const listener of this.listeners) listener();
   }
 }

@@ -34,6 +34,8 @@ export interface Brain {
   readonly name: string;
   /** The model behind it, for recordings and reports; none for the offline interviewer. */
   readonly model?: string;
+  /** Every text delta ends a sentence (LLM brains release text through the output guard so): a voice may speak each at once. */
+  readonly wholeSentences?: boolean;
   stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncIterable<BrainPart>;
 }
 

@@ -159,6 +159,10 @@ export class RecordingBrain implements Brain {
     return this.inner.model;
   }
 
+  get wholeSentences(): boolean | undefined {
+    return this.inner.wholeSentences;
+  }
+
   async *stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncGenerator<BrainPart> {
     const id = this.recorder.llmRequest(this.inner.name, instruction, context);
     let text = '';

@@ -152,7 +152,7 @@ export function PracticeApp(props: PracticeAppProps) {
     }
   };
 
-  const { state, busy, entries } = snapshot;
+  const { state, busy, entries, hearing } = snapshot;
   const conversation = conversationLines(entries, mainWidth - 4);
   const statement = statementLines(props.statement, (wide ? sideWidth : mainWidth) - 4);
   const paneLines: Line[] =
@@ -186,7 +186,7 @@ export function PracticeApp(props: PracticeAppProps) {
         {wide ? <Pane title="problem" width={sideWidth} height={paneHeight} lines={statement.slice(0, paneHeight - 1)} tones={tones} /> : null}
       </Box>
       <Text wrap="truncate" {...(error ? tones.notice : tones.dim)}>
-        {` ${error ?? busy ?? (state.phase === 'ended' ? 'the interview is over' : 'type to talk to the interviewer; Enter sends')}`}
+        {` ${error ?? (hearing !== null ? `hearing you: ${hearing || '…'}` : null) ?? busy ?? (state.phase === 'ended' ? 'the interview is over' : 'type to talk to the interviewer; Enter sends')}`}
       </Text>
       {confirmQuit ? (
         <Text wrap="truncate" {...tones.notice}>

@@ -80,7 +80,7 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
 
   it('runs a whole interview by keys at 80x24: clarification, failing run, hint, pass, follow-ups, scorecard', { timeout: 120_000 }, async () => {
     const dataHome = join(dir, 'data-full');
-    start(dataHome, ['practice', '--problem', PROBLEM]);
+    start(dataHome, ['practice', '--problem', PROBLEM, '--text']);
     await waitFor(/clarify · [\s\S]*Today's problem is Best Time/, 'the introduction');
     const lines = screen().replace(/\n$/, '').split('\n');
     assert.equal(lines.length, 24, lines.join('\n'));

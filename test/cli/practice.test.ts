@@ -199,3 +199,16 @@ describe('vetta practice: secrets', () => {
     assert.match(shown.stdout, /My Deepgram key is \[redacted\], is that a problem\?/);
   });
 });
+
+describe('vetta practice: voice', () => {
+  it('--voice insists: without an audio output it says what is missing and what to do', async () => {
+    const noSound = { PULSE_SERVER: 'unix:/nonexistent/native', HOME: '/nonexistent', XDG_RUNTIME_DIR: '/nonexistent', AUDIODEV: 'null-device-that-does-not-exist' };
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--voice', '--tts', 'espeak', '--script', script(['/quit'])], { ...env, ...noSound });
+    assert.equal(code, 2);
+    assert.match(stderr, /^vetta: --voice: the interviewer cannot speak: no audio output \(.+\); run "vetta doctor", or leave out --voice to practise in text\n$/);
+    const both = await runCli(['practice', '--problem', PROBLEM, '--voice', '--text', '--script', script(['/quit'])], env);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--voice and --text contradict each other/);
+  });
+});
+

@@ -47,6 +47,7 @@ function providerError(error: unknown, endpoint: string): ProviderError {
  */
 export class GeminiBrain implements Brain {
   readonly name = 'gemini';
+  readonly wholeSentences = true;
   /** Loaded on first use, so the commands that never ask Gemini do not pay for the SDK. */
   private client: Promise<GoogleGenAI> | null = null;
   private readonly clientOptions: { apiKey: string; httpOptions?: { baseUrl: string } };

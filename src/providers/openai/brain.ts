@@ -22,6 +22,7 @@ export interface OpenAiBrainOptions {
  */
 export class OpenAiCompatibleBrain implements Brain {
   readonly name = 'openai';
+  readonly wholeSentences = true;
   readonly model: string;
   private readonly policy: StreamPolicy;
 

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { packageRoot } from '../../src/core/paths.ts';
+import { findOnPath } from '../../src/sandbox/paths.ts';
+import { materialUnavailable, recordedClip, silence, concat } from '../audio/material.ts';
+import { audibleSeconds, pulseUnavailable, startPulse } from '../audio/pulse.ts';
+import type { Pulse } from '../audio/pulse.ts';
+import { tempDir } from '../helpers.ts';
+
+/**
+ * A spoken interview end to end on real audio devices (PulseAudio null sinks): the real binary in a
+ * terminal, the offline voice speaking into one sink, a recorded human voice played into the virtual
+ * microphone, the offline recogniser understanding it.
+ */
+
+const tmux = findOnPath('tmux');
+const skip =
+  pulseUnavailable() ||
+  materialUnavailable() ||
+  (!tmux && 'tmux is not installed') ||
+  (!findOnPath('pocketsphinx_continuous') && 'pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us)') ||
+  (!findOnPath('espeak-ng') && 'espeak-ng is not installed');
+
+const socket = `vetta-voice-${process.pid}`;
+const run = (args: string[]) => execFileSync(tmux!, ['-L', socket, ...args], { encoding: 'utf8' });
+const text = () => run(['capture-pane', '-p', '-t', 'voice']).replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+
+async function waitFor(pattern: RegExp, what: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = text();
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}; the screen shows:\n${last}`);
+}
+
+describe('vetta practice by voice', { skip }, () => {
+  let pulse: Pulse;
+  before(async () => {
+    pulse = await startPulse();
+  });
+  after(() => {
+    try {
+      run(['kill-server']);
+    } catch {
+      // Already gone.
+    }
+    pulse?.close();
+  });
+
+  it('speaks, hears the candidate, lets itself be interrupted and keeps what was heard and how fast', { timeout: 180_000 }, async () => {
+    const home = tempDir('vetta-voice-');
+    const env = { ...pulse.env, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), TERM: 'xterm-256color', NO_COLOR: '1' };
+    const bin = join(packageRoot(), 'bin', 'vetta.js');
+    const args = ['practice', '--problem', 'valid-anagram', '--voice', '--tts', 'espeak', '--stt', 'pocketsphinx', '--input-device', pulse.microphone, '--output-device', pulse.sink];
+    const command = `env ${Object.entries(env).map(([k, v]) => `'${k}=${v}'`).join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
+    const monitor = pulse.record();
+    await monitor.ready;
+    run(['new-session', '-d', '-s', 'voice', '-x', '100', '-y', '30', command]);
+    await waitFor(/it listens: pocketsphinx/, 'the voice set-up note');
+    await waitFor(/Today's problem is Valid Anagram/, 'the introduction');
+    // The introduction takes several seconds to say: talk over it.
+    await new Promise((r) => setTimeout(r, 2500));
+    const clip = recordedClip('goforward.raw');
+    await pulse.speak(concat(clip.samples, silence(1500)));
+    await waitFor(/you: go forward ten meters/, 'the recognised words');
+    await waitFor(/you: go forward ten meters interviewer: \S+/, 'the reply');
+    run(['send-keys', '-t', 'voice', 'C-q']);
+    await waitFor(/End the interview now\?/, 'the quit question');
+    run(['send-keys', '-t', 'voice', 'y']);
+    await waitFor(/\[exit 0\]/, 'vetta to exit', 90_000);
+    const heard = await monitor.stop();
+    assert.ok(audibleSeconds(heard) > 1, `the interviewer was heard at the speaker (${audibleSeconds(heard)} s)`);
+
+    const list = JSON.parse(execFileSync(process.execPath, [bin, 'sessions', 'list', '--json'], { encoding: 'utf8', env })) as { id: string }[];
+    const shown = execFileSync(process.execPath, [bin, 'sessions', 'show', list[0]!.id], { encoding: 'utf8', env });
+    // Cut off mid-introduction: what had been heard is kept, short of the whole turn.
+    const cut = /\[interrupted after: "(Today's problem is[^"]*)"\]/.exec(shown);
+    assert.ok(cut, shown);
+    assert.ok(!cut[1]!.includes('ask me anything that is unclear'), `only part of the introduction was heard: ${cut[1]}`);
+    assert.match(shown, /\[voice: duck \d+ ms, silence \d+ ms\]/);
+    assert.match(shown, /\[voice: voice-to-voice \d+ ms/);
+    assert.match(shown, /voice-to-voice +median \d+ ms/);
+  });
+});
