@@ -140,3 +140,23 @@ export async function openPlayer(options: OpenPlayerOptions = {}): Promise<Playe
   const player = SubprocessPlayer.open(env, options.device);
   return { player, description: player.name, ...(speakerUnavailable ? { speakerUnavailable } : {}) };
 }
+
+/** Opens a player per use, the choice made (and the addon probed) once: a voice opens one per turn. */
+export interface PlayerFactory {
+  open(): PcmPlayer;
+  description: string;
+  speakerUnavailable?: string;
+}
+
+export async function playerFactory(options: OpenPlayerOptions = {}): Promise<PlayerFactory> {
+  const first = await openPlayer(options);
+  first.player.stop();
+  const env = options.env ?? process.env;
+  if (first.player instanceof SpeakerPlayer && speakerClass) {
+    const speaker = speakerClass;
+    const pulse = options.device ? await pulseDevices(process.env) : undefined;
+    const alsaDevice = options.device && pulse?.sinks.includes(options.device) ? `pulse:${options.device}` : options.device;
+    return { open: () => SpeakerPlayer.open(speaker, alsaDevice), description: first.description };
+  }
+  return { open: () => SubprocessPlayer.open(env, options.device), description: first.description, ...(first.speakerUnavailable ? { speakerUnavailable: first.speakerUnavailable } : {}) };
+}

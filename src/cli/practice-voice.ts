@@ -1,4 +1,4 @@
-import { SubprocessPlayer } from '../audio/player.js';
+import { playerFactory } from '../audio/output.js';
 import { Microphone } from '../audio/microphone.js';
 import { loadVad } from '../audio/vad.js';
 import type { VoiceActivityDetector } from '../audio/vad.js';
@@ -59,11 +59,12 @@ export async function setUpVoice(mode: VoiceMode, options: VoiceOptions, ctx: Cl
     if (!choice.voice) missing.push(`no voice (${choice.description})`);
     else {
       // Fail now, not mid-interview, when there is no output: 10 ms of silence must play.
-      const probe = SubprocessPlayer.open(ctx.env, options.outputDevice);
+      const players = await playerFactory({ ...(options.outputDevice ? { device: options.outputDevice } : {}), env: ctx.env });
+      const probe = players.open();
       await probe.write(new Int16Array(160));
       await probe.end();
-      output = new SpokenOutput(choice.voice, () => SubprocessPlayer.open(ctx.env, options.outputDevice), onError, { onPlayed: (samples, at) => echo.played(samples, at) });
-      notes.push(`the interviewer speaks: ${choice.description}`);
+      output = new SpokenOutput(choice.voice, players.open, onError, { onPlayed: (samples, at) => echo.played(samples, at) });
+      notes.push(`the interviewer speaks: ${choice.description}, through ${players.description}`);
     }
   } catch (e) {
     missing.push(`no audio output (${errorMessage(e)})`);
