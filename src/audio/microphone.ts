@@ -201,12 +201,21 @@ async function opened(backend: MicrophoneBackend, started: { child: ChildProcess
     });
   } else {
     ready = new Promise((resolve) => {
-      pcm.once('readable', () => resolve('ready'));
-      setTimeout(() => resolve('ready'), OPEN_GRACE_MS).unref();
+      // 'readable' also fires at the end of the stream: a recorder that failed at once is not ready.
+      const look = () => {
+        if ((pcm as NodeJS.ReadableStream & { readableLength: number }).readableLength === 0) return;
+        pcm.off('readable', look);
+        resolve('ready');
+      };
+      pcm.on('readable', look);
+      setTimeout(() => {
+        pcm.off('readable', look);
+        resolve('ready');
+      }, OPEN_GRACE_MS).unref();
     });
   }
   const outcome = await Promise.race([ready, exited]);
-  if (outcome === 'ready' && child.exitCode === null) return { child, pcm, rate: rate ?? SAMPLE_RATE, stderr: () => stderr };
+  if (outcome === 'ready' && child.exitCode === null && child.signalCode === null) return { child, pcm, rate: rate ?? SAMPLE_RATE, stderr: () => stderr };
   return failure(backend, stderr);
 }
 

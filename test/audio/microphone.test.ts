@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Microphone } from '../../src/audio/microphone.ts';
 import { rms } from '../../src/audio/pcm.ts';
@@ -7,6 +9,7 @@ import { VettaError } from '../../src/core/errors.ts';
 import { EspeakTts } from '../../src/providers/espeak/tts.ts';
 import { audibleSeconds, pulseUnavailable, startPulse } from './pulse.ts';
 import type { Pulse } from './pulse.ts';
+import { tempDir } from '../helpers.ts';
 
 const voice = EspeakTts.detect();
 
@@ -110,4 +113,19 @@ describe('the microphone on a real audio device (PulseAudio null sink as a virtu
     for await (const _ of microphone.frames(controller.signal)) if (++frames === 5) controller.abort();
     assert.equal(frames, 5);
   });
+
+  it('says the microphone is busy, and what to do, when the recorder reports it so', async () => {
+    // A device held by another program is refused by ALSA at open: sox reports it like this. PulseAudio
+    // shares its sources, so the refusal is reproduced with sox's own words from a stand-in.
+    const bin = tempDir('vetta-busy-');
+    writeFileSync(join(bin, 'sox'), "#!/bin/sh\necho \"sox FAIL formats: can't open input device 'hw:1,0': Device or resource busy\" >&2\nexit 2\n");
+    chmodSync(join(bin, 'sox'), 0o755);
+    await assert.rejects(Microphone.open({ device: 'hw:1,0', env: { ...pulse.env, PATH: `${bin}:${process.env.PATH}` }, backends: ['sox'] }), (error: unknown) => {
+      assert.ok(error instanceof VettaError);
+      assert.match(error.message, /^the microphone is busy \(sox: .*Device or resource busy.*\): close the program using it/);
+      assert.doesNotMatch(error.message, /\n/);
+      return true;
+    });
+  });
 });
+
