@@ -10,6 +10,7 @@ import type { TurnMarks } from '../pipeline/metrics.js';
 import { SpokenOutput } from '../pipeline/spoken-output.js';
 import { turnTimeline, VoiceTurnTaker } from '../pipeline/turn-taker.js';
 import type { CandidateUtterance } from '../pipeline/turn-taker.js';
+import type { EndpointingOptions } from '../pipeline/turn-detection.js';
 import type { SpeechRecognizer } from '../providers/spec.js';
 import type { CliContext } from './main.js';
 import type { PracticeSession } from './practice-session.js';
@@ -119,10 +120,10 @@ const relativeTo = (origin: number | undefined, marks: TurnMarks): TurnMarks | u
  * spoken turn's timings are kept with the session. Ends when `signal` aborts, or when the microphone
  * fails, which leaves the interview going on typed.
  */
-export async function converse(session: PracticeSession, setup: VoiceSetup, notice: (message: string) => void, signal: AbortSignal): Promise<void> {
+export async function converse(session: PracticeSession, setup: VoiceSetup, endpointing: Partial<EndpointingOptions>, notice: (message: string) => void, signal: AbortSignal): Promise<void> {
   const { listening, output } = setup;
   if (!listening) return;
-  const taker = new VoiceTurnTaker({ detector: listening.detector, recognizer: listening.recognizer, output, echo: setup.echo });
+  const taker = new VoiceTurnTaker({ detector: listening.detector, recognizer: listening.recognizer, output, echo: setup.echo, endpointing });
   let toldToType = false;
   try {
     for await (const event of taker.run(listening.microphone.frames(signal), signal)) {

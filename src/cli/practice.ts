@@ -192,7 +192,9 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   if (voiceMode !== 'off') for (const note of spoken.notes) (fullScreen ? notices.push(note) : say(note));
   // The candidate's voice, when there is a microphone: it runs beside whichever front end is used.
   const listening = new AbortController();
-  const conversation = converse(session, spoken, say, listening.signal);
+  const { endpointingMinMs, endpointingMaxMs } = ctx.config();
+  const endpointing = { ...(endpointingMinMs !== undefined ? { minEndpointingMs: endpointingMinMs } : {}), ...(endpointingMaxMs !== undefined ? { maxEndpointingMs: endpointingMaxMs } : {}) };
+  const conversation = converse(session, spoken, endpointing, say, listening.signal);
   let card: Scorecard;
   if (fullScreen) {
     card = await runFullScreen(session, problem, opts, ctx, notices, (s) => (suspend = s));

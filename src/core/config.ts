@@ -27,6 +27,10 @@ export const ConfigFile = z.looseObject({
   problems: z.array(z.string().min(1), { error: 'expected a list of folders' }).optional(),
   store: z.string({ error: 'expected a store URL such as "redis://127.0.0.1:6379" or a file path' }).min(1).optional(),
   sessionRetentionDays: z.number({ error: 'expected a number of days' }).positive().optional(),
+  /** Silence after the candidate's voice before a finished-sounding utterance ends their turn. */
+  endpointingMinMs: z.number({ error: 'expected a number of milliseconds' }).int().min(0).max(10_000).optional(),
+  /** Silence before a plainly unfinished utterance ("so I think I would...") ends their turn anyway. */
+  endpointingMaxMs: z.number({ error: 'expected a number of milliseconds' }).int().min(0).max(30_000).optional(),
   /** Record every practice interview for "vetta replay", as --record does. */
   record: z.boolean({ error: 'expected true or false' }).optional(),
   llm: z.enum(LLM_NAMES, { error: `expected ${oneOf(LLM_NAMES)}` }).optional(),
