@@ -199,10 +199,16 @@ export interface ProblemSetOptions {
   includeBuiltin?: boolean;
 }
 
-/** The built-in problems plus the user's folders; a user's id replaces a built-in one. */
+/**
+ * The built-in problems plus the user's folders; a user's id replaces a built-in one. Only the
+ * folders are listed up front: a problem.md is parsed when it is first asked for, so starting an
+ * interview on one problem does not parse them all.
+ */
 export class ProblemSet {
-  readonly problems = new Map<string, Problem>();
-  readonly broken: BrokenProblem[] = [];
+  /** Problem folders in order of precedence, lowest first. */
+  private readonly dirs: { dir: string; origin: Problem['origin'] }[] = [];
+  private readonly loaded = new Map<string, Problem | BrokenProblem>();
+  private all?: { problems: Map<string, Problem>; broken: BrokenProblem[] };
 
   constructor(options: ProblemSetOptions = {}) {
     const env = options.env ?? process.env;
@@ -212,17 +218,17 @@ export class ProblemSet {
     // A config file cannot rely on a shell to expand "~".
     const expand = (d: string) => (d === '~' || d.startsWith('~/') ? join(homedir(), d.slice(1)) : d);
     for (const d of [...(options.configDirs ?? []), ...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(expand(d)), origin: 'user' });
-    for (const { dir, origin } of roots) {
-      for (const pdir of problemDirsIn(dir)) {
-        try {
-          const p = loadProblem(pdir, origin);
-          this.problems.set(p.id, p);
-        } catch (e) {
-          if (!(e instanceof ProblemFormatError)) throw e;
-          this.broken.push({ dir: pdir, errors: e.errors });
-        }
-      }
-    }
+    for (const { dir, origin } of roots) for (const pdir of problemDirsIn(dir)) this.dirs.push({ dir: pdir, origin });
+  }
+
+  /** Every problem that loads, by id. */
+  get problems(): Map<string, Problem> {
+    return this.loadAll().problems;
+  }
+
+  /** The folders whose problem failed to load, and why. */
+  get broken(): BrokenProblem[] {
+    return this.loadAll().broken;
   }
 
   list(): Problem[] {
@@ -232,14 +238,43 @@ export class ProblemSet {
 
   /** An id, or a path to a problem folder. */
   get(idOrDir: string): Problem {
-    const found = this.problems.get(idOrDir);
+    // A problem's id is its folder's name, so only folders of that name can hold it; the last wins.
+    const candidates = this.dirs.filter(({ dir }) => basename(dir) === idOrDir).map((d) => this.load(d));
+    const found = candidates.findLast((c): c is Problem => 'id' in c);
     if (found) return found;
     if ((idOrDir.includes('/') || idOrDir.startsWith('.')) && isProblemDir(idOrDir)) return loadProblem(resolve(idOrDir));
-    const broken = this.broken.find((b) => basename(b.dir) === idOrDir);
+    const broken = candidates.find((c): c is BrokenProblem => 'errors' in c);
     if (broken) throw new ProblemFormatError(broken.errors);
     const near = closest(idOrDir, [...this.problems.keys()]);
     const hint = near.length > 0 ? `; did you mean ${near.join(', ')}?` : '; run "vetta problems list" to see them';
     throw new VettaError('not_found', `no problem "${idOrDir}"${hint}`);
+  }
+
+  private load({ dir, origin }: { dir: string; origin: Problem['origin'] }): Problem | BrokenProblem {
+    let result = this.loaded.get(dir);
+    if (!result) {
+      try {
+        result = loadProblem(dir, origin);
+      } catch (e) {
+        if (!(e instanceof ProblemFormatError)) throw e;
+        result = { dir, errors: e.errors };
+      }
+      this.loaded.set(dir, result);
+    }
+    return result;
+  }
+
+  private loadAll(): { problems: Map<string, Problem>; broken: BrokenProblem[] } {
+    if (!this.all) {
+      const all = { problems: new Map<string, Problem>(), broken: [] as BrokenProblem[] };
+      for (const d of this.dirs) {
+        const result = this.load(d);
+        if ('id' in result) all.problems.set(result.id, result);
+        else all.broken.push(result);
+      }
+      this.all = all;
+    }
+    return this.all;
   }
 }
 
