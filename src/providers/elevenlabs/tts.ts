@@ -1,8 +1,7 @@
 import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 // The SDK's wire schemas (snake_case client messages, camelCase server ones): types only.
 import type * as wire from '@elevenlabs/elevenlabs-js/serialization/index.js';
-import WebSocket from 'ws';
-import type { RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { Resampler, toInt16 } from '../../audio/pcm.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
 import type { SpeechSynthesizer } from '../spec.js';
@@ -126,7 +125,9 @@ class MultiStreamSocket {
     ws.on('error', () => {});
   }
 
-  static open(url: string, apiKey: string, timeoutMs: number): Promise<MultiStreamSocket> {
+  static async open(url: string, apiKey: string, timeoutMs: number): Promise<MultiStreamSocket> {
+    // Loaded on first use: most starts of Vetta never open a socket.
+    const { default: WebSocket } = await import('ws');
     return new Promise((resolve, reject) => {
       // The key travels in a header, never in the URL, so it cannot appear in a logged address.
       const ws = new WebSocket(url, { headers: { 'xi-api-key': apiKey }, handshakeTimeout: timeoutMs });
@@ -145,7 +146,7 @@ class MultiStreamSocket {
   }
 
   get usable(): boolean {
-    return this.failure === null && this.ws.readyState === WebSocket.OPEN;
+    return this.failure === null && this.ws.readyState === this.ws.OPEN;
   }
 
   /** Routes a context's events to the listener until the returned function is called. */
@@ -156,13 +157,13 @@ class MultiStreamSocket {
   }
 
   send(message: ClientMessage): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
   }
 
   /** Says goodbye (close_socket, then the close handshake) and resolves once the socket is closed. */
   close(): Promise<void> {
     this.closedByUs = true;
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (this.ws.readyState === this.ws.CLOSED) return Promise.resolve();
     const closed = new Promise<void>((resolve) => this.ws.once('close', () => resolve()));
     this.send({ close_socket: true });
     this.ws.close(1000);
@@ -193,7 +194,7 @@ class MultiStreamSocket {
   abandon(error: ProviderError): void {
     this.failure ??= error;
     for (const listener of this.listeners.values()) listener({ kind: 'failed', error: this.failure });
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(1000);
   }
 }
 
