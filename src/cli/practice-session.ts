@@ -53,20 +53,24 @@ export class PracticeSession {
   /** Told of each spoken interviewer turn as it ends: how it went, once it has been heard. */
   private speechListeners = new Set<(outcome: Promise<SpeechOutcome>) => void>();
 
+  /** The interviewer's voice; it may arrive after the screen is drawn, before the interview starts. */
+  private voice: SpokenOutput | null;
+
   constructor(private readonly options: PracticeSessionOptions) {
     let transcript: Transcript | null = null;
-    const { voice } = options;
+    this.voice = options.voice ?? null;
     this.interview = new Interview({
       ...options,
       // A turn the candidate talks over is aborted, the model's request with it.
-      ...(voice ? { turnSignal: () => voice.signal } : {}),
+      turnSignal: () => this.voice?.signal,
       onText: (delta) => {
-        if (options.brain.wholeSentences) voice?.pushSentence(delta);
-        else voice?.push(delta);
+        if (options.brain.wholeSentences) this.voice?.pushSentence(delta);
+        else this.voice?.push(delta);
         transcript?.text(delta);
         options.onText?.(delta);
       },
       onEvent: (event) => {
+        const voice = this.voice;
         if (event.type === 'interviewer_said' && voice) {
           const outcome = voice.endTurn();
           this.speech = outcome.then(() => {});
@@ -82,6 +86,11 @@ export class PracticeSession {
     });
     transcript = new Transcript(this.interview.state);
     this.transcript = transcript;
+  }
+
+  /** The interviewer speaks from now on. */
+  useVoice(voice: SpokenOutput): void {
+    this.voice = voice;
   }
 
   /** Calls `listener` with each spoken turn's outcome until the returned function is called. */
@@ -107,7 +116,7 @@ export class PracticeSession {
 
   /** Queues an action behind the ones already running; resolves when it is done. */
   perform(action: Action): Promise<void> {
-    if (!this.options.waitForSpeech) this.options.voice?.interrupt();
+    if (!this.options.waitForSpeech) this.voice?.interrupt();
     return this.enqueue(BUSY[action.kind], () => this.run(action));
   }
 

@@ -23,90 +23,70 @@ export type VoiceMode = 'off' | 'auto' | 'insist';
 export interface VoiceOptions extends VoiceFlags, RecognizerFlags {
   inputDevice?: string;
   outputDevice?: string;
-  /** Listen to the microphone (not when a script is the candidate). */
-  listen: boolean;
 }
 
-/** The parts of a spoken interview that could be set up, and what could not. */
-export interface VoiceSetup {
-  /** The interviewer's voice; null when it is read, not heard. */
+/** The interviewer's side of a spoken interview. */
+export interface Speaking {
+  /** Null when the interviewer is read, not heard. */
   output: SpokenOutput | null;
-  /** The candidate's side; null when they type. Without a recogniser it still hears them start, to stop the voice. */
-  listening: { microphone: Microphone; detector: VoiceActivityDetector; recognizer: SpeechRecognizer | null } | null;
   echo: EchoCanceller;
-  /** One line each: what is used, what is missing and what to do about it. */
-  notes: string[];
+  /** What is used or what is missing, in one line; null in text mode. */
+  note: string | null;
   close(): Promise<void>;
 }
 
-const NOTHING: VoiceSetup = { output: null, listening: null, echo: new EchoCanceller(), notes: [], close: async () => {} };
+/** The candidate's side: without a recogniser it still hears them start, to stop the voice. */
+export interface Listening {
+  microphone: Microphone;
+  detector: VoiceActivityDetector;
+  recognizer: SpeechRecognizer | null;
+}
 
 /**
- * Sets up whatever of the voice exists: the interviewer speaks when a voice and an output are there,
- * and listens when a microphone and the VAD are. `insist` fails, naming everything that is missing,
- * when the interviewer cannot speak.
+ * The interviewer's voice, when a voice and an output are there. `insist` fails, naming what is
+ * missing; `auto` settles for text and says why.
  */
-export async function setUpVoice(mode: VoiceMode, options: VoiceOptions, ctx: CliContext, onError: (error: Error) => void): Promise<VoiceSetup> {
-  if (mode === 'off') return NOTHING;
-  const missing: string[] = [];
-  const notes: string[] = [];
+export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx: CliContext, onError: (error: Error) => void): Promise<Speaking> {
   const echo = new EchoCanceller();
-
-  let output: SpokenOutput | null = null;
+  if (mode === 'off') return { output: null, echo, note: null, close: async () => {} };
+  let missing: string;
   let closeVoice = async () => {};
   try {
     const choice = chooseVoice(options.tts ? { tts: options.tts } : {}, ctx);
     closeVoice = choice.close;
-    if (!choice.voice) missing.push(`no voice (${choice.description})`);
+    if (!choice.voice) missing = `no voice (${choice.description})`;
     else {
       // Fail now, not mid-interview, when there is no output: 10 ms of silence must play.
       const players = await playerFactory({ ...(options.outputDevice ? { device: options.outputDevice } : {}), env: ctx.env });
       const probe = players.open();
       await probe.write(new Int16Array(160));
       await probe.end();
-      output = new SpokenOutput(choice.voice, players.open, onError, { onPlayed: (samples, at) => echo.played(samples, at) });
-      notes.push(`the interviewer speaks: ${choice.description}, through ${players.description}`);
+      const output = new SpokenOutput(choice.voice, players.open, onError, { onPlayed: (samples, at) => echo.played(samples, at) });
+      return { output, echo, note: `the interviewer speaks: ${choice.description}, through ${players.description}`, close: closeVoice };
     }
   } catch (e) {
-    missing.push(`no audio output (${errorMessage(e)})`);
+    missing = `no audio output (${errorMessage(e)})`;
   }
+  await closeVoice();
+  if (mode === 'insist') throw new VettaError('invalid_input', `--voice: the interviewer cannot speak: ${missing}; run "vetta doctor", or leave out --voice to practise in text`);
+  return { output: null, echo, note: `text only: ${missing}`, close: async () => {} };
+}
 
-  let listening: VoiceSetup['listening'] = null;
-  const unheard: string[] = [];
-  let detector: VoiceActivityDetector | null = null;
-  if (!options.listen) unheard.push('the script speaks for you');
-  else {
-    try {
-      detector = await loadVad();
-    } catch (e) {
-      unheard.push(errorMessage(e));
-    }
+/** The microphone, the VAD and a recogniser, as far as they are there; the note says what is used or missing. */
+export async function setUpListening(options: VoiceOptions, ctx: CliContext): Promise<{ listening: Listening | null; note: string }> {
+  let detector: VoiceActivityDetector;
+  let microphone: Microphone;
+  try {
+    detector = await loadVad();
+    microphone = await Microphone.open({ ...(options.inputDevice ? { device: options.inputDevice } : {}), env: ctx.env, frameSamples: detector.frameSamples });
+  } catch (e) {
+    return { listening: null, note: `you type: ${errorMessage(e)}` };
   }
-  let microphone: Microphone | null = null;
-  if (detector) {
-    try {
-      microphone = await Microphone.open({ ...(options.inputDevice ? { device: options.inputDevice } : {}), env: ctx.env, frameSamples: detector.frameSamples });
-    } catch (e) {
-      unheard.push(errorMessage(e));
-    }
-  }
-  if (detector && microphone) {
-    const ear = chooseRecognizer(options.stt ? { stt: options.stt } : {}, ctx);
-    listening = { microphone, detector, recognizer: ear.recognizer };
-    notes.push(ear.recognizer ? `it listens: ${ear.description}` : `it hears you start to speak (and stops talking), but understands typing only: ${ear.description}`);
-  } else notes.push(`you type: ${unheard.join('; ')}`);
-
-  if (!output) listening?.microphone.close();
-  if (!output && mode === 'insist') {
-    await closeVoice();
-    throw new VettaError('invalid_input', `--voice: the interviewer cannot speak: ${missing.join('; ')}; run "vetta doctor", or leave out --voice to practise in text`);
-  }
-  if (!output) {
-    // Auto: a listening-only interview is no spoken interview.
-    await closeVoice();
-    return { ...NOTHING, notes: [`text only: ${missing.join('; ')}`] };
-  }
-  return { output, listening, echo, notes, close: closeVoice };
+  const ear = chooseRecognizer(options.stt ? { stt: options.stt } : {}, ctx);
+  return {
+    listening: { microphone, detector, recognizer: ear.recognizer },
+    note: ear.recognizer ? `it listens: ${ear.description}` : `it hears you start to speak (and stops talking), but understands typing only: ${ear.description}`,
+  };
 }
 
 const relativeTo = (origin: number | undefined, marks: TurnMarks): TurnMarks | undefined => {
@@ -120,10 +100,8 @@ const relativeTo = (origin: number | undefined, marks: TurnMarks): TurnMarks | u
  * spoken turn's timings are kept with the session. Ends when `signal` aborts, or when the microphone
  * fails, which leaves the interview going on typed.
  */
-export async function converse(session: PracticeSession, setup: VoiceSetup, endpointing: Partial<EndpointingOptions>, notice: (message: string) => void, signal: AbortSignal): Promise<void> {
-  const { listening, output } = setup;
-  if (!listening) return;
-  const taker = new VoiceTurnTaker({ detector: listening.detector, recognizer: listening.recognizer, output, echo: setup.echo, endpointing });
+export async function converse(session: PracticeSession, listening: Listening, speaking: Speaking, endpointing: Partial<EndpointingOptions>, notice: (message: string) => void, signal: AbortSignal): Promise<void> {
+  const taker = new VoiceTurnTaker({ detector: listening.detector, recognizer: listening.recognizer, output: speaking.output, echo: speaking.echo, endpointing });
   let toldToType = false;
   try {
     for await (const event of taker.run(listening.microphone.frames(signal), signal)) {

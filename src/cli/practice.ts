@@ -15,7 +15,6 @@ import { EXTENSIONS, LANGUAGES, loadTests } from '../problems/load.js';
 import type { Language, Problem } from '../problems/load.js';
 import { DEFAULT_GEMINI_MODEL } from '../providers/gemini/brain.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
-import { SpokenOutput } from '../pipeline/spoken-output.js';
 import { SubprocessPlayer } from '../audio/player.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
@@ -29,7 +28,7 @@ import { recordingPath, startRecording } from '../interview/recording-session.js
 import { warnAboutSandbox } from './run.js';
 import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
 import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
-import { converse, setUpVoice } from './practice-voice.js';
+import { converse, setUpListening, setUpSpeaking } from './practice-voice.js';
 import type { VoiceMode } from './practice-voice.js';
 import { openStoreFor, storeOption } from './sessions.js';
 import type { SessionStore } from '../store/sessions.js';
@@ -120,11 +119,12 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const solutionFile = join(dataDir(ctx.env), 'work', sessionId, `solution.${EXTENSIONS[opts.lang]}`);
   if (opts.voice && opts.text) throw new VettaError('usage', '--voice and --text contradict each other: choose one');
   const voiceMode: VoiceMode = opts.text ? 'off' : opts.voice ? 'insist' : fullScreen ? 'auto' : 'off';
-  // A script is the candidate's side: the microphone is not listened to.
-  const spoken = await setUpVoice(voiceMode, { ...opts, listen: !scriptLines }, ctx, (e) =>
-    fullScreen ? session.transcript.notice(`the voice stopped (${e.message}); the interview goes on in text`) : ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`)),
-  );
-  const voice = spoken.output;
+  const onVoiceError = (e: Error) =>
+    fullScreen ? session.transcript.notice(`the voice stopped (${e.message}); the interview goes on in text`) : ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`));
+  // The voice is set up while the full screen draws; a transcript waits for it.
+  const speaking = setUpSpeaking(voiceMode, opts, ctx, onVoiceError);
+  speaking.catch(() => {});
+  const voice = fullScreen ? null : (await speaking).output;
   // Said before the interview starts: on stderr for a transcript, in the conversation full screen.
   const notices: string[] = [];
   const brain = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
@@ -151,7 +151,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   if (!saved) await store.create({ sessionId, problemId: problem.id, language: opts.lang, atMs: now() });
   const recordTo = recordingPath(opts.record, ctx.config().record, ctx.env, sessionId);
   const recording = recordTo
-    ? startRecording({ file: recordTo, problem, language: opts.lang, brain, sessionId, now, clock: scriptLines ? 'virtual' : 'wall', env: ctx.env, config: ctx.config(), voice: Boolean(voice), ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}) })
+    ? startRecording({ file: recordTo, problem, language: opts.lang, brain, sessionId, now, clock: scriptLines ? 'virtual' : 'wall', env: ctx.env, config: ctx.config(), voice: voiceMode !== 'off', ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}) })
     : null;
   const session = new PracticeSession({
     problem,
@@ -189,28 +189,44 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   });
 
   const say = (message: string) => (fullScreen ? session.transcript.notice(message) : ctx.stderr.write(noteStyle.dim(`note: ${message}\n`)));
-  if (voiceMode !== 'off') for (const note of spoken.notes) (fullScreen ? notices.push(note) : say(note));
-  // The candidate's voice, when there is a microphone: it runs beside whichever front end is used.
+  // The interviewer's voice, then (a script being the candidate's side) the microphone, which runs
+  // beside whichever front end is used.
+  const prepareVoice = async () => {
+    const spoken = await speaking;
+    if (spoken.output) session.useVoice(spoken.output);
+    if (spoken.note) say(spoken.note);
+  };
   const listening = new AbortController();
   const { endpointingMinMs, endpointingMaxMs } = ctx.config();
   const endpointing = { ...(endpointingMinMs !== undefined ? { minEndpointingMs: endpointingMinMs } : {}), ...(endpointingMaxMs !== undefined ? { maxEndpointingMs: endpointingMaxMs } : {}) };
-  const conversation = converse(session, spoken, endpointing, say, listening.signal);
+  const conversation = speaking
+    .then(async (spoken) => {
+      if (!spoken.output || scriptLines) return;
+      const ear = await setUpListening(opts, ctx);
+      say(ear.note);
+      if (ear.listening && !listening.signal.aborted) await converse(session, ear.listening, spoken, endpointing, say, listening.signal);
+      else ear.listening?.microphone.close();
+    })
+    .catch(() => {});
   let card: Scorecard;
   if (fullScreen) {
-    card = await runFullScreen(session, problem, opts, ctx, notices, (s) => (suspend = s));
+    card = await runFullScreen(session, problem, opts, ctx, notices, prepareVoice, (s) => (suspend = s));
     // The full screen is gone with its conversation: the interviewer's last words stay with the card.
     const last = session.interview.state.conversation.findLast((t) => t.role === 'interviewer');
     if (last) ctx.stdout.write(`${style.cyan('interviewer:')} ${last.text}\n`);
   }
-  else if (scriptLines) card = await runScript(session, scriptLines, opts.script!);
-  else {
+  else if (scriptLines) {
+    await prepareVoice();
+    card = await runScript(session, scriptLines, opts.script!);
+  } else {
+    await prepareVoice();
     if (!opts.json) ctx.stdout.write(`${style.dim(`${problem.meta.title} (${problem.meta.difficulty}), in ${opts.lang}. ${HELP}`)}\n`);
     card = await runTyped(session, ctx, style);
   }
   listening.abort();
   await conversation;
   await store.finish(sessionId);
-  await spoken.close();
+  await (await speaking).close();
   if (recording) {
     recording.recorder.scorecard(card);
     recording.recorder.close();
@@ -332,7 +348,7 @@ async function runTyped(session: PracticeSession, ctx: CliContext, style: Style)
   return session.finish();
 }
 
-async function runFullScreen(session: PracticeSession, problem: Problem, opts: PracticeOptions, ctx: CliContext, notices: string[], setSuspend: (s: SuspendTerminal) => void): Promise<Scorecard> {
+async function runFullScreen(session: PracticeSession, problem: Problem, opts: PracticeOptions, ctx: CliContext, notices: string[], prepareVoice: () => Promise<void>, setSuspend: (s: SuspendTerminal) => void): Promise<Scorecard> {
   let quit: () => void = () => {};
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   const failed = (e: unknown) => session.transcript.notice(e instanceof VettaError ? e.message : `something went wrong: ${(e as Error).message}`);
@@ -356,6 +372,8 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
   const stopOnSignals = leaveOnSignals(session, ctx, () => screen.close());
   const stopTicking = tickWhileIdle(session);
   try {
+    // Drawn first, then the voice: the interview starts once it can be heard.
+    await prepareVoice();
     void session.start().then(() => session.ended && quit(), failed);
     await quitting;
     const card = await session.finish();

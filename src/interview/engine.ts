@@ -32,7 +32,7 @@ export interface InterviewOptions {
   hintPolicy?: HintPolicyConfig;
   signal?: AbortSignal;
   /** The current spoken turn's signal: aborted when the candidate talks over the interviewer. */
-  turnSignal?: () => AbortSignal;
+  turnSignal?: () => AbortSignal | undefined;
   /** A saved session: the interview continues from the state its events lead to. */
   resumeFrom?: { startedAtMs: number; events: readonly InterviewEvent[] };
 }
