@@ -14,6 +14,11 @@ process.env.NODE_ENV ??= 'production';
 // it costs ~30 ms each time otherwise. Where that folder is not writable it quietly does nothing.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
+// A reader that stops early (`vetta problems list | head`) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 // One bundle (scripts/bundle.js): a few files to load instead of hundreds of modules.
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv);
