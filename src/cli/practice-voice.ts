@@ -12,6 +12,7 @@ import { turnTimeline, VoiceTurnTaker } from '../pipeline/turn-taker.js';
 import type { CandidateUtterance } from '../pipeline/turn-taker.js';
 import type { EndpointingOptions } from '../pipeline/turn-detection.js';
 import type { SpeechRecognizer } from '../providers/spec.js';
+import type { VoiceEntry } from '../replay/recording.js';
 import type { CliContext } from './main.js';
 import type { PracticeSession } from './practice-session.js';
 import { chooseRecognizer, chooseVoice } from './provider-choice.js';
@@ -100,21 +101,34 @@ const relativeTo = (origin: number | undefined, marks: TurnMarks): TurnMarks | u
  * spoken turn's timings are kept with the session. Ends when `signal` aborts, or when the microphone
  * fails, which leaves the interview going on typed.
  */
-export async function converse(session: PracticeSession, listening: Listening, speaking: Speaking, endpointing: Partial<EndpointingOptions>, notice: (message: string) => void, signal: AbortSignal): Promise<void> {
+export async function converse(
+  session: PracticeSession,
+  listening: Listening,
+  speaking: Speaking,
+  endpointing: Partial<EndpointingOptions>,
+  notice: (message: string) => void,
+  signal: AbortSignal,
+  recorder?: VoiceRecorder,
+): Promise<void> {
   const taker = new VoiceTurnTaker({ detector: listening.detector, recognizer: listening.recognizer, output: speaking.output, echo: speaking.echo, endpointing });
+  const startedAt = performance.now();
+  const audioMs = (at: number) => Math.round(at - startedAt);
+  const frames = listening.microphone.frames(signal);
   let toldToType = false;
   try {
-    for await (const event of taker.run(listening.microphone.frames(signal), signal)) {
+    for await (const event of taker.run(recorder ? recorded(frames, recorder) : frames, signal)) {
       switch (event.type) {
         case 'speech-started':
           session.transcript.setHearing('');
           break;
         case 'transcript-partial':
           session.transcript.setHearing(event.text);
+          recorder?.voice({ type: 'transcript', final: false, text: event.text, startMs: audioMs(performance.now()), endMs: audioMs(performance.now()) });
           break;
         case 'utterance': {
           session.transcript.setHearing(null);
           const { utterance } = event;
+          recorder?.voice({ type: 'transcript', final: true, text: utterance.text, startMs: audioMs(utterance.startedAt), endMs: audioMs(utterance.marks.speechEndedAt ?? performance.now()) });
           if (!utterance.text.trim()) {
             if (!listening.recognizer && !toldToType) notice('I hear you, but without a recogniser I cannot understand speech: please type (see "vetta doctor")');
             toldToType = true;
@@ -127,6 +141,7 @@ export async function converse(session: PracticeSession, listening: Listening, s
         case 'interrupted': {
           session.transcript.setHearing('');
           if (event.interruptedAt) session.interview.interrupted(event.interruptedAt.spokenText);
+          recorder?.voice({ type: 'interruption', by: 'speech', spokenChars: event.interruptedAt?.spokenText.length ?? 0 });
           const { onsetAt, duckedAt, silencedAt } = event.marks;
           const timings: TurnTimings = {};
           if (duckedAt !== undefined) timings.duckMs = duckedAt - onsetAt;
@@ -143,6 +158,42 @@ export async function converse(session: PracticeSession, listening: Listening, s
     if (!signal.aborted) notice(`${errorMessage(e)}; the interview goes on typed`);
   } finally {
     session.transcript.setHearing(null);
+  }
+}
+
+/** Where a recording keeps the spoken side: transcripts, interruptions and the candidate's audio. */
+export interface VoiceRecorder {
+  voice(entry: Exclude<VoiceEntry, { type: 'audio' }>): void;
+  audio(pcm: Int16Array): void;
+}
+
+/** About a second of audio a line in the recording, not a line a frame. */
+const AUDIO_BATCH_SAMPLES = 16_000;
+
+async function* recorded(frames: AsyncIterable<Int16Array>, recorder: VoiceRecorder): AsyncGenerator<Int16Array> {
+  let batch: Int16Array[] = [];
+  let samples = 0;
+  const flush = () => {
+    if (samples === 0) return;
+    const pcm = new Int16Array(samples);
+    let at = 0;
+    for (const frame of batch) {
+      pcm.set(frame, at);
+      at += frame.length;
+    }
+    recorder.audio(pcm);
+    batch = [];
+    samples = 0;
+  };
+  try {
+    for await (const frame of frames) {
+      batch.push(frame);
+      samples += frame.length;
+      if (samples >= AUDIO_BATCH_SAMPLES) flush();
+      yield frame;
+    }
+  } finally {
+    flush();
   }
 }
 

@@ -204,7 +204,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
       if (!spoken.output || scriptLines) return;
       const ear = await setUpListening(opts, ctx);
       say(ear.note);
-      if (ear.listening && !listening.signal.aborted) await converse(session, ear.listening, spoken, endpointing, say, listening.signal);
+      if (ear.listening && !listening.signal.aborted) await converse(session, ear.listening, spoken, endpointing, say, listening.signal, recording?.recorder);
       else ear.listening?.microphone.close();
     })
     .catch(() => {});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { packageRoot } from '../../src/core/paths.ts';
@@ -56,7 +57,8 @@ describe('vetta practice by voice', { skip }, () => {
     const home = tempDir('vetta-voice-');
     const env = { ...pulse.env, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), TERM: 'xterm-256color', NO_COLOR: '1' };
     const bin = join(packageRoot(), 'bin', 'vetta.js');
-    const args = ['practice', '--problem', 'valid-anagram', '--voice', '--tts', 'espeak', '--stt', 'pocketsphinx', '--input-device', pulse.microphone, '--output-device', pulse.sink];
+    const recording = join(home, 'spoken.jsonl');
+    const args = ['practice', '--problem', 'valid-anagram', '--voice', '--tts', 'espeak', '--stt', 'pocketsphinx', '--input-device', pulse.microphone, '--output-device', pulse.sink, '--record', recording];
     const command = `env ${Object.entries(env).map(([k, v]) => `'${k}=${v}'`).join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
     const monitor = pulse.record();
     await monitor.ready;
@@ -86,5 +88,13 @@ describe('vetta practice by voice', { skip }, () => {
     assert.match(shown, /\[voice: duck \d+ ms, silence \d+ ms\]/);
     assert.match(shown, /\[voice: voice-to-voice \d+ ms/);
     assert.match(shown, /voice-to-voice +median \d+ ms/);
+
+    // The recording keeps the spoken side: what was recognised, the interruption, the audio itself.
+    const entries = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; final?: boolean; text?: string; bytes?: number });
+    assert.ok(entries.some((e) => e.type === 'transcript' && e.final && /meters/.test(e.text ?? '')), 'the final transcript is recorded');
+    assert.ok(entries.some((e) => e.type === 'interruption'), 'the interruption is recorded');
+    const audioBytes = entries.filter((e) => e.type === 'audio').reduce((n, e) => n + e.bytes!, 0);
+    assert.equal(statSync(recording.replace(/\.jsonl$/, '.audio.pcm')).size, audioBytes);
+    assert.ok(audioBytes > 16_000 * 2 * 2, `at least the spoken clip's seconds of audio (${audioBytes} bytes)`);
   });
 });
