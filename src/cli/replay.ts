@@ -2,12 +2,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { errorMessage, VettaError } from '../core/errors.js';
 import { vettaVersion } from '../interview/recording-session.js';
 import { checkRecording } from '../interview/replay-check.js';
 import { loadTests } from '../problems/load.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
-import type { Brain } from '../providers/spec.js';
+import type { Brain, SpeechRecognizer } from '../providers/spec.js';
 import { play } from '../replay/player.js';
 import { readRecording } from '../replay/recording.js';
 import { scrubber, secretValues } from '../core/secrets.js';
@@ -21,7 +22,8 @@ import type { Style } from '../ui/style.js';
 import type { CliContext } from './main.js';
 import { sandboxOption } from './main.js';
 import { PracticeSession } from './practice-session.js';
-import { chooseBrain } from './provider-choice.js';
+import { chooseBrain, chooseRecognizer } from './provider-choice.js';
+import { retranscribed } from './replay-audio.js';
 import { warnAboutSandbox } from './run.js';
 
 interface ReplayOptions {
@@ -32,6 +34,8 @@ interface ReplayOptions {
   live?: boolean;
   json?: boolean;
   sandbox?: string;
+  fromAudio?: boolean;
+  stt?: 'auto' | 'deepgram' | 'pocketsphinx';
 }
 
 function parseSpeed(text: string): number {
@@ -73,11 +77,13 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--update', "with --check: rewrite each recording from today's behaviour")
     .option('--live', 'with --check: ask the recorded interviewer (its keys from the environment) instead of answering from the recording')
     .option('--json', 'with --check: one JSON object a recording')
+    .option('--from-audio', "with --check: hear the candidate's recorded audio again with today's recogniser, instead of taking the recorded transcripts")
+    .addOption(new Option('--stt <recogniser>', 'with --from-audio: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), or auto').choices(['auto', 'deepgram', 'pocketsphinx']))
     .addOption(sandboxOption())
     .action(async (target: string, opts: ReplayOptions) => {
       const style = styleFor(ctx.stdout, ctx.env);
       if (!opts.check) {
-        if (opts.junit || opts.update || opts.live || opts.json) throw new VettaError('usage', '--junit, --update, --live and --json go with --check');
+        if (opts.junit || opts.update || opts.live || opts.json || opts.fromAudio) throw new VettaError('usage', '--junit, --update, --live, --json and --from-audio go with --check');
         const speed = parseSpeed(opts.speed);
         if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new VettaError('usage', `${target} is a folder: play one recording, or check them all with --check`);
         await playBack(readRecording(target), speed, ctx, style);
@@ -116,6 +122,13 @@ async function playBack(recording: Recording, speed: number, ctx: CliContext, st
   }
 }
 
+/** The recogniser --from-audio hears the recorded audio with; one must be there. */
+function recognizerFor(opts: ReplayOptions, ctx: CliContext): SpeechRecognizer {
+  const { recognizer, description } = chooseRecognizer(opts.stt ? { stt: opts.stt } : {}, ctx);
+  if (!recognizer) throw new VettaError('invalid_input', `--from-audio needs a recogniser: ${description}`);
+  return recognizer;
+}
+
 /** The interviewer a --live check asks: the recorded one, with today's keys and settings. */
 function liveBrain(recording: Recording, ctx: CliContext): Brain {
   const { name, model } = recording.header.brain;
@@ -128,9 +141,11 @@ async function checkFile(file: string, sandbox: Sandbox, opts: ReplayOptions, ct
   const started = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'vetta-replay-'));
   try {
-    const recording = readRecording(file);
+    const recorded = readRecording(file);
+    const heard = opts.fromAudio ? await retranscribed(recorded, recognizerFor(opts, ctx)) : null;
+    const recording = heard?.recording ?? recorded;
     const problem = ctx.problemSet().get(recording.header.problem.id);
-    return await checkRecording(recording, {
+    const result = await checkRecording(recording, {
       problem,
       tests: loadTests(problem),
       sandbox,
@@ -139,6 +154,8 @@ async function checkFile(file: string, sandbox: Sandbox, opts: ReplayOptions, ct
       ...(opts.live ? { liveBrain: liveBrain(recording, ctx) } : {}),
       ...(opts.update ? { update: { vettaVersion: vettaVersion(), scrub: scrubber(secretValues(ctx.env, ctx.config())) } } : {}),
     });
+    if (!heard || heard.divergences.length === 0) return result;
+    return { ...result, ok: false, divergences: [...heard.divergences, ...result.divergences] };
   } catch (e) {
     if (!(e instanceof VettaError)) throw e;
     // An unreadable recording, or one whose problem is gone, fails like a divergence: CI must see it.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,5 +96,22 @@ describe('vetta practice by voice', { skip }, () => {
     const audioBytes = entries.filter((e) => e.type === 'audio').reduce((n, e) => n + e.bytes!, 0);
     assert.equal(statSync(recording.replace(/\.jsonl$/, '.audio.pcm')).size, audioBytes);
     assert.ok(audioBytes > 16_000 * 2 * 2, `at least the spoken clip's seconds of audio (${audioBytes} bytes)`);
+
+    // A spoken interview replays like a typed one; --from-audio hears the candidate again from the audio.
+    const check = spawnSync(process.execPath, [bin, 'replay', recording, '--check'], { encoding: 'utf8', env });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /^OK /);
+    const again = spawnSync(process.execPath, [bin, 'replay', recording, '--check', '--from-audio', '--stt', 'pocketsphinx', '--json'], { encoding: 'utf8', env });
+    const result = JSON.parse(again.stdout) as { ok: boolean; divergences: { where: string; diff: string[] }[] };
+    // Heard again from a window of the raw audio, the words may come out a little differently from
+    // the live stream's: then that is reported word for word, as a divergence.
+    if (!result.ok) {
+      const words = result.divergences.find((d) => /heard again/.test(d.where));
+      assert.ok(words, JSON.stringify(result.divergences));
+      assert.match(words.diff.join('\n'), /^\+ .*meters/m);
+    }
+    const none = spawnSync(process.execPath, [bin, 'replay', join(packageRoot(), 'test', 'fixtures', 'recordings', 'scripted-stock.jsonl'), '--check', '--from-audio', '--stt', 'pocketsphinx'], { encoding: 'utf8', env });
+    assert.equal(none.status, 1);
+    assert.match(none.stdout, /has no recorded audio .*: it was not a spoken interview; check it without --from-audio/);
   });
 });
