@@ -3,7 +3,7 @@ import { DEFAULT_SEGMENTER_OPTIONS, SpeechSegmenter } from '../audio/vad.js';
 import type { SegmenterOptions, SpeechEvent, VoiceActivityDetector } from '../audio/vad.js';
 import { END_OF_SPEECH } from '../providers/spec.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../providers/spec.js';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue } from '../core/async-queue.js';
 import type { EchoCanceller } from './echo.js';
 import type { InterruptionMarks, TurnMarks } from './metrics.js';
 import type { InterruptedAt, SpeechMarks, SpokenOutput } from './spoken-output.js';

@@ -57,36 +57,19 @@ export async function* streamWithRetries(open: (signal: AbortSignal) => AsyncIte
 }
 
 /**
- * A brain's turn: the model's deltas through the output guard, as brain parts. When the guard ends
- * the turn, the model's request is aborted instead of being read to the end.
+ * A brain's turn: the model's deltas, as brain parts. A spoken turn goes through the output guard,
+ * and when the guard ends the turn the model's request is aborted instead of being read to the
+ * end; a turn that is read, not spoken (the scorecard's JSON), goes through as it is, since the
+ * guard would cut it short.
  */
-export async function* guardedTurn(deltas: (signal: AbortSignal) => AsyncIterable<string>, signal?: AbortSignal): AsyncGenerator<BrainPart> {
+export async function* modelTurn(deltas: (signal: AbortSignal) => AsyncIterable<string>, spoken: boolean, signal?: AbortSignal): AsyncGenerator<BrainPart> {
   const request = new AbortController();
   const onAbort = () => request.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const text of guardTurn(deltas(request.signal), undefined, () => request.abort())) {
+    const texts = spoken ? guardTurn(deltas(request.signal), undefined, () => request.abort()) : deltas(request.signal);
+    for await (const text of texts) {
       // After an abort the guard still flushes what it held; none of it is wanted.
-      if (signal?.aborted) return;
-      yield { type: 'text-delta', text };
-    }
-    if (!signal?.aborted) yield { type: 'finish' };
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    request.abort();
-  }
-}
-
-/**
- * A turn that is read, not spoken (the scorecard's JSON): the model's deltas as they are, without
- * the spoken-style guard, which would cut them short.
- */
-export async function* unguardedTurn(deltas: (signal: AbortSignal) => AsyncIterable<string>, signal?: AbortSignal): AsyncGenerator<BrainPart> {
-  const request = new AbortController();
-  const onAbort = () => request.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    for await (const text of deltas(request.signal)) {
       if (signal?.aborted) return;
       yield { type: 'text-delta', text };
     }

@@ -1,4 +1,5 @@
 import type { DeepgramClient, listen } from '@deepgram/sdk';
+import { AsyncQueue } from '../../core/async-queue.js';
 import { ProviderError, isRetryableStatus } from '../errors.js';
 import { END_OF_SPEECH } from '../spec.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../spec.js';
@@ -48,47 +49,6 @@ interface ConnectionEnd {
   error?: string;
 }
 
-/** A queue the transport callbacks push into and `transcribe` reads from. */
-class EventQueue {
-  private readonly items: TranscriptEvent[] = [];
-  private wake: (() => void) | undefined;
-  private ended = false;
-  private failure: unknown;
-
-  push(event: TranscriptEvent): void {
-    this.items.push(event);
-    this.notify();
-  }
-
-  end(error?: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.failure = error;
-    this.notify();
-  }
-
-  async *drain(): AsyncGenerator<TranscriptEvent> {
-    for (;;) {
-      const next = this.items.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (this.ended) {
-        if (this.failure !== undefined) throw this.failure;
-        return;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-}
-
 /**
  * Deepgram's live transcription through the official SDK. The SDK's own reconnect is off
  * (`reconnectAttempts: 0`): it waits 1-5 s at random before each of up to 30 attempts, far too
@@ -129,7 +89,7 @@ export class DeepgramStt implements SpeechRecognizer {
 const HEALTHY_UPTIME_MS = 5000;
 
 class LiveSession {
-  private readonly events = new EventQueue();
+  private readonly events = new AsyncQueue<TranscriptEvent>();
   private readonly pending: Pending[] = [];
   /** Samples received from the input so far: the stream's clock. */
   private sentSamples = 0;
@@ -172,7 +132,7 @@ class LiveSession {
     void this.connect();
     void this.pumpInput();
     try {
-      yield* this.events.drain();
+      yield* this.events;
     } finally {
       this.signal?.removeEventListener('abort', onAbort);
       this.stop();

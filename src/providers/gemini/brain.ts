@@ -2,7 +2,7 @@ import type { Content, GoogleGenAI } from '@google/genai';
 import { buildPrompt } from '../../interview/prompt.js';
 import type { PromptMessage } from '../../interview/prompt.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
-import { guardedTurn, streamWithRetries, unguardedTurn } from '../llm-stream.js';
+import { modelTurn, streamWithRetries } from '../llm-stream.js';
 import type { StreamPolicy } from '../llm-stream.js';
 import type { Brain, BrainPart, Instruction, InterviewContext } from '../spec.js';
 
@@ -69,8 +69,7 @@ export class GeminiBrain implements Brain {
   stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncGenerator<BrainPart> {
     const prompt = buildPrompt(instruction, context);
     const contents = toContents(prompt.messages);
-    const turn = instruction.kind === 'assess' ? unguardedTurn : guardedTurn;
-    return turn((request) => streamWithRetries((attempt) => this.open(contents, prompt.system, attempt), request, this.policy), signal);
+    return modelTurn((request) => streamWithRetries((attempt) => this.open(contents, prompt.system, attempt), request, this.policy), instruction.kind !== 'assess', signal);
   }
 
   private async *open(contents: Content[], system: string, signal: AbortSignal): AsyncGenerator<string> {

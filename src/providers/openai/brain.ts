@@ -1,6 +1,6 @@
 import { buildPrompt } from '../../interview/prompt.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
-import { guardedTurn, streamWithRetries, unguardedTurn } from '../llm-stream.js';
+import { modelTurn, streamWithRetries } from '../llm-stream.js';
 import type { StreamPolicy } from '../llm-stream.js';
 import type { Brain, BrainPart, Instruction, InterviewContext } from '../spec.js';
 
@@ -46,8 +46,7 @@ export class OpenAiCompatibleBrain implements Brain {
       max_tokens: 220,
       messages: [{ role: 'system', content: prompt.system }, ...prompt.messages],
     });
-    const turn = instruction.kind === 'assess' ? unguardedTurn : guardedTurn;
-    return turn((request) => streamWithRetries((attempt) => this.open(body, attempt), request, this.policy), signal);
+    return modelTurn((request) => streamWithRetries((attempt) => this.open(body, attempt), request, this.policy), instruction.kind !== 'assess', signal);
   }
 
   private async *open(body: string, signal: AbortSignal): AsyncGenerator<string> {

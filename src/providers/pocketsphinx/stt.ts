@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SAMPLE_RATE } from '../../audio/pcm.js';
+import { AsyncQueue } from '../../core/async-queue.js';
 import { VettaError } from '../../core/errors.js';
 import { findOnPath } from '../../sandbox/paths.js';
 import { ProviderError } from '../errors.js';
@@ -182,49 +183,8 @@ class OutputParser {
   }
 }
 
-/** Segments in the order they heard the stream, handed from the input side to the output side. */
-class SegmentQueue {
-  private readonly items: Segment[] = [];
-  private wake: (() => void) | undefined;
-  private ended = false;
-  private failure: { error: unknown } | undefined;
-
-  push(segment: Segment): void {
-    this.items.push(segment);
-    this.notify();
-  }
-
-  end(error?: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (error !== undefined) this.failure = { error };
-    this.notify();
-  }
-
-  async *drain(): AsyncGenerator<Segment> {
-    for (;;) {
-      const next = this.items.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (this.ended) {
-        if (this.failure) throw this.failure.error;
-        return;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-}
-
 class Session {
-  private readonly segments = new SegmentQueue();
+  private readonly segments = new AsyncQueue<Segment>();
   private readonly live = new Set<Segment>();
   private current: Segment | undefined;
   private streamSamples = 0;
@@ -244,7 +204,7 @@ class Session {
     this.startSegment();
     void this.pumpInput();
     try {
-      for await (const segment of this.segments.drain()) {
+      for await (const segment of this.segments) {
         yield* segment.events(this.modelDir);
         this.live.delete(segment);
         if (this.stopped) return;
