@@ -33,6 +33,8 @@ export interface Speaking {
   echo: EchoCanceller;
   /** What is used or what is missing, in one line; null in text mode. */
   note: string | null;
+  /** Resolves when the interviewer's first sample has been written to the output. */
+  firstSound: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,9 @@ export interface Listening {
  */
 export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx: CliContext, onError: (error: Error) => void): Promise<Speaking> {
   const echo = new EchoCanceller();
-  if (mode === 'off') return { output: null, echo, note: null, close: async () => {} };
+  let sounded: () => void = () => {};
+  const firstSound = new Promise<void>((resolve) => (sounded = resolve));
+  if (mode === 'off') return { output: null, echo, note: null, firstSound, close: async () => {} };
   let missing: string;
   let closeVoice = async () => {};
   try {
@@ -62,15 +66,20 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
       const probe = players.open();
       await probe.write(new Int16Array(160));
       await probe.end();
-      const output = new SpokenOutput(choice.voice, players.open, onError, { onPlayed: (samples, at) => echo.played(samples, at) });
-      return { output, echo, note: `the interviewer speaks: ${choice.description}, through ${players.description}`, close: closeVoice };
+      const output = new SpokenOutput(choice.voice, players.open, onError, {
+        onPlayed: (samples, at) => {
+          sounded();
+          echo.played(samples, at);
+        },
+      });
+      return { output, echo, note: `the interviewer speaks: ${choice.description}, through ${players.description}`, firstSound, close: closeVoice };
     }
   } catch (e) {
     missing = `no audio output (${errorMessage(e)})`;
   }
   await closeVoice();
   if (mode === 'insist') throw new VettaError('invalid_input', `--voice: the interviewer cannot speak: ${missing}; run "vetta doctor", or leave out --voice to practise in text`);
-  return { output: null, echo, note: `text only: ${missing}`, close: async () => {} };
+  return { output: null, echo, note: `text only: ${missing}`, firstSound, close: async () => {} };
 }
 
 /** The microphone, the VAD and a recogniser, as far as they are there; the note says what is used or missing. */

@@ -56,6 +56,9 @@ interface PracticeOptions {
 
 const HELP = 'commands: /edit (open your editor; saving runs the visible tests), /run, /submit, /hint, /quit; anything else is said to the interviewer';
 
+/** How long listening waits for the interviewer's first words before it is set up anyway. */
+const FIRST_WORDS_WAIT_MS = 1_500;
+
 /** How often a live interview lets the hint policy look at the clock. */
 const TICK_MS = 5_000;
 
@@ -202,6 +205,9 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const conversation = speaking
     .then(async (spoken) => {
       if (!spoken.output || scriptLines) return;
+      // Loading the VAD compiles WebAssembly on this thread: after the first words are out, so the
+      // interviewer is heard at once, or after a moment if it has nothing to say.
+      await Promise.race([spoken.firstSound, new Promise((resolve) => setTimeout(resolve, FIRST_WORDS_WAIT_MS))]);
       const ear = await setUpListening(opts, ctx);
       say(ear.note);
       if (ear.listening && !listening.signal.aborted) await converse(session, ear.listening, spoken, endpointing, say, listening.signal, recording?.recorder);
