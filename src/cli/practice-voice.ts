@@ -35,6 +35,8 @@ export interface Speaking {
   note: string | null;
   /** Resolves when the interviewer's first sample has been written to the output. */
   firstSound: Promise<void>;
+  /** Where what is spoken is recorded (chunks, playback starts and stops), once there is a recording. */
+  recorder: VoiceRecorder | null;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
   const echo = new EchoCanceller();
   let sounded: () => void = () => {};
   const firstSound = new Promise<void>((resolve) => (sounded = resolve));
-  if (mode === 'off') return { output: null, echo, note: null, firstSound, close: async () => {} };
+  if (mode === 'off') return { output: null, echo, note: null, firstSound, recorder: null, close: async () => {} };
   let missing: string;
   let closeVoice = async () => {};
   try {
@@ -66,20 +68,34 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
       const probe = players.open();
       await probe.write(new Int16Array(160));
       await probe.end();
-      const output = new SpokenOutput(choice.voice, players.open, onError, {
+      let turn = 0;
+      const speaking: Speaking = {
+        output: null,
+        echo,
+        note: `the interviewer speaks: ${choice.description}, through ${players.description}`,
+        firstSound,
+        recorder: null,
+        close: closeVoice,
+      };
+      speaking.output = new SpokenOutput(choice.voice, players.open, onError, {
         onPlayed: (samples, at) => {
           sounded();
           echo.played(samples, at);
         },
+        onSpoken: (event) => {
+          if (event.type === 'started') turn++;
+          if (event.type === 'chunk') speaking.recorder?.voice({ type: 'spoken_chunk', turn, text: event.text });
+          else speaking.recorder?.voice({ type: 'playback', state: event.type, ...(event.type === 'stopped' ? { reason: event.reason } : {}) });
+        },
       });
-      return { output, echo, note: `the interviewer speaks: ${choice.description}, through ${players.description}`, firstSound, close: closeVoice };
+      return speaking;
     }
   } catch (e) {
     missing = `no audio output (${errorMessage(e)})`;
   }
   await closeVoice();
   if (mode === 'insist') throw new VettaError('invalid_input', `--voice: the interviewer cannot speak: ${missing}; run "vetta doctor", or leave out --voice to practise in text`);
-  return { output: null, echo, note: `text only: ${missing}`, firstSound, close: async () => {} };
+  return { output: null, echo, note: `text only: ${missing}`, firstSound, recorder: null, close: async () => {} };
 }
 
 /** The microphone, the VAD and a recogniser, as far as they are there; the note says what is used or missing. */

@@ -196,6 +196,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   // beside whichever front end is used.
   const prepareVoice = async () => {
     const spoken = await speaking;
+    if (recording) spoken.recorder = recording.recorder;
     if (spoken.output) session.useVoice(spoken.output);
     if (spoken.note) say(spoken.note);
   };

@@ -14,7 +14,11 @@ export interface SpokenOutputOptions {
   now?: () => number;
   /** Each slice written to the output, with when it will be heard: the echo canceller's reference. */
   onPlayed?: (samples: Int16Array, playsAtMs: number) => void;
+  /** A turn began to sound, a chunk of it began, or it stopped: for a recording of what was heard. */
+  onSpoken?: (event: SpokenEvent) => void;
 }
+
+export type SpokenEvent = { type: 'started' } | { type: 'chunk'; text: string } | { type: 'stopped'; reason: 'finished' | 'interrupted' };
 
 /** Where the interviewer was cut off: what the candidate heard and what they did not. */
 export interface InterruptedAt {
@@ -322,6 +326,7 @@ export class SpokenOutput {
           continue;
         }
         this.synthesizeAhead(turn);
+        let announced = false;
         for (let piece = 0; !signal.aborted; ) {
           const samples = chunk.pieces[piece];
           if (!samples) {
@@ -331,6 +336,11 @@ export class SpokenOutput {
             continue;
           }
           piece++;
+          if (!announced) {
+            if (turn.marks.firstSampleAt === undefined) this.options.onSpoken?.({ type: 'started' });
+            this.options.onSpoken?.({ type: 'chunk', text: chunk.text });
+            announced = true;
+          }
           await this.write(turn, chunk, samples);
         }
         turn.playing++;
@@ -344,6 +354,7 @@ export class SpokenOutput {
     } finally {
       if (this.turn === turn) this.turn = null;
       turn.marks.playedUntil = turn.playedBy;
+      if (turn.marks.firstSampleAt !== undefined) this.options.onSpoken?.({ type: 'stopped', reason: signal.aborted ? 'interrupted' : 'finished' });
     }
     return { interruptedAt: turn.interruptedAt, marks: turn.marks };
   }

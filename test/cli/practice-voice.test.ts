@@ -93,6 +93,10 @@ describe('vetta practice by voice', { skip }, () => {
     const entries = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; final?: boolean; text?: string; bytes?: number });
     assert.ok(entries.some((e) => e.type === 'transcript' && e.final && /meters/.test(e.text ?? '')), 'the final transcript is recorded');
     assert.ok(entries.some((e) => e.type === 'interruption'), 'the interruption is recorded');
+    assert.ok(entries.some((e) => e.type === 'spoken_chunk' && /^Today's problem is Valid Anagram\./.test(e.text ?? '')), 'the chunks that were spoken are recorded');
+    // The introduction began to sound, then was cut off by the candidate.
+    const playback = (entries.filter((e) => e.type === 'playback') as unknown as { state: string; reason?: string }[]).map((e) => [e.state, e.reason ?? null]);
+    assert.deepEqual(playback.slice(0, 2), [['started', null], ['stopped', 'interrupted']]);
     const audioBytes = entries.filter((e) => e.type === 'audio').reduce((n, e) => n + e.bytes!, 0);
     assert.equal(statSync(recording.replace(/\.jsonl$/, '.audio.pcm')).size, audioBytes);
     assert.ok(audioBytes > 16_000 * 2 * 2, `at least the spoken clip's seconds of audio (${audioBytes} bytes)`);
