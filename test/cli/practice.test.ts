@@ -212,3 +212,35 @@ describe('vetta practice: voice', () => {
   });
 });
 
+describe('vetta practice: a killed interview', () => {
+  it('loses nothing that was said when the process is killed with SIGKILL, and --resume carries on', { timeout: 120_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { resolve } = await import('node:path');
+    const data = tempDir('vetta-kill-');
+    const childEnv = { ...process.env, XDG_DATA_HOME: data, XDG_CONFIG_HOME: join(data, 'config'), NO_COLOR: '1', EDITOR: 'false' };
+    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 600 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, pattern);
+    };
+    await until(/Take a moment, and ask me anything/);
+    child.stdin.write('Can I sell before I buy?\n');
+    await until(/The selling day must come after the buying day\./);
+    child.stdin.write(`/edit ${join(dir, 'wrong.py')}\n`);
+    await until(/What do you think happens there\?/);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+
+    const resumed = await runCli(['practice', '--resume', '--plain'], { XDG_DATA_HOME: data }, '/quit\n');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /interviewer: Welcome back\. Where we left off, I had said: It passes 2 of 5 tests/);
+    const list = JSON.parse((await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout) as { id: string; status: string }[];
+    assert.equal(list.length, 1);
+    const shown = (await runCli(['sessions', 'show', list[0]!.id], { XDG_DATA_HOME: data })).stdout;
+    // Everything said before the kill is there, in order, and the run of the code.
+    assert.match(shown, /you: Can I sell before I buy\?[\s\S]*interviewer: No\. The selling day[\s\S]*\[run\] wrong_answer[\s\S]*Welcome back/);
+  });
+});
+
