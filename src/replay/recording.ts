@@ -66,7 +66,6 @@ export type VoiceEntry =
   | { type: 'spoken_chunk'; turn: number; text: string }
   | { type: 'playback'; state: 'started' | 'stopped'; reason?: 'finished' | 'interrupted' }
   | { type: 'interruption'; by: 'typing' | 'speech'; spokenChars: number }
-  | { type: 'turn_metrics'; turn: number; sttFinalMs?: number; llmFirstTokenMs?: number; ttsFirstAudioMs?: number; endToEndMs?: number }
   /** Bytes [offsetBytes, offsetBytes + bytes) of the audio file, captured from this line's t on. */
   | { type: 'audio'; offsetBytes: number; bytes: number };
 
