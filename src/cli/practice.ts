@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { VettaError } from '../core/errors.js';
+import { mark } from '../core/marks.js';
 import { dataDir } from '../core/paths.js';
 import { parseAction } from '../interview/actions.js';
 import { count } from '../interview/scorecard.js';
@@ -196,6 +197,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   // beside whichever front end is used.
   const prepareVoice = async () => {
     const spoken = await speaking;
+    void spoken.firstSound.then(() => mark(ctx.env, 'first-sample'));
     if (recording) spoken.recorder = recording.recorder;
     if (spoken.output) session.useVoice(spoken.output);
     if (spoken.note) say(spoken.note);
@@ -375,6 +377,7 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
     terminalIo(ctx),
   );
   setSuspend(screen.suspend);
+  mark(ctx.env, 'first-frame');
   for (const notice of notices) session.transcript.notice(notice);
   const stopOnSignals = leaveOnSignals(session, ctx, () => screen.close());
   const stopTicking = tickWhileIdle(session);

@@ -45,11 +45,13 @@ export async function startFakeOpenAi(script: FakeAnswer[]): Promise<FakeOpenAi>
       if (!finished) closedEarly++;
     });
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    await wait(answer.firstTokenDelayMs ?? 0);
+    // Each token at its time on the profile, counted from the request: timers that fire late do not
+    // add up, so a benchmark's floor is what the fake really delivers.
+    const firstAt = performance.now() + (answer.firstTokenDelayMs ?? 0);
     const tokens = (answer.text ?? '').split(/(?<= )/);
     for (const [i, token] of tokens.entries()) {
       if (res.destroyed) return;
-      if (i > 0 && answer.tokenDelayMs) await wait(answer.tokenDelayMs);
+      await wait(firstAt + i * (answer.tokenDelayMs ?? 0) - performance.now());
       res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })}\n\n`);
     }
     res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);

@@ -21,7 +21,7 @@ import { INTERVIEWER_TEXT } from './rig.ts';
 const SILENT_WITHIN_MS = 600;
 
 describe('barge-in on real audio devices', { skip: pulseUnavailable() || materialUnavailable(), timeout: 120_000 }, () => {
-  it("the interviewer's voice at the sink falls silent soon after the candidate starts speaking", async () => {
+  it("the interviewer's voice at the sink falls silent soon after the candidate starts speaking", async (t) => {
     const pulse = await startPulse();
     const fake = await startFakeElevenLabs(BENCHMARK_PROFILE);
     const voice = new ElevenLabsTts({ apiKey: FAKE_ELEVENLABS_KEY, baseUrl: fake.url, connectTimeoutMs: 15_000, audioTimeoutMs: 15_000 });
@@ -70,6 +70,7 @@ describe('barge-in on real audio devices', { skip: pulseUnavailable() || materia
       const silentAt = outcome.marks.firstSampleAt! + audibleMs;
       const candidateOnsetAt = speakAt + (clip.onsetSample * 1000) / 16_000;
       const afterOnsetMs = silentAt - candidateOnsetAt;
+      t.diagnostic(`interviewer silent at the sink ${Math.round(afterOnsetMs)} ms after the candidate's onset (both through null sinks)`);
       assert.ok(afterOnsetMs < SILENT_WITHIN_MS, `the interviewer was still heard ${Math.round(afterOnsetMs)} ms after the candidate's onset`);
     } finally {
       controller.abort();
