@@ -26,3 +26,57 @@ describe('answering clarifying questions', () => {
     assert.ok(!isQuestion('I would sort the array and scan once.'));
   });
 });
+
+describe('an interviewer turn the candidate talks over', () => {
+  it("aborts the model's turn, records what was said, and marks how much of it was heard", async () => {
+    const { Interview } = await import('../../src/interview/engine.ts');
+    const { ProblemSet } = await import('../../src/problems/load.ts');
+    const { loadTests } = await import('../../src/problems/load.ts');
+    const { UnsafeSandbox } = await import('../../src/sandbox/unsafe.ts');
+    const problem = new ProblemSet({ env: {} }).get('valid-anagram');
+    let turn = new AbortController();
+    let sawAbort = false;
+    // A model that keeps talking until its request is aborted.
+    const brain = {
+      name: 'rambling',
+      async *stream(_instruction: unknown, _context: unknown, signal?: AbortSignal) {
+        for (const word of ['Let ', 'me ', 'explain ', 'the ', 'whole ', 'idea ', 'in ', 'detail ']) {
+          if (signal?.aborted) {
+            sawAbort = true;
+            return;
+          }
+          yield { type: 'text-delta' as const, text: word };
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        yield { type: 'finish' as const };
+      },
+    };
+    const interview = new Interview({
+      problem,
+      tests: loadTests(problem),
+      language: 'python',
+      brain,
+      sandbox: new UnsafeSandbox(),
+      sessionId: 's',
+      now: () => 0,
+      turnSignal: () => turn.signal,
+      onText: (delta) => {
+        // The candidate starts talking once the interviewer has said "Let me explain", the first time.
+        if (delta === 'explain ' && !turn.signal.aborted && interview.state.conversation.length === 0) {
+          turn.abort();
+          interview.interrupted('Let me');
+        }
+      },
+    });
+    await interview.start();
+    assert.ok(sawAbort, "the model's request saw the abort");
+    const said = interview.state.conversation.at(-1)!;
+    assert.equal(said.text, 'Let me explain');
+    assert.equal(said.heard, 'Let me');
+    // The next turn gets a fresh signal and is not cut short.
+    turn = new AbortController();
+    await interview.say('Can the strings be empty?');
+    assert.equal(interview.state.conversation.at(-1)!.text, 'Let me explain the whole idea in detail');
+    assert.equal(interview.state.conversation.at(-1)!.heard, undefined);
+  });
+});
