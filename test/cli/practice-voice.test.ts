@@ -97,6 +97,11 @@ describe('vetta practice by voice', { skip }, () => {
     // The introduction began to sound, then was cut off by the candidate.
     const playback = (entries.filter((e) => e.type === 'playback') as unknown as { state: string; reason?: string }[]).map((e) => [e.state, e.reason ?? null]);
     assert.deepEqual(playback.slice(0, 2), [['started', null], ['stopped', 'interrupted']]);
+    // The reply began to sound only after the candidate had finished: after their final transcript.
+    const timed = entries as unknown as { type: string; t: number; final?: boolean; state?: string }[];
+    const finished = timed.findIndex((e) => e.type === 'transcript' && e.final);
+    const reply = timed.findIndex((e, i) => i > finished && e.type === 'playback' && e.state === 'started');
+    assert.ok(finished >= 0 && reply > finished && timed[reply]!.t >= timed[finished]!.t, 'the reply starts after the candidate stops');
     const audioBytes = entries.filter((e) => e.type === 'audio').reduce((n, e) => n + e.bytes!, 0);
     assert.equal(statSync(recording.replace(/\.jsonl$/, '.audio.pcm')).size, audioBytes);
     assert.ok(audioBytes > 16_000 * 2 * 2, `at least the spoken clip's seconds of audio (${audioBytes} bytes)`);
