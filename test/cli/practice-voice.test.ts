@@ -124,3 +124,32 @@ describe('vetta practice by voice', { skip }, () => {
     assert.match(none.stdout, /has no recorded audio .*: it was not a spoken interview; check it without --from-audio/);
   });
 });
+
+describe('a microphone lost mid-interview', () => {
+  it('says so in one line, and the interview goes on typed with nothing lost', async () => {
+    const { PracticeSession } = await import('../../src/cli/practice-session.ts');
+    const { converse } = await import('../../src/cli/practice-voice.ts');
+    const { loadVad } = await import('../../src/audio/vad.ts');
+    const { VettaError } = await import('../../src/core/errors.ts');
+    const { EchoCanceller } = await import('../../src/pipeline/echo.ts');
+    const { ProblemSet, loadTests } = await import('../../src/problems/load.ts');
+    const { ScriptedBrain } = await import('../../src/providers/scripted/brain.ts');
+    const { UnsafeSandbox } = await import('../../src/sandbox/unsafe.ts');
+    const problem = new ProblemSet({ env: {} }).get('valid-anagram');
+    const session = new PracticeSession({ problem, tests: loadTests(problem), language: 'python', brain: new ScriptedBrain(), sandbox: new UnsafeSandbox(), sessionId: 's', now: () => 0, solutionFile: join(tempDir(), 'solution.py'), runEditor: async () => ({ status: 1 }) });
+    await session.start();
+    // A microphone that delivers a little audio, then is unplugged.
+    const microphone = {
+      async *frames() {
+        yield new Int16Array(512);
+        throw new VettaError('io', 'the microphone stopped (parec: Connection terminated)');
+      },
+    } as unknown as Parameters<typeof converse>[1]['microphone'];
+    const notices: string[] = [];
+    await converse(session, { microphone, detector: await loadVad(), recognizer: null }, { output: null, echo: new EchoCanceller(), note: null, firstSound: Promise.resolve(), recorder: null, close: async () => {} }, {}, (m) => notices.push(m), new AbortController().signal);
+    assert.deepEqual(notices, ['the microphone stopped (parec: Connection terminated); the interview goes on typed']);
+    await session.perform({ kind: 'say', text: 'Can the strings be empty?' });
+    const said = session.interview.state.conversation.map((t) => t.role);
+    assert.deepEqual(said, ['interviewer', 'candidate', 'interviewer'], 'the introduction is kept and the typed question answered');
+  });
+});
