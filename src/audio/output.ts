@@ -115,6 +115,13 @@ export interface OpenPlayerOptions {
 
 let speakerClass: SpeakerClass | undefined;
 
+/** The ALSA name of a device: a PulseAudio sink is reached through ALSA's pulse plugin. */
+async function alsaDeviceFor(device: string | undefined): Promise<string | undefined> {
+  if (!device) return undefined;
+  const pulse = await pulseDevices(process.env);
+  return pulse?.sinks.includes(device) ? `pulse:${device}` : device;
+}
+
 /**
  * The speaker addon when it loads and its device opens (probed in a child first: loading it with no
  * ALSA device aborts the process), else a player program.
@@ -126,8 +133,7 @@ export async function openPlayer(options: OpenPlayerOptions = {}): Promise<Playe
     const probe = speakerClass ? true : await probeAddon('speaker', process.env);
     if (probe === true) {
       speakerClass ??= loadAddon<SpeakerClass>('speaker');
-      const pulse = options.device ? await pulseDevices(process.env) : undefined;
-      const alsaDevice = options.device && pulse?.sinks.includes(options.device) ? `pulse:${options.device}` : options.device;
+      const alsaDevice = await alsaDeviceFor(options.device);
       try {
         return { player: SpeakerPlayer.open(speakerClass, alsaDevice), description: `speaker (ALSA ${alsaDevice ?? 'default'})` };
       } catch (error) {
@@ -144,19 +150,19 @@ export async function openPlayer(options: OpenPlayerOptions = {}): Promise<Playe
 /** Opens a player per use, the choice made (and the addon probed) once: a voice opens one per turn. */
 export interface PlayerFactory {
   open(): PcmPlayer;
+  /** The player opened while choosing, for a first use (a check that the output plays). */
+  first: PcmPlayer;
   description: string;
   speakerUnavailable?: string;
 }
 
 export async function playerFactory(options: OpenPlayerOptions = {}): Promise<PlayerFactory> {
-  const first = await openPlayer(options);
-  first.player.stop();
+  const choice = await openPlayer(options);
   const env = options.env ?? process.env;
-  if (first.player instanceof SpeakerPlayer && speakerClass) {
+  if (choice.player instanceof SpeakerPlayer && speakerClass) {
     const speaker = speakerClass;
-    const pulse = options.device ? await pulseDevices(process.env) : undefined;
-    const alsaDevice = options.device && pulse?.sinks.includes(options.device) ? `pulse:${options.device}` : options.device;
-    return { open: () => SpeakerPlayer.open(speaker, alsaDevice), description: first.description };
+    const alsaDevice = await alsaDeviceFor(options.device);
+    return { open: () => SpeakerPlayer.open(speaker, alsaDevice), first: choice.player, description: choice.description };
   }
-  return { open: () => SubprocessPlayer.open(env, options.device), description: first.description, ...(first.speakerUnavailable ? { speakerUnavailable: first.speakerUnavailable } : {}) };
+  return { open: () => SubprocessPlayer.open(env, options.device), first: choice.player, description: choice.description, ...(choice.speakerUnavailable ? { speakerUnavailable: choice.speakerUnavailable } : {}) };
 }

@@ -53,3 +53,14 @@ export function toInt16(buffer: Buffer): Int16Array {
   const copy = Buffer.from(buffer.subarray(0, even));
   return new Int16Array(copy.buffer, copy.byteOffset, even / 2);
 }
+
+/** The samples of several pieces, one after the other, in one array. */
+export function concatPcm(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import { playerFactory } from '../audio/output.js';
+import { concatPcm } from '../audio/pcm.js';
 import { Microphone } from '../audio/microphone.js';
 import { loadVad } from '../audio/vad.js';
 import type { VoiceActivityDetector } from '../audio/vad.js';
@@ -65,9 +66,8 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
     else {
       // Fail now, not mid-interview, when there is no output: 10 ms of silence must play.
       const players = await playerFactory({ ...(options.outputDevice ? { device: options.outputDevice } : {}), env: ctx.env });
-      const probe = players.open();
-      await probe.write(new Int16Array(160));
-      await probe.end();
+      await players.first.write(new Int16Array(160));
+      await players.first.end();
       let turn = 0;
       const speaking: Speaking = {
         output: null,
@@ -200,13 +200,7 @@ async function* recorded(frames: AsyncIterable<Int16Array>, recorder: VoiceRecor
   let samples = 0;
   const flush = () => {
     if (samples === 0) return;
-    const pcm = new Int16Array(samples);
-    let at = 0;
-    for (const frame of batch) {
-      pcm.set(frame, at);
-      at += frame.length;
-    }
-    recorder.audio(pcm);
+    recorder.audio(concatPcm(batch));
     batch = [];
     samples = 0;
   };

@@ -1,4 +1,4 @@
-import type { TurnMarks } from '../pipeline/metrics.js';
+import type { TurnMarks, TurnMetrics } from '../pipeline/metrics.js';
 import type { Language } from '../problems/load.js';
 import type { Verdict } from '../problems/summary.js';
 
@@ -21,12 +21,7 @@ export interface Turn {
 }
 
 /** One spoken turn's timings, in ms; a stage that did not happen is absent. */
-export interface TurnTimings {
-  endpointingMs?: number;
-  sttFinalMs?: number;
-  llmFirstTextMs?: number;
-  ttsFirstAudioMs?: number;
-  voiceToVoiceMs?: number;
+export interface TurnTimings extends TurnMetrics {
   /** A barge-in: from the candidate's onset to the interviewer ducking, and to its silence. */
   duckMs?: number;
   silenceMs?: number;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SAMPLE_RATE, toInt16 } from '../../src/audio/pcm.ts';
+import { concatPcm, SAMPLE_RATE, toInt16 } from '../../src/audio/pcm.ts';
 import { WavStreamReader } from '../../src/audio/wav.ts';
 import { mulberry32 } from '../../src/problems/generators.ts';
 import { findOnPath } from '../../src/sandbox/paths.ts';
@@ -118,13 +118,7 @@ export function silence(ms: number): Int16Array {
 }
 
 export function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatPcm(parts);
 }
 
 /** Adds `b` (times `gain`) onto `a` from sample `offset`, clipping at full scale. */

@@ -3,7 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Microphone } from '../../src/audio/microphone.ts';
-import { rms } from '../../src/audio/pcm.ts';
+import { concatPcm, rms } from '../../src/audio/pcm.ts';
 import type { MicrophoneBackend } from '../../src/audio/microphone.ts';
 import { VettaError } from '../../src/core/errors.ts';
 import { EspeakTts } from '../../src/providers/espeak/tts.ts';
@@ -16,13 +16,7 @@ const voice = EspeakTts.detect();
 async function synthesize(text: string): Promise<Int16Array> {
   const parts: Int16Array[] = [];
   for await (const samples of (voice as EspeakTts).synthesize(text)) parts.push(samples);
-  const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
+  return concatPcm(parts);
 }
 
 /** Records from the microphone until the speech has been heard and a second of quiet follows it, or 20 s pass. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
+import { concatPcm } from '../../src/audio/pcm.ts';
 
 /**
  * Test equipment: a loopback server speaking Deepgram's live transcription WebSocket API
@@ -45,13 +46,7 @@ export function speechAudio(vocabulary: string[], parts: (string | number)[], wo
     for (let i = 0; i < tone.length; i++) tone[i] = Math.round(TONE_AMPLITUDE * Math.sin((2 * Math.PI * toneHz(index) * i) / SAMPLE_RATE));
     chunks.push(tone);
   }
-  const audio = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    audio.set(c, at);
-    at += c.length;
-  }
-  return audio;
+  return concatPcm(chunks);
 }
 
 export interface FakeDeepgramOptions {

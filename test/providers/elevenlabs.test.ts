@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { ProviderError } from '../../src/providers/errors.ts';
+import { concatPcm } from '../../src/audio/pcm.ts';
 import { ElevenLabsTts } from '../../src/providers/elevenlabs/tts.ts';
 import type { ElevenLabsTtsOptions } from '../../src/providers/elevenlabs/tts.ts';
 import { FAKE_ELEVENLABS_KEY, fakeSpeech, startFakeElevenLabs } from '../fakes/elevenlabs-server.ts';
@@ -22,13 +23,7 @@ async function setUp(fakeOptions: FakeElevenLabsOptions = {}, voiceOptions: Part
 async function speak(voice: ElevenLabsTts, text: string, signal?: AbortSignal): Promise<Int16Array> {
   const pieces: Int16Array[] = [];
   for await (const samples of voice.synthesize(text, signal)) pieces.push(samples);
-  const all = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
+  return concatPcm(pieces);
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
