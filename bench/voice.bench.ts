@@ -16,6 +16,7 @@ import type { TurnMarks } from '../src/pipeline/metrics.ts';
 import { SentenceChunker } from '../src/pipeline/sentence-chunker.ts';
 import { turnTimeline } from '../src/pipeline/turn-taker.ts';
 import type { CandidateUtterance, TurnEvent } from '../src/pipeline/turn-taker.ts';
+import { PreemptiveBrain } from '../src/interview/preemptive-brain.ts';
 import { initialState } from '../src/interview/state.ts';
 import { OpenAiCompatibleBrain } from '../src/providers/openai/brain.ts';
 import type { Brain, InterviewContext } from '../src/providers/spec.ts';
@@ -91,33 +92,48 @@ interface TurnResult {
   naiveMs: number;
 }
 
-const turns: TurnResult[] = [];
-for (let i = 0; i < TURNS; i++) {
-  const clip = clips[i % clips.length]!;
+/**
+ * One turn: the candidate's clip, then the reply. `preemptive` asks through PreemptiveBrain, which
+ * starts the reply at the turn taker's likely-utterance, as `vetta practice` does by default.
+ */
+async function voiceTurn(clip: SpeechClip, preemptive: PreemptiveBrain | null): Promise<{ marks: TurnMarks; utterance: CandidateUtterance; trueEndAt: number; rig: Awaited<ReturnType<typeof startRig>> }> {
   const rig = await startRig({ vocabulary: ['fine'], sttLatencyMs: PROFILE.sttFinalMs, seconds: 20 });
   // A session opens its voice's connection once; every turn after the first finds it open.
   await rig.warmUp();
   const at = RATE / 2;
   const trueEndAt = rig.room.timeOf(at - clip.onsetSample + clip.endSample);
+  const asked = preemptive ?? brain;
   let utterance: CandidateUtterance | null = null;
   let reply: Promise<TurnMarks> | null = null;
   const listenSeconds = (at - clip.onsetSample + clip.samples.length) / RATE + 3;
   await rig.listen({ candidate: [{ samples: clip.samples, atSample: at - clip.onsetSample }], seconds: listenSeconds }, (event: TurnEvent) => {
+    if (event.type === 'likely-utterance') preemptive?.anticipate({ kind: 'discuss_approach', said: event.text }, context);
     if (event.type !== 'utterance' || reply) return;
     utterance = event.utterance;
     reply = (async () => {
       const signal = rig.output.beginTurn();
-      for await (const part of brain.stream({ kind: 'discuss_approach', said: event.utterance.text }, context, signal)) if (part.type === 'text-delta') rig.output.pushSentence(part.text);
+      for await (const part of asked.stream({ kind: 'discuss_approach', said: event.utterance.text }, context, signal)) if (part.type === 'text-delta') rig.output.pushSentence(part.text);
       return turnTimeline(event.utterance, (await rig.output.endTurn()).marks);
     })();
   });
-  if (!utterance || !reply) throw new Error(`turn ${i + 1} (${clip.name}): no utterance was detected`);
-  const marks = await (reply as Promise<TurnMarks>);
-  const naiveMs = await naiveTurn(rig, (utterance as CandidateUtterance).marks.endpointedAt! - (utterance as CandidateUtterance).marks.speechEndedAt!);
+  if (!utterance || !reply) throw new Error(`${clip.name}: no utterance was detected`);
+  return { marks: await (reply as Promise<TurnMarks>), utterance, trueEndAt, rig };
+}
+
+const turns: TurnResult[] = [];
+const preemptiveTurns: { voiceToVoiceMs: number; fromTrueEndMs: number }[] = [];
+const preemptive = new PreemptiveBrain(brain);
+for (let i = 0; i < TURNS; i++) {
+  const clip = clips[i % clips.length]!;
+  const { marks, utterance, trueEndAt, rig } = await voiceTurn(clip, null);
+  const naiveMs = await naiveTurn(rig, utterance.marks.endpointedAt! - utterance.marks.speechEndedAt!);
   await rig.close();
   const m = turnMetrics(marks);
   turns.push({ clip: clip.name, marks, voiceToVoiceMs: m.voiceToVoiceMs!, floorMs: m.endpointingMs! + providersMs, fromTrueEndMs: marks.firstSampleAt! - trueEndAt, naiveMs });
   if (i === 0) log(`\n${renderWaterfall(`turn 1 (${clip.name})`, marks)}\n`);
+  const early = await voiceTurn(clip, preemptive);
+  await early.rig.close();
+  preemptiveTurns.push({ voiceToVoiceMs: turnMetrics(early.marks).voiceToVoiceMs!, fromTrueEndMs: early.marks.firstSampleAt! - early.trueEndAt });
 }
 
 /**
@@ -176,6 +192,9 @@ interface FalseInterruptionCase {
   interruptions: number;
 }
 
+/** Every barge-in ends released (the interviewer carries on) or confirmed (it is interrupted). */
+const bargeIns = (events: TurnEvent[]) => ({ ducks: events.filter((e) => e.type === 'resumed' || e.type === 'interrupted').length, interruptions: events.filter((e) => e.type === 'interrupted').length });
+
 const falseCases: FalseInterruptionCase[] = [];
 {
   const seconds = Number(process.env.BENCH_TYPING_SECONDS ?? 20);
@@ -184,7 +203,7 @@ const falseCases: FalseInterruptionCase[] = [];
   rig.output.push(INTERVIEWER_TEXT.repeat(5));
   void rig.output.endTurn();
   const events = await rig.listen({ candidate: [{ samples: typingInARoom(seconds), atSample: 0 }], echo: { delayMs: 50, gainDb: -12 }, seconds });
-  falseCases.push({ name: 'typing, fan, hum and pink noise, with echo', seconds, ducks: events.filter((e) => e.type === 'speech-started').length, interruptions: events.filter((e) => e.type === 'interrupted').length });
+  falseCases.push({ name: 'typing, fan, hum and pink noise, with echo', seconds, ...bargeIns(events) });
   await rig.close();
 }
 for (const echo of [
@@ -200,7 +219,7 @@ for (const echo of [
   const events = await rig.listen({ echo, seconds });
   rig.output.interrupt();
   await spoken;
-  falseCases.push({ name: `espeak echo ${echo.delayMs} ms ${echo.gainDb} dB`, seconds, ducks: events.filter((e) => e.type === 'speech-started').length, interruptions: events.filter((e) => e.type === 'interrupted').length });
+  falseCases.push({ name: `espeak echo ${echo.delayMs} ms ${echo.gainDb} dB`, seconds, ...bargeIns(events) });
   await rig.close();
 }
 await llm.close();
@@ -275,6 +294,14 @@ const report = {
   floorMs: stats(turns.map((t) => t.floorMs)),
   overheadMs: stats(overhead),
   naiveSequentialMs: stats(turns.map((t) => t.naiveMs)),
+  preemptive: {
+    voiceToVoiceMs: stats(preemptiveTurns.map((t) => t.voiceToVoiceMs)),
+    voiceToVoiceFromTrueEndMs: stats(preemptiveTurns.map((t) => t.fromTrueEndMs)),
+    /** The earliest the reply can be heard: the recogniser's words, then the providers. */
+    floorMs: Math.round(PROFILE.sttFinalMs + providersMs),
+    anticipatedTaken: preemptive.taken.anticipated,
+    askedAfresh: preemptive.taken.fresh,
+  },
   stagesMs: {
     endpointing: stats(turns.map((t) => turnMetrics(t.marks).endpointingMs!)),
     sttFinal: stats(turns.map((t) => turnMetrics(t.marks).sttFinalMs!)),
@@ -310,6 +337,10 @@ else {
   row('overhead (measured - floor)', report.overheadMs, 'goal p95 <= 15 ms');
   row('from the true end of speech', report.voiceToVoiceFromTrueEndMs);
   row('naive sequential pipeline', report.naiveSequentialMs);
+  log(`with preemptive generation (the reply started at the likely end; ${report.preemptive.anticipatedTaken} of ${preemptiveTurns.length} taken over, ${report.preemptive.askedAfresh} asked afresh)`);
+  row('voice to voice', report.preemptive.voiceToVoiceMs, 'brief: sub-800 ms');
+  log(`  ${`floor (STT ${PROFILE.sttFinalMs} ms + ${Math.round(providersMs)} ms of providers)`.padEnd(44)} ${String(report.preemptive.floorMs).padStart(9)} ms`);
+  row('from the true end of speech', report.preemptive.voiceToVoiceFromTrueEndMs);
   log(`interruptions (${interruptions.length}, candidate over the interviewer with echo at 50 ms -12 dB)`);
   row('VAD onset -> duck heard', report.interruption.onsetToDuckMs, 'goal p95 <= 40 ms');
   row('VAD onset -> silence heard', report.interruption.onsetToSilenceMs, 'goal p95 <= 120 ms');

@@ -79,7 +79,8 @@ export class SpeakerPlayer implements PcmPlayer {
       this.speaker.write(bytes, (error) => {
         this.writing = false;
         if (this.stopped) this.close();
-        if (error) reject(outputLost(error));
+        // A write cut short by stop() is not a failure: the silence was asked for.
+        if (error && !this.stopped) reject(outputLost(error));
         else resolve();
       });
     });

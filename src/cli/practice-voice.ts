@@ -150,6 +150,10 @@ export async function converse(
           session.transcript.setHearing(event.text);
           recorder?.voice({ type: 'transcript', final: false, text: event.text, startMs: audioMs(performance.now()), endMs: audioMs(performance.now()) });
           break;
+        case 'likely-utterance':
+          // The interviewer is idle and the candidate has probably finished: its reply may start now.
+          if (session.idle) session.interview.anticipate(event.text);
+          break;
         case 'utterance': {
           session.transcript.setHearing(null);
           const { utterance } = event;

@@ -9,6 +9,7 @@ import { VettaError } from '../core/errors.js';
 import { mark } from '../core/marks.js';
 import { dataDir } from '../core/paths.js';
 import { parseAction } from '../interview/actions.js';
+import { PreemptiveBrain } from '../interview/preemptive-brain.js';
 import { count } from '../interview/scorecard.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
@@ -53,6 +54,7 @@ interface PracticeOptions {
   store?: string;
   resume?: string | true;
   record?: string | true;
+  preemptive: boolean;
 }
 
 const HELP = 'commands: /edit (open your editor; saving runs the visible tests), /run, /submit, /hint, /quit; anything else is said to the interviewer';
@@ -84,6 +86,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .addOption(new Option('--stt <recogniser>', 'what understands you: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), none (you type), or auto').choices(['auto', 'deepgram', 'pocketsphinx', 'none']))
     .option('--input-device <name>', 'the microphone (see "vetta devices")')
     .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
+    .option('--no-preemptive', 'spoken: wait until your turn is decided before asking the model (saves the tokens of replies started on words you then went on from)')
     .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
     .option('--record [file]', 'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)')
     .addOption(storeOption())
@@ -131,7 +134,9 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const voice = fullScreen ? null : (await speaking).output;
   // Said before the interview starts: on stderr for a transcript, in the conversation full screen.
   const notices: string[] = [];
-  const brain = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
+  const chosen = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
+  // Spoken, the reply starts once the candidate has probably finished, before the turn is decided.
+  const brain = voiceMode !== 'off' && opts.preemptive ? new PreemptiveBrain(chosen) : chosen;
   const editor = ctx.env.VISUAL || ctx.env.EDITOR || 'vi';
   // The editor owns the terminal until it exits: nothing else reads the keyboard meanwhile.
   const editInTerminal = (file: string) => {

@@ -209,25 +209,41 @@ export class Interview {
   }
 
   async say(text: string): Promise<void> {
-    this.emit({ type: 'candidate_said', text, atMs: this.options.now() });
-    const { phase } = this.state;
-    if (phase === 'follow_up') {
-      await this.speak({ kind: 'acknowledge', said: text });
-      await this.nextFollowUpOrWrapUp();
-      return;
-    }
+    const instruction = this.answerTo(text, (event) => this.emit(event), () => this.state);
+    const followingUp = this.state.phase === 'follow_up';
+    await this.speak(instruction);
+    if (followingUp) await this.nextFollowUpOrWrapUp();
+  }
+
+  /**
+   * The candidate has probably finished saying `text` (the voice stopped, the recogniser's words
+   * are in) but the turn is not decided: the brain may start the reply `say(text)` would ask for,
+   * on the state `say` would reach. Nothing is recorded; if `say` comes with other words, or the
+   * interview moved on meanwhile, the reply is asked afresh.
+   */
+  anticipate(text: string): void {
+    if (this.streaming || !this.brain.anticipate || this.state.phase === 'ended') return;
+    let state = this.state;
+    const instruction = this.answerTo(text, (event) => (state = reduce(state, event)), () => state);
+    this.brain.anticipate(instruction, { ...this.context(), state });
+  }
+
+  /** What `say` records before the interviewer answers, through `record`, and the answer to ask for. */
+  private answerTo(text: string, record: (event: InterviewEvent) => void, state: () => InterviewState): Instruction {
+    const { now } = this.options;
+    record({ type: 'candidate_said', text, atMs: now() });
+    const { phase } = state();
+    if (phase === 'follow_up') return { kind: 'acknowledge', said: text };
     if (isQuestion(text)) {
       const answer = matchClarification(text, this.options.problem.meta.clarifications);
-      if (answer) this.emit({ type: 'clarification_answered', atMs: this.options.now() });
-      await this.speak({ kind: 'answer_clarification', question: text, answer });
-      return;
+      if (answer) record({ type: 'clarification_answered', atMs: now() });
+      return { kind: 'answer_clarification', question: text, answer };
     }
     if (before(phase, 'code')) {
-      this.enter('approach');
-      await this.speak({ kind: 'discuss_approach', said: text });
-      return;
+      if (phase !== 'approach') record({ type: 'phase_changed', phase: 'approach', atMs: now() });
+      return { kind: 'discuss_approach', said: text };
     }
-    await this.speak({ kind: 'acknowledge', said: text });
+    return { kind: 'acknowledge', said: text };
   }
 
   /** The candidate spoke over the interviewer, who had said `heard` of its turn when it stopped. */

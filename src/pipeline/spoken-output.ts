@@ -4,7 +4,7 @@ import type { SpeechSynthesizer } from '../providers/spec.js';
 import { SentenceChunker } from './sentence-chunker.js';
 
 export interface SpokenOutputOptions {
-  /** How far ahead of playback the output is fed: all that can still sound after a duck, pause or stop. */
+  /** How far ahead of playback the output is fed: all that can still sound after a duck. */
   leadMs?: number;
   /** Chunks synthesised at once: the one playing and the next (ElevenLabs allows 5 contexts a socket,
    * and a cancelled one counts until it is done). */
@@ -93,6 +93,15 @@ class Chunk {
   }
 }
 
+/** A slice written to the player, kept until it has been heard in case a pause takes it back. */
+interface Written {
+  chunk: Chunk;
+  /** The slice before the gain was applied. */
+  samples: Int16Array;
+  /** Its entry in the chunk's schedule. */
+  slot: { playsAt: number; samples: number };
+}
+
 class Turn {
   readonly controller = new AbortController();
   chunker = new SentenceChunker();
@@ -102,6 +111,10 @@ class Turn {
   player: PcmPlayer | null = null;
   /** When everything written so far will have been heard. */
   playedBy = 0;
+  /** Written and perhaps not yet heard. */
+  recent: Written[] = [];
+  /** Taken back from the player by a pause: written again, first, when the interviewer resumes. */
+  unheard: { chunk: Chunk; samples: Int16Array }[] = [];
   readonly marks: SpeechMarks;
   done!: Promise<SpeechOutcome>;
   interruptedAt: InterruptedAt | null = null;
@@ -130,7 +143,8 @@ class Turn {
  * Speaks the interviewer's text as it streams, with every stage overlapped: each chunk goes to the
  * voice the moment the chunker completes it, the next chunk is synthesised while this one plays,
  * and audio is written as it arrives, in order. Output is fed in 10 ms slices at most `leadMs`
- * ahead of playback, so a duck, a pause or a stop is heard within `leadMs`.
+ * ahead of playback, so a duck is heard within `leadMs`; a pause or a stop silences the player at
+ * once, and a pause keeps what it took back to say after resume().
  *
  * A turn owns one AbortController (`signal`): the caller passes it to the LLM, and `interrupt()`
  * aborts it with the syntheses in flight, kills playback and drops what is queued.
@@ -172,7 +186,7 @@ export class SpokenOutput {
   get speaking(): boolean {
     const turn = this.turn;
     if (!turn) return false;
-    return turn.chunks.length > turn.playing || this.now() < turn.playedBy || !turn.ended;
+    return turn.chunks.length > turn.playing || this.now() < turn.playedBy || turn.unheard.length > 0 || !turn.ended;
   }
 
   /** Starts a new turn (interrupting one still open) and returns its signal, for the LLM. */
@@ -217,10 +231,34 @@ export class SpokenOutput {
     return this.heardFrom();
   }
 
-  /** Silence, keeping the place: nothing more is written until resume(). Returns when silence begins. */
+  /**
+   * Silence now, keeping the place: the player is stopped (what it had queued never sounds) and
+   * what was written but not yet heard is said again, first, after resume(). Returns when silence began.
+   */
   pause(): number {
     this.paused = true;
-    return this.heardFrom();
+    const now = this.now();
+    const turn = this.turn;
+    if (turn?.player && turn.playedBy > now) {
+      turn.player.stop();
+      turn.player = null;
+      turn.unheard = [...this.takeBack(turn, now), ...turn.unheard];
+      turn.playedBy = now;
+    }
+    return now;
+  }
+
+  /** The unheard ends of the slices written for after `atMs`; their schedule keeps only what was heard. */
+  private takeBack(turn: Turn, atMs: number): { chunk: Chunk; samples: Int16Array }[] {
+    const taken = [];
+    for (const { chunk, samples, slot } of turn.recent) {
+      const heard = Math.min(samples.length, Math.max(0, Math.floor(((atMs - slot.playsAt) * SAMPLE_RATE) / 1000)));
+      if (heard === samples.length) continue;
+      slot.samples = heard;
+      taken.push({ chunk, samples: samples.subarray(heard) });
+    }
+    turn.recent = [];
+    return taken;
   }
 
   /** When a change made now is heard: after what is already written has played. */
@@ -245,7 +283,7 @@ export class SpokenOutput {
     this.resume();
     if (!turn) return null;
     const at = this.now();
-    const wasSpeaking = turn.chunks.length > 0 && (turn.chunks.length > turn.playing || at < turn.playedBy);
+    const wasSpeaking = turn.chunks.length > 0 && (turn.chunks.length > turn.playing || at < turn.playedBy || turn.unheard.length > 0);
     turn.interruptedAt = wasSpeaking ? this.whereCut(turn, at) : null;
     turn.controller.abort();
     turn.player?.stop();
@@ -345,7 +383,13 @@ export class SpokenOutput {
         }
         turn.playing++;
       }
-      if (!signal.aborted) await turn.player.end();
+      // A pause while the last audio plays takes it back: the player ends again after it is said.
+      while (!signal.aborted) {
+        await this.writeSlice(turn, null);
+        if (signal.aborted || !turn.player) break;
+        await turn.player.end();
+        if (turn.unheard.length === 0) break;
+      }
     } catch (error) {
       if (!signal.aborted) {
         turn.player?.stop();
@@ -361,27 +405,46 @@ export class SpokenOutput {
 
   /** Writes samples in slices, paced to stay `leadMs` ahead of playback, at the current gain. */
   private async write(turn: Turn, chunk: Chunk, samples: Int16Array): Promise<void> {
+    for (let at = 0; at < samples.length && !turn.signal.aborted; at += SLICE_SAMPLES) await this.writeSlice(turn, { chunk, samples: samples.subarray(at, at + SLICE_SAMPLES) });
+  }
+
+  /**
+   * Writes one slice (or, with null, nothing more) once the output is not paused and there is room
+   * ahead of playback; what a pause took back goes first.
+   */
+  private async writeSlice(turn: Turn, next: { chunk: Chunk; samples: Int16Array } | null): Promise<void> {
     const sliceMs = msOf(SLICE_SAMPLES);
-    for (let at = 0; at < samples.length; at += SLICE_SAMPLES) {
-      for (;;) {
-        if (turn.signal.aborted) return;
-        if (this.paused) {
-          await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
-          continue;
-        }
-        const aheadMs = turn.playedBy - this.now();
-        if (aheadMs <= this.leadMs - sliceMs) break;
-        await new Promise((resolve) => setTimeout(resolve, aheadMs - (this.leadMs - sliceMs)));
+    for (;;) {
+      if (turn.signal.aborted) return;
+      if (this.paused) {
+        await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+        continue;
       }
-      const slice = this.withGain(samples.subarray(at, at + SLICE_SAMPLES));
-      const now = this.now();
-      const playsAt = Math.max(turn.playedBy, now);
-      turn.playedBy = playsAt + msOf(slice.length);
-      chunk.schedule.push({ playsAt, samples: slice.length });
-      turn.marks.firstSampleAt ??= now;
-      this.options.onPlayed?.(slice, playsAt);
-      await turn.player!.write(slice);
+      const aheadMs = turn.playedBy - this.now();
+      if (aheadMs > this.leadMs - sliceMs) {
+        await new Promise((resolve) => setTimeout(resolve, aheadMs - (this.leadMs - sliceMs)));
+        continue;
+      }
+      const slice = turn.unheard.shift() ?? next;
+      if (!slice) return;
+      await this.emit(turn, slice.chunk, slice.samples);
+      if (slice === next) return;
     }
+  }
+
+  private async emit(turn: Turn, chunk: Chunk, samples: Int16Array): Promise<void> {
+    const slice = this.withGain(samples);
+    const now = this.now();
+    const playsAt = Math.max(turn.playedBy, now);
+    turn.playedBy = playsAt + msOf(slice.length);
+    const slot = { playsAt, samples: slice.length };
+    chunk.schedule.push(slot);
+    while (turn.recent.length > 0 && turn.recent[0]!.slot.playsAt + msOf(turn.recent[0]!.slot.samples) <= now) turn.recent.shift();
+    turn.recent.push({ chunk, samples, slot });
+    turn.marks.firstSampleAt ??= now;
+    this.options.onPlayed?.(slice, playsAt);
+    turn.player ??= this.openPlayer();
+    await turn.player.write(slice);
   }
 
   /** The slice at the current gain, ramping across it when the gain changes so it does not click. */

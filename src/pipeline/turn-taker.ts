@@ -11,7 +11,10 @@ import { DEFAULT_ENDPOINTING, endpointingDelayMs, isBackchannel, soundsUnfinishe
 import type { EndpointingOptions } from './turn-detection.js';
 
 export interface BargeInOptions {
-  /** Voiced audio since the onset after which the interviewer pauses (silent, keeping its place). */
+  /**
+   * Voiced audio after which the interviewer pauses (silent, keeping its place) even without the
+   * VAD's onset: speech again within a segment, or speech the detector is less sure of.
+   */
   pauseAfterMs: number;
   /** Quiet after an unconfirmed onset after which the interviewer carries on at full volume. */
   releaseMs: number;
@@ -51,6 +54,12 @@ export interface CandidateUtterance {
 export type TurnEvent =
   | { type: 'speech-started'; at: number }
   | { type: 'transcript-partial'; text: string }
+  /**
+   * The voice has stopped and the recogniser has heard all of it: the candidate has probably said
+   * `text`, though the turn is not decided yet (preemptive generation may start the reply now; the
+   * `utterance` that follows may differ).
+   */
+  | { type: 'likely-utterance'; text: string }
   | { type: 'utterance'; utterance: CandidateUtterance }
   /** Confirmed barge-in: the interviewer was stopped where `interruptedAt` says. */
   | { type: 'interrupted'; interruptedAt: InterruptedAt | null; marks: InterruptionMarks }
@@ -127,10 +136,10 @@ interface BargeIn {
  * (local VAD end-of-speech, or the recogniser's speech_final / UtteranceEnd, then an endpointing
  * delay that is longer when the words plainly go on) and emits the utterance.
  *
- * While the interviewer speaks the VAD keeps listening: an onset ducks the output at once, a little
- * more voiced audio pauses it, and confirmation (200 ms of speech, or words that are not a
- * backchannel) stops it, dropping its queue and aborting its turn. An onset never confirmed gives
- * the interviewer its voice back where it paused.
+ * While the interviewer speaks the VAD keeps listening: the first frame that may be voice ducks the
+ * output, the VAD's onset pauses it (silent at once, keeping its place), and confirmation (200 ms
+ * of speech, or words that are not a backchannel) stops it, dropping its queue and aborting its
+ * turn. An onset never confirmed gives the interviewer its voice back where it paused.
  */
 export class VoiceTurnTaker {
   private readonly detector: TappedDetector;
@@ -154,6 +163,11 @@ export class VoiceTurnTaker {
   private speechEndedAt: number | null = null;
   private sttFinalAt: number | null = null;
   private awaitingFinal = false;
+  /** The recogniser's latest words since its last final. */
+  private partial: string | null = null;
+  /** How far into the audio (ms) the recogniser has heard. */
+  private heardToMs = 0;
+  private likelyText: string | null = null;
   /** Heard while the interviewer spoke and not (yet) an interruption: a lone "mm-hm" is dropped. */
   private overInterviewer = false;
   private timer: NodeJS.Timeout | undefined;
@@ -219,22 +233,31 @@ export class VoiceTurnTaker {
     this.frames++;
     const voiced = probability >= this.segmenterOptions.offsetThreshold;
     if (voiced) this.lastVoicedMs = this.frames * frameMs;
-    // Speech again within a segment whose onset was released (a breath before the words): the
-    // segmenter raises no second onset, so the barge-in starts over here.
-    if (!this.bargeIn && voiced && this.vadSpeaking) this.startBargeIn(this.clock.at(this.frames * frameMs));
+    this.likelyDone(frameMs);
     const barge = this.bargeIn;
-    if (!barge || barge.marks.stoppedAt !== undefined) return;
+    if (!barge) {
+      // The first frame that may be voice ducks the interviewer, a frame or more before the VAD's
+      // onset; also speech again within a segment whose onset was released (a breath before the
+      // words), for which the segmenter raises no second onset.
+      if (voiced) this.startBargeIn(this.clock.at(this.frames * frameMs));
+      return;
+    }
     if (voiced) {
       barge.voicedMs += frameMs;
       barge.quietMs = 0;
     } else barge.quietMs += frameMs;
-    const output = this.options.output;
-    if (!output) return;
-    if (!barge.paused && barge.voicedMs >= this.bargeInOptions.pauseAfterMs) {
-      barge.paused = true;
-      barge.marks.silencedAt ??= output.pause();
-    }
+    if (barge.voicedMs >= this.bargeInOptions.pauseAfterMs) this.pauseInterviewer();
     if (barge.quietMs >= this.bargeInOptions.releaseMs) this.release();
+  }
+
+  /** Says, once for the words, that the candidate has probably finished (see `likely-utterance`). */
+  private likelyDone(frameMs = (this.detector.frameSamples * 1000) / SAMPLE_RATE): void {
+    if (this.frames * frameMs - this.lastVoicedMs < frameMs || this.heardToMs < this.lastVoicedMs) return;
+    if (this.options.output?.speaking) return;
+    const text = [...this.parts, this.partial ?? ''].join(' ').trim();
+    if (!text || text === this.likelyText || soundsUnfinished(text) || isBackchannel(text)) return;
+    this.likelyText = text;
+    this.events.push({ type: 'likely-utterance', text });
   }
 
   private voiceActivity(event: SpeechEvent): void {
@@ -246,6 +269,7 @@ export class VoiceTurnTaker {
         this.startedAt ??= at;
         this.events.push({ type: 'speech-started', at });
         this.startBargeIn(at);
+        this.pauseInterviewer();
         return;
       }
       case 'speech-confirmed':
@@ -276,9 +300,14 @@ export class VoiceTurnTaker {
         return;
       case 'transcript-partial':
         this.events.push({ type: 'transcript-partial', text: event.text });
+        this.partial = event.text.trim();
+        this.heardToMs = Math.max(this.heardToMs, event.endMs);
         this.wordsHeard(event.text);
+        this.likelyDone();
         return;
       case 'transcript-final':
+        this.partial = null;
+        this.heardToMs = Math.max(this.heardToMs, event.endMs);
         if (event.text.trim()) {
           this.parts.push(event.text.trim());
           this.wordsHeard(event.text);
@@ -291,6 +320,7 @@ export class VoiceTurnTaker {
           if (this.speechEndedAt === null && !this.vadSpeaking && this.parts.length > 0) this.speechEndedAt = this.clock.at(event.endMs);
         }
         this.decide();
+        this.likelyDone();
         return;
       case 'utterance-end':
         this.awaitingFinal = false;
@@ -307,6 +337,19 @@ export class VoiceTurnTaker {
     this.overInterviewer = true;
     // The onset frame itself was voiced.
     this.bargeIn = { marks: { onsetAt, duckedAt: output.duck() }, voicedMs: (this.detector.frameSamples * 1000) / SAMPLE_RATE, quietMs: 0, paused: false };
+  }
+
+  /** The candidate is probably speaking: silence the interviewer at once, keeping its place. */
+  private pauseInterviewer(): void {
+    const barge = this.bargeIn;
+    const output = this.options.output;
+    if (!barge || !output || barge.paused) return;
+    barge.paused = true;
+    const at = output.pause();
+    barge.marks.silencedAt ??= at;
+    // Ducked audio still queued is never heard: from the silence on, it is at least that quiet.
+    if (barge.marks.duckedAt !== undefined) barge.marks.duckedAt = Math.min(barge.marks.duckedAt, at);
+    this.options.echo?.stopped(at);
   }
 
   /** Words from the recogniser confirm a barge-in, unless they are only a backchannel. */
@@ -381,5 +424,7 @@ export class VoiceTurnTaker {
     this.sttFinalAt = null;
     this.awaitingFinal = false;
     this.overInterviewer = false;
+    this.partial = null;
+    this.likelyText = null;
   }
 }

@@ -37,6 +37,11 @@ export interface Brain {
   /** Every text delta ends a sentence (LLM brains release text through the output guard so): a voice may speak each at once. */
   readonly wholeSentences?: boolean;
   stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncIterable<BrainPart>;
+  /**
+   * Preemptive generation: the turn this brain will probably be asked for next, before it is sure.
+   * It may start it now; a stream() of the same request takes it over, any other drops it.
+   */
+  anticipate?(instruction: Instruction, context: InterviewContext): void;
 }
 
 /** A voice: text in, 16 kHz mono PCM out as it is synthesised, stopped by the signal. */

@@ -5,6 +5,7 @@ import type { Action } from '../interview/actions.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
 import type { Brain, BrainPart, Instruction, InterviewContext } from '../providers/spec.js';
+import { WrappedBrain } from '../providers/wrapped-brain.js';
 import { normaliseRequest, requestKey } from './recording.js';
 import type { RecordedAction, RecordingEntry, RecordingHeader, VoiceEntry } from './recording.js';
 
@@ -145,22 +146,17 @@ export class Recorder {
 }
 
 /** A brain whose every turn is recorded: the normalised request, then the whole text it streamed. */
-export class RecordingBrain implements Brain {
+export class RecordingBrain extends WrappedBrain {
   constructor(
-    private readonly inner: Brain,
+    inner: Brain,
     private readonly recorder: Recorder,
-  ) {}
-
-  get name(): string {
-    return this.inner.name;
+  ) {
+    super(inner);
   }
 
-  get model(): string | undefined {
-    return this.inner.model;
-  }
-
-  get wholeSentences(): boolean | undefined {
-    return this.inner.wholeSentences;
+  /** Not recorded: only a turn the interview takes (a stream()) is, whether or not it was anticipated. */
+  anticipate(instruction: Instruction, context: InterviewContext): void {
+    this.inner.anticipate?.(instruction, context);
   }
 
   async *stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncGenerator<BrainPart> {

@@ -14,14 +14,19 @@ export interface Pulse {
   env: NodeJS.ProcessEnv;
   sink: string;
   /**
-   * The virtual microphone: the monitor of a second null sink, so what `speak` plays into that
-   * sink is what a recorder reading this source hears.
+   * The virtual microphone: the monitor of a second null sink (with `oneRoom`, of its channel), so
+   * what `speak` plays into that sink is what a recorder reading this source hears.
    */
   microphone: string;
   /** Plays 16 kHz mono PCM into the virtual microphone; resolves when pacat has sent it all. */
   speak(samples: Int16Array): Promise<void>;
   /** Records the sink's monitor as 16 kHz mono PCM until stopped; `ready` resolves once audio is arriving. */
   record(): { ready: Promise<void>; stop: () => Promise<Int16Array> };
+  /**
+   * With `oneRoom`: records what the microphone's sink and the sink were playing, on one clock (the
+   * two channels of one stereo recording), so the time between a sound in one and in the other is exact.
+   */
+  recordRoom(): { ready: Promise<void>; stop: () => Promise<{ candidate: Int16Array; interviewer: Int16Array }> };
   close(): void;
 }
 
@@ -30,41 +35,63 @@ export function pulseUnavailable(): string | false {
   return false;
 }
 
-export async function startPulse(): Promise<Pulse> {
+export interface PulseOptions {
+  /**
+   * The sink and the microphone's sink become the right and left channels of one stereo null sink
+   * (PulseAudio's remap modules), and the microphone reads the left channel of its monitor, so
+   * `recordRoom` can time both sides on one clock.
+   */
+  oneRoom?: boolean;
+}
+
+export async function startPulse(options: PulseOptions = {}): Promise<Pulse> {
   const dir = tempDir('vetta-pulse-');
   const sink = 'vetta_test';
   const micSink = 'vetta_mic';
+  const room = 'vetta_room';
   const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_SERVER: `unix:${join(dir, 'native')}` };
-  const server = spawn(
-    'pulseaudio',
-    ['-n', '--daemonize=no', '--exit-idle-time=-1', '--disable-shm=yes', '--use-pid-file=no', `--load=module-null-sink sink_name=${sink} rate=16000 channels=1`, `--load=module-null-sink sink_name=${micSink} rate=16000 channels=1`, `--load=module-native-protocol-unix socket=${join(dir, 'native')} auth-anonymous=1`],
-    { env, stdio: 'ignore' },
-  );
+  const remap = (module: string, name: string, master: string, channel: string) => `--load=module-remap-${module} ${module}_name=${name} master=${master} channels=1 master_channel_map=${channel} channel_map=mono remix=no`;
+  const devices = options.oneRoom
+    ? [`--load=module-null-sink sink_name=${room} rate=16000 channels=2 channel_map=front-left,front-right`, remap('sink', sink, room, 'front-right'), remap('sink', micSink, room, 'front-left'), remap('source', `${micSink}_in`, `${room}.monitor`, 'front-left')]
+    : [`--load=module-null-sink sink_name=${sink} rate=16000 channels=1`, `--load=module-null-sink sink_name=${micSink} rate=16000 channels=1`];
+  const server = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--disable-shm=yes', '--use-pid-file=no', ...devices, `--load=module-native-protocol-unix socket=${join(dir, 'native')} auth-anonymous=1`], { env, stdio: 'ignore' });
   for (let i = 0; i < 100 && spawnSync('pactl', ['list', 'short', 'sinks'], { env }).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
   const recorders: ChildProcess[] = [];
+  const startRecorder = (source: string, channels: number) => {
+    const file = join(dir, `rec-${recorders.length}.raw`);
+    const rec = spawn('sh', ['-c', `exec parec -d ${source} --raw --format=s16le --rate=16000 --channels=${channels} --latency-msec=20 > ${file}`], { env, stdio: 'ignore' });
+    recorders.push(rec);
+    // The monitor's first samples reach the file a while after parec starts; sound played before would be missed.
+    const ready = (async () => {
+      for (let i = 0; i < 200 && !(existsSync(file) && statSync(file).size > 0); i++) await new Promise((r) => setTimeout(r, 25));
+    })();
+    const stop = async () => {
+      rec.kill('SIGTERM');
+      await new Promise((r) => rec.once('close', r));
+      return existsSync(file) ? toInt16(readFileSync(file)) : new Int16Array(0);
+    };
+    return { ready, stop };
+  };
   return {
     env,
     sink,
-    microphone: `${micSink}.monitor`,
+    microphone: options.oneRoom ? `${micSink}_in` : `${micSink}.monitor`,
     async speak(samples) {
       const player = spawn('pacat', ['--playback', '--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${micSink}`], { env, stdio: ['pipe', 'ignore', 'ignore'] });
       player.stdin.end(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
       await new Promise((r) => player.once('close', r));
     },
     record() {
-      const file = join(dir, `rec-${recorders.length}.raw`);
-      const rec = spawn('sh', ['-c', `exec parec -d ${sink}.monitor --raw --format=s16le --rate=16000 --channels=1 --latency-msec=20 > ${file}`], { env, stdio: 'ignore' });
-      recorders.push(rec);
-      // The monitor's first samples reach the file a while after parec starts; sound played before would be missed.
-      const ready = (async () => {
-        for (let i = 0; i < 200 && !(existsSync(file) && statSync(file).size > 0); i++) await new Promise((r) => setTimeout(r, 25));
-      })();
+      return startRecorder(`${sink}.monitor`, 1);
+    },
+    recordRoom() {
+      if (!options.oneRoom) throw new Error('recordRoom needs startPulse({ oneRoom: true })');
+      const { ready, stop } = startRecorder(`${room}.monitor`, 2);
       return {
         ready,
         stop: async () => {
-          rec.kill('SIGTERM');
-          await new Promise((r) => rec.once('close', r));
-          return existsSync(file) ? toInt16(readFileSync(file)) : new Int16Array(0);
+          const both = await stop();
+          return { candidate: both.filter((_, i) => i % 2 === 0), interviewer: both.filter((_, i) => i % 2 === 1) };
         },
       };
     },

@@ -123,15 +123,26 @@ describe('VoiceTurnTaker', { skip, timeout: 120_000 }, () => {
     }
   });
 
-  it('waits longer before answering an utterance that plainly goes on than a finished one', async () => {
+  it('waits longer before answering an utterance that plainly goes on than a finished one, and says early only what is finished', async () => {
     const delays: Record<string, number> = {};
     for (const word of ['fine', 'and']) {
       const rig = await startRig({ vocabulary: [word], turnTaker: { endpointing: { minEndpointingMs: 400, maxEndpointingMs: 1_600 } } });
       try {
-        const events = await rig.listen({ candidate: [candidateAt(clip(), RATE / 2)], seconds: 6 });
+        let likelyAt: number | null = null;
+        const events = await rig.listen({ candidate: [candidateAt(clip(), RATE / 2)], seconds: 6 }, (event) => {
+          if (event.type === 'likely-utterance') likelyAt ??= performance.now();
+        });
         const [utterance] = of(events, 'utterance');
         assert.ok(utterance, `an utterance for "${word}"`);
         assert.equal(utterance.utterance.unfinished, word === 'and');
+        const likely = of(events, 'likely-utterance');
+        if (word === 'and') assert.deepEqual(likely, [], 'words that plainly go on are not anticipated');
+        else {
+          assert.equal(likely.length, 1, `one likely utterance (events: ${events.map((e) => e.type).join(', ')})`);
+          assert.equal(likely[0]!.text, utterance.utterance.text, 'with the words the turn ended on');
+          assert.ok(events.indexOf(likely[0]!) < events.indexOf(utterance), 'before the turn was decided');
+          assert.ok(likelyAt! > utterance.utterance.marks.speechEndedAt!, 'after the voice stopped');
+        }
         const { speechEndedAt, endpointedAt } = utterance.utterance.marks;
         delays[word] = endpointedAt! - speechEndedAt!;
       } finally {
