@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { findOnPath } from '../../src/sandbox/paths.ts';
 import { packageRoot } from '../../src/core/paths.ts';
 import { tempDir, writeTree } from '../helpers.ts';
+import { TmuxTerminals } from './tmux.ts';
 
 /**
  * The real `vetta practice` binary in a real pseudo-terminal (tmux, 80x24), driven by keys the way
@@ -14,7 +15,6 @@ import { tempDir, writeTree } from '../helpers.ts';
 
 const PROBLEM = 'best-time-to-buy-and-sell-stock';
 const tmux = findOnPath('tmux');
-const socket = `vetta-test-${process.pid}`;
 const dir = tempDir('vetta-tui-');
 writeTree(dir, {
   'wrong.py': 'class Solution:\n    def maxProfit(self, prices):\n        return max(prices) - min(prices)\n',
@@ -26,26 +26,13 @@ const counter = join(dir, 'edits');
 writeFileSync(editor, `#!/bin/sh\ngrep -q 'def maxProfit' "$1" || exit 3\nn=$(cat ${counter} 2>/dev/null || echo 0)\necho $((n+1)) > ${counter}\nif [ "$n" = 0 ]; then cp ${join(dir, 'wrong.py')} "$1"; else cp ${join(dir, 'right.py')} "$1"; fi\n`);
 chmodSync(editor, 0o755);
 
-const run = (args: string[]) => execFileSync(tmux!, ['-L', socket, ...args], { encoding: 'utf8' });
-// Each test has its own tmux window; the server stays up until the end, since a server that is
-// shutting down refuses new sessions.
+// Each test has its own terminal.
+const terminals = new TmuxTerminals(tmux ?? 'tmux');
 let current = '';
 let started = 0;
-const screen = () => run(['capture-pane', '-p', '-t', current]);
-const keys = (...k: string[]) => run(['send-keys', '-t', current, ...k]);
-/** The screen as running text: pane borders gone and wrapped lines joined, so phrases match. */
-const text = (shown: string) => shown.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
-
-async function waitFor(pattern: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = text(screen());
-    if (pattern.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  assert.fail(`timed out waiting for ${what}; the screen shows:\n${last}`);
-}
+const screen = () => terminals.screen(current);
+const keys = (...k: string[]) => terminals.keys(current, ...k);
+const waitFor = (pattern: RegExp, what: string, timeoutMs?: number) => terminals.waitFor(current, pattern, what, timeoutMs);
 
 /** Waits until the screen's last row is the key bar and the rows pass `check`. */
 async function waitForLayout(rows: number, check: (lines: string[]) => boolean, what: string): Promise<void> {
@@ -66,17 +53,11 @@ function start(dataHome: string, args: string[]): void {
   // The shell stays after vetta exits, so what vetta printed last can still be read.
   const command = `env ${env.map((e) => `'${e}'`).join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
   current = `vetta-${++started}`;
-  run(['new-session', '-d', '-s', current, '-x', '80', '-y', '24', command]);
+  terminals.open(current, 80, 24, command);
 }
 
 describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not installed (apt-get install tmux)' }, () => {
-  after(() => {
-    try {
-      run(['kill-server']);
-    } catch {
-      // Already gone.
-    }
-  });
+  after(() => terminals.close());
 
   it('runs a whole interview by keys at 80x24: clarification, failing run, hint, pass, follow-ups, scorecard', { timeout: 120_000 }, async () => {
     const dataHome = join(dir, 'data-full');
@@ -91,9 +72,9 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     assert.ok(lines.every((l) => l.length <= 80));
 
     // It follows the terminal's size: at 120 columns the problem gets its own pane beside the talk.
-    run(['resize-window', '-t', current, '-x', '120', '-y', '30']);
+    terminals.run(['resize-window', '-t', current, '-x', '120', '-y', '30']);
     await waitForLayout(30, (l) => /conversation .*││ problem/.test(l[2]!), 'the problem pane beside the conversation');
-    run(['resize-window', '-t', current, '-x', '80', '-y', '24']);
+    terminals.run(['resize-window', '-t', current, '-x', '80', '-y', '24']);
     await waitForLayout(24, (l) => !l[2]!.includes('││'), 'the conversation alone again');
 
     keys('-l', 'Can I sell before I buy?');
@@ -144,7 +125,7 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     await waitFor(/What do you think happens there\?/, 'the reaction to the failing run');
 
     // vetta is the child of this window's shell.
-    const shell = run(['display-message', '-p', '-t', current, '#{pane_pid}']).trim();
+    const shell = terminals.run(['display-message', '-p', '-t', current, '#{pane_pid}']).trim();
     const pid = execFileSync('pgrep', ['-P', shell, '-f', 'vetta.js practice'], { encoding: 'utf8' }).trim().split('\n')[0]!;
     process.kill(Number(pid), 'SIGTERM');
     const shown = await waitFor(/\[exit 143\]/, 'vetta to stop');

@@ -9,6 +9,7 @@ import { materialUnavailable, recordedClip, silence, concat } from '../audio/mat
 import { audibleSeconds, pulseUnavailable, startPulse } from '../audio/pulse.ts';
 import type { Pulse } from '../audio/pulse.ts';
 import { tempDir } from '../helpers.ts';
+import { TmuxTerminals } from './tmux.ts';
 
 /**
  * A spoken interview end to end on real audio devices (PulseAudio null sinks): the real binary in a
@@ -24,20 +25,8 @@ const skip =
   (!findOnPath('pocketsphinx_continuous') && 'pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us)') ||
   (!findOnPath('espeak-ng') && 'espeak-ng is not installed');
 
-const socket = `vetta-voice-${process.pid}`;
-const run = (args: string[]) => execFileSync(tmux!, ['-L', socket, ...args], { encoding: 'utf8' });
-const text = () => run(['capture-pane', '-p', '-t', 'voice']).replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
-
-async function waitFor(pattern: RegExp, what: string, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = text();
-    if (pattern.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}; the screen shows:\n${last}`);
-}
+const terminals = new TmuxTerminals(tmux ?? 'tmux');
+const waitFor = (pattern: RegExp, what: string, timeoutMs = 60_000) => terminals.waitFor('voice', pattern, what, timeoutMs);
 
 describe('vetta practice by voice', { skip }, () => {
   let pulse: Pulse;
@@ -45,11 +34,7 @@ describe('vetta practice by voice', { skip }, () => {
     pulse = await startPulse();
   });
   after(() => {
-    try {
-      run(['kill-server']);
-    } catch {
-      // Already gone.
-    }
+    terminals.close();
     pulse?.close();
   });
 
@@ -62,7 +47,7 @@ describe('vetta practice by voice', { skip }, () => {
     const command = `env ${Object.entries(env).map(([k, v]) => `'${k}=${v}'`).join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
     const monitor = pulse.record();
     await monitor.ready;
-    run(['new-session', '-d', '-s', 'voice', '-x', '100', '-y', '30', command]);
+    terminals.open('voice', 100, 30, command);
     await waitFor(/it listens: pocketsphinx/, 'the voice set-up note');
     await waitFor(/Today's problem is Valid Anagram/, 'the introduction');
     // The introduction takes several seconds to say: talk over it.
@@ -72,9 +57,9 @@ describe('vetta practice by voice', { skip }, () => {
     // Recognition is not perfect ("go for ten meters" happens): the words are the speaker's, roughly.
     await waitFor(/you: go\w* [a-z ]*meters/, 'the recognised words');
     await waitFor(/you: go\w* [a-z ]*meters interviewer: \S+/, 'the reply');
-    run(['send-keys', '-t', 'voice', 'C-q']);
+    terminals.keys('voice', 'C-q');
     await waitFor(/End the interview now\?/, 'the quit question');
-    run(['send-keys', '-t', 'voice', 'y']);
+    terminals.keys('voice', 'y');
     await waitFor(/\[exit 0\]/, 'vetta to exit', 90_000);
     const heard = await monitor.stop();
     assert.ok(audibleSeconds(heard) > 1, `the interviewer was heard at the speaker (${audibleSeconds(heard)} s)`);
