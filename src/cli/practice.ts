@@ -136,7 +136,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const notices: string[] = [];
   const chosen = chooseBrain(opts, ctx, (notice) => (fullScreen ? notices.push(notice) : ctx.stderr.write(noteStyle.dim(`note: ${notice}\n`))));
   // Spoken, the reply starts once the candidate has probably finished, before the turn is decided.
-  const brain = voiceMode !== 'off' && opts.preemptive ? new PreemptiveBrain(chosen) : chosen;
+  const brain = voiceMode !== 'off' && opts.preemptive && ctx.config().preemptive !== false ? new PreemptiveBrain(chosen) : chosen;
   const editor = ctx.env.VISUAL || ctx.env.EDITOR || 'vi';
   // The editor owns the terminal until it exits: nothing else reads the keyboard meanwhile.
   const editInTerminal = (file: string) => {

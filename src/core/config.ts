@@ -31,6 +31,8 @@ export const ConfigFile = z.looseObject({
   endpointingMinMs: z.number({ error: 'expected a number of milliseconds' }).int().min(0).max(10_000).optional(),
   /** Silence before a plainly unfinished utterance ("so I think I would...") ends their turn anyway. */
   endpointingMaxMs: z.number({ error: 'expected a number of milliseconds' }).int().min(0).max(30_000).optional(),
+  /** Start the spoken reply once the candidate has probably finished (false: as --no-preemptive). */
+  preemptive: z.boolean({ error: 'expected true or false' }).optional(),
   /** Record every practice interview for "vetta replay", as --record does. */
   record: z.boolean({ error: 'expected true or false' }).optional(),
   llm: z.enum(LLM_NAMES, { error: `expected ${oneOf(LLM_NAMES)}` }).optional(),
