@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from './helpers.ts';
@@ -10,7 +10,10 @@ const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, en
 describe('the published package', () => {
   it('installs from its tarball on a clean folder and works with npx', { timeout: 240_000 }, () => {
     const packDir = tempDir('vetta-pack-');
-    npm(['pack', '--silent', '--pack-destination', packDir], process.cwd());
+    // The build `npm test` ran first is what goes in: prepack would build dist/ again in place,
+    // pulling it from under the tests that run the binary beside this one.
+    assert.ok(existsSync(join(process.cwd(), 'dist', 'cli', 'main.js')), 'built (npm run build)');
+    npm(['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], process.cwd());
     const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack wrote a tarball');
     // Exactly what a user types, from an empty folder.

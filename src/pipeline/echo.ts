@@ -16,6 +16,17 @@ const DECIMATION = 4;
 const FORGET = 0.97;
 /** Less reference than this in a frame (RMS, full scale 32768) is silence: nothing to cancel. */
 const QUIET_RMS = 30;
+/**
+ * Frames are cancelled in blocks of this many samples, each at its own delay: when playback
+ * underruns, the echo's delay moves at that point, which can be in the middle of a frame.
+ */
+const BLOCK = 128;
+/**
+ * A block's residual above this share of its energy (-20 dB; a direct echo found cancels to -60 dB
+ * or better) means the candidates missed the delay (it moved further) or someone else is speaking:
+ * the block's own coarse search then shortlists again.
+ */
+const POOR_FIT = 0.01;
 
 /**
  * Removes the interviewer's own voice from the microphone before the VAD and the recogniser hear
@@ -24,7 +35,8 @@ const QUIET_RMS = 30;
  * It knows what was played and when (`played`), finds the delay at which that reappears in the
  * microphone (a cross-correlation over 0..maxDelayMs: coarse on decimated audio with a second of
  * memory, then exact to the sample on the frame itself) and subtracts the reference at that delay,
- * scaled by its least-squares gain. The candidate's voice is uncorrelated with the reference and
+ * block by block (the delay moves when playback underruns), each block at its least-squares gain.
+ * The candidate's voice is uncorrelated with the reference and
  * stays. This cancels the direct path; a reverberant room leaves its reflections (-15 to -25 dB
  * under the direct sound), which docs/performance.md discusses.
  */
@@ -38,7 +50,7 @@ export class EchoCanceller {
   private writtenUntil = 0;
   private coarse: Float64Array;
   private coarseEnergy: Float64Array;
-  /** The last delay found, in samples (negative: the microphone's clock runs early). */
+  /** The last block's delay, in samples (negative: the microphone's clock runs early). */
   delaySamples: number | null = null;
   /** The last gain applied. */
   gain = 0;
@@ -100,21 +112,42 @@ export class EchoCanceller {
       this.decay();
       return frame;
     }
-    const delay = this.findDelay(frame, window);
-    // Least-squares gain of the reference at that delay: the candidate's voice does not correlate with it.
-    let cross = 0;
-    let refEnergy = 0;
-    const offset = this.maxDelay - delay;
-    for (let n = 0; n < frame.length; n++) {
-      const r = window[offset + n]!;
-      cross += frame[n]! * r;
-      refEnergy += r * r;
-    }
-    if (refEnergy === 0) return frame;
-    this.delaySamples = delay;
-    this.gain = Math.max(-2, Math.min(2, cross / refEnergy));
+    const coarseWindow = decimate(window);
+    const frameDelay = this.findDelay(frame, window, coarseWindow);
     const out = new Int16Array(frame.length);
-    for (let n = 0; n < frame.length; n++) out[n] = Math.max(-32768, Math.min(32767, Math.round(frame[n]! - this.gain * window[offset + n]!)));
+    // Each block tries the frame's delay and the one the block before it found (in the last frame too).
+    let delay = this.delaySamples ?? frameDelay;
+    for (let b = 0; b < frame.length; b += BLOCK) {
+      const block = frame.subarray(b, b + BLOCK);
+      // Mic sample b + k at delay d comes from window[maxDelay - d + b + k].
+      const at = (d: number) => this.maxDelay - d + b;
+      let best = { delay, fit: fitAt(block, window, at(delay)) };
+      const tryDelay = (d: number) => {
+        const fit = fitAt(block, window, at(d));
+        if (fit.residual < best.fit.residual) best = { delay: d, fit };
+      };
+      for (const centre of new Set([frameDelay, delay])) {
+        for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) tryDelay(d);
+      }
+      const audible = best.fit.blockEnergy > QUIET_RMS * QUIET_RMS * block.length;
+      if (audible && best.fit.residual > POOR_FIT * best.fit.blockEnergy) {
+        // The delay may have moved within the frame: this block's own coarse search shortlists again.
+        const tracked = best;
+        for (const lag of strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST)) {
+          const centre = lag * DECIMATION - this.early;
+          for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) tryDelay(d);
+        }
+        // Only a delay that explains the block is the echo, moved. Otherwise someone else is
+        // speaking: the echo is taken where it was, not from a chance likeness to their voice.
+        if (best.fit.residual > POOR_FIT * best.fit.blockEnergy) best = tracked;
+      }
+      delay = best.delay;
+      this.delaySamples = delay;
+      const { cross, refEnergy } = best.fit;
+      this.gain = refEnergy > 0 ? Math.max(-2, Math.min(2, cross / refEnergy)) : 0;
+      const offset = at(delay);
+      for (let k = 0; k < block.length; k++) out[b + k] = Math.max(-32768, Math.min(32767, Math.round(block[k]! - this.gain * window[offset + k]!)));
+    }
     return out;
   }
 
@@ -125,16 +158,14 @@ export class EchoCanceller {
     }
   }
 
-  /** The delay (samples) at which the reference best explains the frame. */
-  private findDelay(frame: Int16Array, window: Float32Array): number {
-    const m = decimate(frame);
-    const w = decimate(window);
-    const lags = this.coarse.length;
-    const instant = new Float64Array(lags);
-    const remembered = new Float64Array(lags);
-    for (let d = 0; d < lags; d++) {
-      // Lag d is the delay d * DECIMATION - early.
-      const offset = (this.maxDelay - (d * DECIMATION - this.early)) / DECIMATION;
+  /**
+   * Coarse lag scores of decimated microphone audio starting `from` (decimated samples) into the
+   * frame; lag d is the delay d * DECIMATION - early. `each` sees every lag's cross term and energy.
+   */
+  private lagScores(m: Float32Array, w: Float32Array, from: number, each?: (d: number, cross: number, energy: number) => void): Float64Array {
+    const scores = new Float64Array(this.coarse.length);
+    for (let d = 0; d < scores.length; d++) {
+      const offset = (this.maxDelay - (d * DECIMATION - this.early)) / DECIMATION + from;
       let cross = 0;
       let energy = 0;
       for (let k = 0; k < m.length; k++) {
@@ -142,12 +173,21 @@ export class EchoCanceller {
         cross += m[k]! * r;
         energy += r * r;
       }
-      instant[d] = energy > 0 ? (cross * cross) / energy : 0;
+      scores[d] = energy > 0 ? (cross * cross) / energy : 0;
+      each?.(d, cross, energy);
+    }
+    return scores;
+  }
+
+  /** The delay (samples) at which the reference best explains the frame. */
+  private findDelay(frame: Int16Array, window: Float32Array, w: Float32Array): number {
+    const remembered = new Float64Array(this.coarse.length);
+    const instant = this.lagScores(decimate(frame), w, 0, (d, cross, energy) => {
       this.coarse[d] = this.coarse[d]! * FORGET + cross;
       this.coarseEnergy[d] = this.coarseEnergy[d]! * FORGET + energy;
       const e = this.coarseEnergy[d]!;
       remembered[d] = e > 0 ? (this.coarse[d]! * this.coarse[d]!) / e : 0;
-    }
+    });
     // Voiced speech correlates with itself a pitch period away, and decimation blurs the true
     // peak, so the coarse search only shortlists: the strongest peaks of this frame and of the
     // remembered evidence, and the delay found last time, each checked to the sample on the frame.
@@ -176,6 +216,26 @@ export class EchoCanceller {
     }
     return exact;
   }
+}
+
+/**
+ * The reference from `offset` in the window against a block of the microphone: their cross term,
+ * the reference's energy, the block's, and what is left of the block after subtracting the
+ * reference at its least-squares gain (the candidate's voice does not correlate with it, so it stays).
+ */
+function fitAt(block: Int16Array, window: Float32Array, offset: number): { cross: number; refEnergy: number; blockEnergy: number; residual: number } {
+  let cross = 0;
+  let refEnergy = 0;
+  let blockEnergy = 0;
+  for (let n = 0; n < block.length; n++) {
+    const r = window[offset + n]!;
+    const m = block[n]!;
+    cross += m * r;
+    refEnergy += r * r;
+    blockEnergy += m * m;
+  }
+  const residual = refEnergy > 0 ? blockEnergy - (cross * cross) / refEnergy : blockEnergy;
+  return { cross, refEnergy, blockEnergy, residual };
 }
 
 /** Coarse lags checked exactly, from each of the two searches. */
