@@ -17,14 +17,13 @@ const FORGET = 0.97;
 /** Less reference than this in a frame (RMS, full scale 32768) is silence: nothing to cancel. */
 const QUIET_RMS = 30;
 /**
- * Frames are cancelled in blocks of this many samples, each at its own delay: when playback
- * underruns, the echo's delay moves at that point, which can be in the middle of a frame.
+ * A frame the echo does not fit at one delay is tried in blocks of this many samples, each at its
+ * own delay: when playback underruns, the echo's delay moves at that point, mid-frame perhaps.
  */
 const BLOCK = 128;
 /**
- * A block's residual above this share of its energy (-20 dB; a direct echo found cancels to -60 dB
- * or better) means the candidates missed the delay (it moved further) or someone else is speaking:
- * the block's own coarse search then shortlists again.
+ * A residual above this share of the energy (-20 dB; a direct echo found cancels to -60 dB or
+ * better) means the delay was missed (it moved) or someone else is speaking.
  */
 const POOR_FIT = 0.01;
 
@@ -114,41 +113,50 @@ export class EchoCanceller {
     }
     const coarseWindow = decimate(window);
     const frameDelay = this.findDelay(frame, window, coarseWindow);
+    // One delay for the frame, as almost always; when that leaves the frame above -20 dB, blocks
+    // each at their own delay, kept only if they explain the frame: an echo whose delay moved
+    // mid-frame (playback underran) does, a candidate speaking over the echo does not.
+    const whole: Placed[] = [{ from: 0, delay: frameDelay, fit: fitAt(frame, window, this.maxDelay - frameDelay) }];
+    let placed = whole;
+    const frameEnergy = whole[0]!.fit.blockEnergy;
+    if (frameEnergy > QUIET_RMS * QUIET_RMS * frame.length && whole[0]!.fit.residual > POOR_FIT * frameEnergy) {
+      const blocks = this.blockDelays(frame, window, coarseWindow, frameDelay);
+      if (blocks.reduce((sum, p) => sum + p.fit.residual, 0) <= POOR_FIT * frameEnergy) placed = blocks;
+    }
+    this.delaySamples = placed.at(-1)!.delay;
     const out = new Int16Array(frame.length);
-    // Each block tries the frame's delay and the one the block before it found (in the last frame too).
-    let delay = this.delaySamples ?? frameDelay;
+    for (const [i, { from, delay, fit }] of placed.entries()) {
+      const to = placed[i + 1]?.from ?? frame.length;
+      this.gain = fit.refEnergy > 0 ? Math.max(-2, Math.min(2, fit.cross / fit.refEnergy)) : 0;
+      const offset = this.maxDelay - delay;
+      for (let n = from; n < to; n++) out[n] = Math.max(-32768, Math.min(32767, Math.round(frame[n]! - this.gain * window[offset + n]!)));
+    }
+    return out;
+  }
+
+  /** The frame in blocks, each at the delay that explains it best near the frame's or the block before's, or found again. */
+  private blockDelays(frame: Int16Array, window: Float32Array, coarseWindow: Float32Array, frameDelay: number): Placed[] {
+    const placed: Placed[] = [];
+    let delay = frameDelay;
     for (let b = 0; b < frame.length; b += BLOCK) {
       const block = frame.subarray(b, b + BLOCK);
       // Mic sample b + k at delay d comes from window[maxDelay - d + b + k].
-      const at = (d: number) => this.maxDelay - d + b;
-      let best = { delay, fit: fitAt(block, window, at(delay)) };
-      const tryDelay = (d: number) => {
-        const fit = fitAt(block, window, at(d));
-        if (fit.residual < best.fit.residual) best = { delay: d, fit };
-      };
-      for (const centre of new Set([frameDelay, delay])) {
-        for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) tryDelay(d);
-      }
-      const audible = best.fit.blockEnergy > QUIET_RMS * QUIET_RMS * block.length;
-      if (audible && best.fit.residual > POOR_FIT * best.fit.blockEnergy) {
-        // The delay may have moved within the frame: this block's own coarse search shortlists again.
-        const tracked = best;
-        for (const lag of strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST)) {
-          const centre = lag * DECIMATION - this.early;
-          for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) tryDelay(d);
+      let best: Placed = { from: b, delay, fit: fitAt(block, window, this.maxDelay - delay + b) };
+      const around = (centre: number) => {
+        for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) {
+          const fit = fitAt(block, window, this.maxDelay - d + b);
+          if (fit.residual < best.fit.residual) best = { from: b, delay: d, fit };
         }
-        // Only a delay that explains the block is the echo, moved. Otherwise someone else is
-        // speaking: the echo is taken where it was, not from a chance likeness to their voice.
-        if (best.fit.residual > POOR_FIT * best.fit.blockEnergy) best = tracked;
+      };
+      around(frameDelay);
+      around(delay);
+      if (best.fit.residual > POOR_FIT * best.fit.blockEnergy) {
+        for (const lag of strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST)) around(lag * DECIMATION - this.early);
       }
       delay = best.delay;
-      this.delaySamples = delay;
-      const { cross, refEnergy } = best.fit;
-      this.gain = refEnergy > 0 ? Math.max(-2, Math.min(2, cross / refEnergy)) : 0;
-      const offset = at(delay);
-      for (let k = 0; k < block.length; k++) out[b + k] = Math.max(-32768, Math.min(32767, Math.round(block[k]! - this.gain * window[offset + k]!)));
+      placed.push(best);
     }
-    return out;
+    return placed;
   }
 
   private decay(): void {
@@ -216,6 +224,13 @@ export class EchoCanceller {
     }
     return exact;
   }
+}
+
+/** Where a stretch of the frame begins, the delay its echo is subtracted at, and how well that fits. */
+interface Placed {
+  from: number;
+  delay: number;
+  fit: ReturnType<typeof fitAt>;
 }
 
 /**
