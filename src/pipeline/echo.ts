@@ -34,10 +34,10 @@ const POOR_FIT = 0.01;
  * It knows what was played and when (`played`), finds the delay at which that reappears in the
  * microphone (a cross-correlation over 0..maxDelayMs: coarse on decimated audio with a second of
  * memory, then exact to the sample on the frame itself) and subtracts the reference at that delay,
- * block by block (the delay moves when playback underruns), each block at its least-squares gain.
- * The candidate's voice is uncorrelated with the reference and
- * stays. This cancels the direct path; a reverberant room leaves its reflections (-15 to -25 dB
- * under the direct sound), which docs/performance.md discusses.
+ * scaled by its least-squares gain; when playback underran and the delay moved mid-frame, block by
+ * block. The candidate's voice is uncorrelated with the reference and stays. This cancels the
+ * direct path; a reverberant room leaves its reflections (-15 to -25 dB under the direct sound),
+ * which docs/performance.md discusses.
  */
 export class EchoCanceller {
   private readonly maxDelay: number;
@@ -112,15 +112,14 @@ export class EchoCanceller {
       return frame;
     }
     const coarseWindow = decimate(window);
-    const frameDelay = this.findDelay(frame, window, coarseWindow);
+    const whole = this.findDelay(frame, window, coarseWindow);
     // One delay for the frame, as almost always; when that leaves the frame above -20 dB, blocks
     // each at their own delay, kept only if they explain the frame: an echo whose delay moved
     // mid-frame (playback underran) does, a candidate speaking over the echo does not.
-    const whole: Placed[] = [{ from: 0, delay: frameDelay, fit: fitAt(frame, window, this.maxDelay - frameDelay) }];
-    let placed = whole;
-    const frameEnergy = whole[0]!.fit.blockEnergy;
-    if (frameEnergy > QUIET_RMS * QUIET_RMS * frame.length && whole[0]!.fit.residual > POOR_FIT * frameEnergy) {
-      const blocks = this.blockDelays(frame, window, coarseWindow, frameDelay);
+    let placed = [whole];
+    const frameEnergy = whole.fit.blockEnergy;
+    if (frameEnergy > QUIET_RMS * QUIET_RMS * frame.length && whole.fit.residual > POOR_FIT * frameEnergy) {
+      const blocks = this.blockDelays(frame, window, coarseWindow, whole.delay);
       if (blocks.reduce((sum, p) => sum + p.fit.residual, 0) <= POOR_FIT * frameEnergy) placed = blocks;
     }
     this.delaySamples = placed.at(-1)!.delay;
@@ -140,18 +139,10 @@ export class EchoCanceller {
     let delay = frameDelay;
     for (let b = 0; b < frame.length; b += BLOCK) {
       const block = frame.subarray(b, b + BLOCK);
-      // Mic sample b + k at delay d comes from window[maxDelay - d + b + k].
-      let best: Placed = { from: b, delay, fit: fitAt(block, window, this.maxDelay - delay + b) };
-      const around = (centre: number) => {
-        for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) {
-          const fit = fitAt(block, window, this.maxDelay - d + b);
-          if (fit.residual < best.fit.residual) best = { from: b, delay: d, fit };
-        }
-      };
-      around(frameDelay);
-      around(delay);
+      let best = this.closest(block, window, b, [frameDelay, delay]);
       if (best.fit.residual > POOR_FIT * best.fit.blockEnergy) {
-        for (const lag of strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST)) around(lag * DECIMATION - this.early);
+        const lags = strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST);
+        best = this.closest(block, window, b, lags.map(this.delayOfLag), best);
       }
       delay = best.delay;
       placed.push(best);
@@ -173,7 +164,7 @@ export class EchoCanceller {
   private lagScores(m: Float32Array, w: Float32Array, from: number, each?: (d: number, cross: number, energy: number) => void): Float64Array {
     const scores = new Float64Array(this.coarse.length);
     for (let d = 0; d < scores.length; d++) {
-      const offset = (this.maxDelay - (d * DECIMATION - this.early)) / DECIMATION + from;
+      const offset = (this.maxDelay - this.delayOfLag(d)) / DECIMATION + from;
       let cross = 0;
       let energy = 0;
       for (let k = 0; k < m.length; k++) {
@@ -187,8 +178,26 @@ export class EchoCanceller {
     return scores;
   }
 
-  /** The delay (samples) at which the reference best explains the frame. */
-  private findDelay(frame: Int16Array, window: Float32Array, w: Float32Array): number {
+  /** Lag d of the coarse search is this delay in samples. */
+  private readonly delayOfLag = (d: number) => d * DECIMATION - this.early;
+
+  /**
+   * Of the delays within the coarse search's step of each centre (or `best`, if none beats it),
+   * the one whose reference explains `block`, at `from` in the frame, best.
+   */
+  private closest(block: Int16Array, window: Float32Array, from: number, centres: number[], best: Placed | null = null): Placed {
+    for (const centre of centres) {
+      for (let d = Math.max(-this.early, centre - DECIMATION); d <= Math.min(this.maxDelay, centre + DECIMATION); d++) {
+        // Mic sample from + k at delay d comes from window[maxDelay - d + from + k].
+        const fit = fitAt(block, window, this.maxDelay - d + from);
+        if (!best || fit.residual < best.fit.residual) best = { from, delay: d, fit };
+      }
+    }
+    return best!;
+  }
+
+  /** The delay at which the reference best explains the frame, and how well. */
+  private findDelay(frame: Int16Array, window: Float32Array, w: Float32Array): Placed {
     const remembered = new Float64Array(this.coarse.length);
     const instant = this.lagScores(decimate(frame), w, 0, (d, cross, energy) => {
       this.coarse[d] = this.coarse[d]! * FORGET + cross;
@@ -199,30 +208,9 @@ export class EchoCanceller {
     // Voiced speech correlates with itself a pitch period away, and decimation blurs the true
     // peak, so the coarse search only shortlists: the strongest peaks of this frame and of the
     // remembered evidence, and the delay found last time, each checked to the sample on the frame.
-    const candidates = new Set<number>();
-    const around = (centre: number) => {
-      for (let delay = Math.max(-this.early, centre - DECIMATION); delay <= Math.min(this.maxDelay, centre + DECIMATION); delay++) candidates.add(delay);
-    };
-    for (const d of [...strongestPeaks(instant, SHORTLIST), ...strongestPeaks(remembered, SHORTLIST)]) around(d * DECIMATION - this.early);
-    if (this.delaySamples !== null) around(this.delaySamples);
-    let exact = 0;
-    let exactScore = -1;
-    for (const delay of candidates) {
-      const offset = this.maxDelay - delay;
-      let cross = 0;
-      let energy = 0;
-      for (let n = 0; n < frame.length; n++) {
-        const r = window[offset + n]!;
-        cross += frame[n]! * r;
-        energy += r * r;
-      }
-      const score = energy > 0 ? (cross * cross) / energy : 0;
-      if (score > exactScore) {
-        exactScore = score;
-        exact = delay;
-      }
-    }
-    return exact;
+    const centres = new Set([...strongestPeaks(instant, SHORTLIST), ...strongestPeaks(remembered, SHORTLIST)].map(this.delayOfLag));
+    if (this.delaySamples !== null) centres.add(this.delaySamples);
+    return this.closest(frame, window, 0, [...centres]);
   }
 }
 

@@ -12,6 +12,7 @@ import { materialUnavailable, recordedClip } from '../audio/material.ts';
 import { pulseUnavailable, startPulse } from '../audio/pulse.ts';
 import { BENCHMARK_PROFILE, FAKE_ELEVENLABS_KEY, startFakeElevenLabs } from '../fakes/elevenlabs-server.ts';
 import { INTERVIEWER_TEXT } from './rig.ts';
+import { RATE } from './room.ts';
 
 /**
  * Barge-in at the device level, on a private PulseAudio server: a virtual candidate speaks into the
@@ -21,7 +22,6 @@ import { INTERVIEWER_TEXT } from './rig.ts';
  */
 const SILENT_WITHIN_MS = 150;
 const CLIPS = ['0880', '0890', '0930'].map((n) => recordedClip(`librivox/sense_and_sensibility_01_austen_64kb-${n}.wav`));
-const RATE = 16_000;
 const WINDOW = RATE / 100;
 
 /** Where `pattern` begins in `track` at or after `from` (samples equal within ±2), or -1. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EchoCanceller } from '../../src/pipeline/echo.ts';
 import { espeakClip, materialUnavailable } from '../audio/material.ts';
+import { RATE } from './room.ts';
 
-const RATE = 16_000;
 const SLICE = 160;
 const FRAME = 512;
 const energy = (xs: ArrayLike<number>, from = 0, to = xs.length) => {
