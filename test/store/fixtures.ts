@@ -7,7 +7,7 @@ import { createClient } from '@keyv/redis';
 import { Interview } from '../../src/interview/engine.ts';
 import type { InterviewEvent } from '../../src/interview/state.ts';
 import { loadTests, ProblemSet } from '../../src/problems/load.ts';
-import { ScriptedBrain } from '../../src/providers/scripted/brain.ts';
+import { ScriptedBrain } from '../../src/interview/scripted-brain.ts';
 import { selectSandbox } from '../../src/sandbox/select.ts';
 import type { SessionStore } from '../../src/store/sessions.ts';
 import { tempDir } from '../helpers.ts';
