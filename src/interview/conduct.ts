@@ -18,6 +18,7 @@ import type { ApproachEstimate, ComplexityClaim, PropertyAsked, Reading } from '
 export const MOVES = [
   'answer',
   'push_back',
+  'trace_example',
   'ask_complexity',
   'confirm_complexity',
   'challenge_complexity',
@@ -219,7 +220,7 @@ export function preparedByKeyword(question: string, clarifications: readonly Cla
     const hits = (c.keywords ?? []).filter((k) => new RegExp(`\\b${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asked)).length;
     const overlap = contentWords(c.q).filter((w) => askedWords.has(w)).length;
     const score = hits * 2 + overlap;
-    if (hits > 0 && (!best || score > best.score)) best = { score, answer: c.a };
+    if ((hits > 0 || overlap >= 2) && (!best || score > best.score)) best = { score, answer: c.a };
   }
   return best?.answer ?? null;
 }
@@ -279,8 +280,11 @@ export function expectedTime(problem: Problem): Cost | null {
 const FASTER = ['Can you find something faster?', 'How could you avoid redoing that work?', 'What would let you do better than that?'];
 
 function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
-  const estimate = reading.approach!;
   const { facts, problem, state } = ctx;
+  const estimate = reading.approach;
+  // A plan no technique names: tracing it on an example shows whether it holds and what it costs.
+  if (!estimate && state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], state), facts: [] };
+  if (!estimate) return { move: 'trace_example', text: vary(['Walk me through it on the first example. What does it return?', 'Try it on the first example: what do you get?'], state), facts: [] };
   const n = facts.maxInputSize;
   const expected = expectedTime(problem);
   const name = techniqueName(estimate);

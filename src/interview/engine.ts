@@ -281,7 +281,7 @@ export class Interview {
     }
     const reply = planReply(reading, text, { problem, facts: this.facts, state: state(), nowMs: now(), budgetMs: this.budgetMs, codeTime: this.codeTime(state()) });
     record({ type: 'candidate_understood', ...understood(reply.move, reply) });
-    if (reading.intent === 'clarify') record({ type: 'clarification_answered', atMs: now() });
+    if (reading.intent === 'clarify' || (reading.intent === 'question' && reply.move === 'answer')) record({ type: 'clarification_answered', atMs: now() });
     const phase = state().phase;
     if (before(phase, 'approach') && (reading.intent === 'approach' || reading.intent === 'complexity' || reading.intent === 'statement')) {
       record({ type: 'phase_changed', phase: 'approach', atMs: now() });
@@ -387,10 +387,10 @@ export class Interview {
   private async nextFollowUpOrWrapUp(): Promise<void> {
     const left = this.leftMs();
     const stated = this.state.understood.some((u) => u.claimCheck?.correct);
-    const remaining = [...this.options.problem.meta.follow_ups, ...GENERAL_FOLLOW_UPS].filter((q) => !(stated && /\bcomplexit/i.test(q)));
-    const question = remaining[this.state.followUpsAsked];
+    const asked = new Set(this.state.followUps);
+    const question = [...this.options.problem.meta.follow_ups, ...GENERAL_FOLLOW_UPS].find((q) => !asked.has(q) && !(stated && /\bcomplexit/i.test(q)));
     if (question && left > FOLLOW_UP_MIN_LEFT_MS) {
-      this.emit({ type: 'follow_up_asked', atMs: this.options.now() });
+      this.emit({ type: 'follow_up_asked', question, atMs: this.options.now() });
       await this.speak({ kind: 'ask_follow_up', question });
       return;
     }

@@ -106,6 +106,7 @@ function respondText(instruction: Extract<Instruction, { kind: 'respond' }>): st
 
 const MOVE_GUIDE: Record<Extract<Instruction, { kind: 'respond' }>['reply']['move'], string> = {
   answer: 'answer the clarifying question from the facts; if nothing settles it, ask them to state an assumption.',
+  trace_example: 'they described a plan in their own words: ask them to trace it on the first example; do not judge it yet.',
   push_back: 'push back: the approach is too slow for the input sizes; give the step count and ask for something faster without saying what.',
   ask_complexity: 'confirm the approach in one sentence and ask one question about its cost.',
   confirm_complexity: 'confirm the complexity, saying briefly why it holds.',

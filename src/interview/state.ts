@@ -87,6 +87,8 @@ export interface InterviewState {
   /** Until when the candidate counts as working (editing, reading results, talking), not idle. */
   workingUntilMs: number;
   followUpsAsked: number;
+  /** The follow-up questions asked, in order. */
+  followUps: string[];
   clarificationsAnswered: number;
   /** Per spoken turn, in order. */
   timings: TurnTimings[];
@@ -100,7 +102,8 @@ export type InterviewEvent =
   | { type: 'tests_ran'; run: TestRunRecord }
   | { type: 'hint_given'; level: HintLevel; text: string; reason: HintReason; atMs: number }
   | { type: 'clarification_answered'; atMs: number }
-  | { type: 'follow_up_asked'; atMs: number }
+  /** `question` is absent in recordings made before follow-ups were chosen by time. */
+  | { type: 'follow_up_asked'; question?: string; atMs: number }
   | { type: 'phase_changed'; phase: Phase; atMs: number }
   /** The candidate spoke over the interviewer, who stopped having said `heard` of its last turn. */
   | { type: 'interviewer_interrupted'; heard: string; atMs: number }
@@ -131,6 +134,7 @@ export function initialState(init: { sessionId: string; problemId: string; langu
     lastProgressAtMs: init.atMs,
     workingUntilMs: init.atMs,
     followUpsAsked: 0,
+    followUps: [],
     clarificationsAnswered: 0,
     timings: [],
   };
@@ -181,7 +185,7 @@ export function reduce(state: InterviewState, event: InterviewEvent): InterviewS
     case 'clarification_answered':
       return { ...state, clarificationsAnswered: state.clarificationsAnswered + 1 };
     case 'follow_up_asked':
-      return { ...state, followUpsAsked: state.followUpsAsked + 1 };
+      return { ...state, followUpsAsked: state.followUpsAsked + 1, followUps: event.question ? [...state.followUps, event.question] : state.followUps };
     case 'interviewer_interrupted': {
       const index = state.conversation.findLastIndex((t) => t.role === 'interviewer');
       if (index < 0) return state;

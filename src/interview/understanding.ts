@@ -342,6 +342,8 @@ const OFF_TOPIC =
 const THINKING = /^(?:hmm+|um+|uh+|uhm|erm|mm+|ok(?:ay)?|right|alright|i see|got it|mhm|let me think(?: about (?:it|that|this))?|let me see|give me a (?:sec|second|moment|minute)|one (?:sec|second|moment)|thinking|just a (?:sec|second|moment)|hold on|wait|interesting|huh|so+|yeah let me think|okay let me think)$/;
 const YES = /^(?:yes|yeah|yep|yup|sure|of course|definitely|i do|correct|that'?s right|absolutely)\b/;
 const NO = /^(?:no|nope|nah|not really|nothing|none|i'?m good|im good|i'?m fine|no questions?|that'?s (?:all|it)|i don'?t (?:have any|think so)|not at the moment|all good|no thanks?|nothing from me)\b/;
+/** A plan in words no technique names: "I would take the max minus the min". */
+const PLAN = /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do)\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
 const READY = /\b(?:let me (?:code|write|implement|start coding|type)|i'?ll (?:start )?(?:code|coding|write|implement|type)|ready to (?:code|write|implement|start)|let'?s (?:code|write|implement)|start coding|i'?m going to (?:code|write|implement)|i can (?:code|write) (?:it|that) (?:up|now))\b/;
 
 /** The reading of one utterance. */
@@ -369,6 +371,7 @@ export function understand(raw: string): Reading {
   if (stuck) return { intent: 'stuck', properties: [] };
   if (LANGUAGE.test(t) && !properties.some((p) => p.property === 'libraries')) return { intent: 'meta_language', properties: [] };
   if (approach) return { intent: 'approach', properties: [], approach, ...(claim ? { claim } : {}) };
+  if (!question && words.length >= 5 && PLAN.test(t)) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (claim) return { intent: 'complexity', properties: [], claim };
   if (OFF_TOPIC.test(t) && properties.length === 0) return { intent: 'off_topic', properties: [] };
   if (words.length <= 6 && NO.test(t)) return { intent: 'no', properties: [] };
