@@ -8,10 +8,10 @@ import { ProviderError } from '../providers/errors.js';
 import type { Sandbox } from '../sandbox/spec.js';
 import type { Brain, Instruction, InterviewContext } from './brain.js';
 import { estimateCodeTime } from './code-complexity.js';
-import { planReply } from './conduct.js';
+import { planReply, sayNumber } from './conduct.js';
 import type { Reply } from './conduct.js';
 import { decideHint, DEFAULT_HINT_POLICY } from './hint-policy.js';
-import type { HintPolicyConfig } from './hint-policy.js';
+import type { HintPolicyConfig, ProblemHints } from './hint-policy.js';
 import { rubricScorecard, scorecardSentence } from './scorecard.js';
 import type { Scorecard } from './scorecard.js';
 import { initialState, reduce } from './state.js';
@@ -273,7 +273,7 @@ export class Interview {
       atMs: now(),
     });
     if ((reading.intent === 'stuck' || reading.intent === 'hint') && state().phase !== 'wrap_up') {
-      const decision = decideHint(state(), problem.meta.hints, now(), { asked: true }, this.hintPolicy);
+      const decision = decideHint(state(), this.hints(), now(), { asked: true }, this.hintPolicy);
       record({ type: 'candidate_understood', ...understood(decision ? 'give_hint' : 'no_more_hints') });
       if (!decision) return { instruction: { kind: 'no_more_hints', said: text }, reply: null };
       record({ type: 'hint_given', ...decision, atMs: now() });
@@ -371,8 +371,24 @@ export class Interview {
     await this.maybeHint(false);
   }
 
+  /**
+   * The problem's ladder; a problem with none (an imported one not yet given one) gets a short
+   * one from its bounds, so "give me a hint" is never met with "that's everything".
+   */
+  private hints(): ProblemHints {
+    const own = this.options.problem.meta.hints;
+    if (own.nudge.length + own.hint.length + own.reveal.length > 0) return own;
+    const n = this.facts.maxInputSize;
+    const target = n === null ? null : n >= 10_000 ? 'O(n) or O(n log n)' : n >= 500 ? 'O(n^2) at worst' : null;
+    return {
+      nudge: [n !== null && target ? `The input goes up to ${sayNumber(n)}, so aim for ${target}. What would that look like?` : 'Start from the simplest correct approach and tell me what it costs.'],
+      hint: ['Take the brute force and ask what work it repeats; what could you remember instead of recomputing?'],
+      reveal: [],
+    };
+  }
+
   private async maybeHint(asked: boolean): Promise<boolean> {
-    const decision = decideHint(this.state, this.options.problem.meta.hints, this.options.now(), { asked }, this.hintPolicy);
+    const decision = decideHint(this.state, this.hints(), this.options.now(), { asked }, this.hintPolicy);
     if (!decision) return false;
     this.emit({ type: 'hint_given', ...decision, atMs: this.options.now() });
     await this.speak({ kind: 'give_hint', ...decision });

@@ -247,7 +247,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'every pair',
-    re: /\bnested (?:for )?loops?\b|\bdouble (?:for )?loop\b|\btwo (?:nested )?(?:for )?loops\b(?! (?:one after|in a row|separately|side by side))|\b(?:every|all|each) (?:possible )?pairs?\b|\b(?:each|every) (?:element|number|day|index|item|house|price|one|value) (?:with|against|to|and) (?:every|each|all) (?:other|later|following|the other|the rest)\b|\bcompare (?:each|every|all)\b[^.]*\b(?:every|each|all|other)\b|\bloop inside (?:a|another) loop\b|\bfor each (?:element|number|day|index|item|i)\b[^.]*\b(?:check|loop over|go through|scan|look at) (?:every|all|each|the rest|the remaining|all the other|all later)\b|\bbrute[- ]?force\b|\btry (?:every|all|each) (?:start|starting|buy|sell|split|end|window|substring|subarray)s?\b|\b(?:every|all|each) (?:subarray|substring|window|interval pair|start and end)s?\b/,
+    re: /\bnested (?:for )?loops?\b|\bdouble (?:for )?loop\b|\btwo (?:nested )?(?:for )?loops\b(?! (?:one after|in a row|separately|side by side))|\b(?:every|all|each) (?:possible )?pairs?\b|\b(?:each|every) (?:element|number|day|index|item|house|price|one|value) (?:with|against|to|and) (?:every|each|all) (?:other|later|following|the other|the rest)\b|\bcompare (?:each|every|all)\b[^.]*\b(?:every|each|all|other)\b|\bloop inside (?:a|another) loop\b|\bfor (?:each|every) \w+(?: i)?\b[^.]*\b(?:check|loop over|go through|scan|look at|compare with) (?:every|all|each|the rest|the remaining|all the other|all later)\b|\bbrute[- ]?force\b|\btry (?:every|all|each) (?:start|starting|buy|sell|split|end|window|substring|subarray)s?\b|\b(?:every|all|each) (?:subarray|substring|window|interval pair|start and end)s?\b/,
     time: COSTS.quadratic,
     space: COSTS.constant,
   },
