@@ -93,6 +93,7 @@ export class Interview {
   private brain: Brain;
   readonly facts: ProblemFacts;
   private readonly budgetMs: number;
+  private readonly pausedMs: number;
 
   constructor(private readonly options: InterviewOptions) {
     this.brain = options.brain;
@@ -100,6 +101,9 @@ export class Interview {
     this.budgetMs = (options.minutes ?? DEFAULT_MINUTES) * 60_000;
     const init = { sessionId: options.sessionId, problemId: options.problem.id, language: options.language };
     const saved = options.resumeFrom;
+    // A resumed interview does not count the time it lay stopped against its budget.
+    const lastEvent = saved?.events.findLast((e) => 'atMs' in e) as { atMs: number } | undefined;
+    this.pausedMs = saved && lastEvent ? Math.max(0, options.now() - lastEvent.atMs) : 0;
     this.state = saved ? saved.events.reduce(reduce, initialState({ ...init, atMs: saved.startedAtMs })) : initialState({ ...init, atMs: options.now() });
     this.hintPolicy = options.hintPolicy ?? DEFAULT_HINT_POLICY;
   }
@@ -154,7 +158,7 @@ export class Interview {
 
   /** Time left of the budget, by the interview's clock. */
   private leftMs(state: InterviewState = this.state): number {
-    return this.budgetMs - (this.options.now() - state.startedAtMs);
+    return this.budgetMs - (this.options.now() - state.startedAtMs - this.pausedMs);
   }
 
   /**

@@ -92,6 +92,22 @@ describe('vetta practice', () => {
     assert.match(broken.stdout, /There's no code to run yet/);
   });
 
+  it('/edit of a binary, empty or huge file is one line, the judge never sees it, and the interview goes on', async () => {
+    const files = tempDir();
+    writeFileSync(join(files, 'binary.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0]));
+    writeFileSync(join(files, 'empty.py'), '  \n');
+    writeFileSync(join(files, 'huge.py'), `# ${'x'.repeat(1024 * 1024 + 10)}\n`);
+    const lines = [`/edit ${join(files, 'binary.py')}`, `/edit ${join(files, 'empty.py')}`, `/edit ${join(files, 'huge.py')}`, `/edit ${join(dir, 'right.py')}`, '/submit'];
+    const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(lines)], env);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /binary\.py is not a text file; keeping your previous code/);
+    assert.match(stderr, /empty\.py is empty; write a solution first; keeping your previous code/);
+    assert.match(stderr, /huge\.py is 1\.0 MB; a solution may be at most 1 MB; keeping your previous code/);
+    assert.doesNotMatch(stdout, /negative|single element/);
+    assert.equal(stdout.match(/\[run\]/g)?.length, 1);
+    assert.match(stdout, /\[submit\] accepted/);
+  });
+
   it('refuses a bad script line with its file and line number', async () => {
     const file = script(['hello', '/dance']);
     const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', file], env);
