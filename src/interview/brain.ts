@@ -33,8 +33,7 @@ export interface InterviewContext {
     statement: string;
     difficulty: string;
     complexity?: { time: string; space: string };
-    /** The Constraints section, line by line, and the largest input size it allows. */
-    constraints?: string[];
+    /** The largest input size the Constraints section allows. */
     maxInputSize?: number | null;
   };
   state: InterviewState;

@@ -307,10 +307,13 @@ function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
   return { move: 'ask_complexity', text: `${confirm} ${vary(['What space does it need?', 'And the extra space?', 'How much extra memory does it use?'], state)}`, facts: [fact] };
 }
 
+/** "nums of length up to 100,000", "up to 100,000 nodes", "n up to 77". */
 function sizeText(facts: ProblemFacts): string {
   const bound = facts.bounds.find((b) => b.size && b.max === facts.maxInputSize)!;
-  const subject = bound.subject.replace(/\.length$/, '').replace(/^number of /, '');
-  return `${subject === 'n' ? 'n' : subject} up to ${sayNumber(facts.maxInputSize!)}`;
+  const n = sayNumber(facts.maxInputSize!);
+  if (bound.subject.endsWith('.length')) return `${bound.subject.slice(0, -'.length'.length)} of length up to ${n}`;
+  if (bound.subject.startsWith('number of ')) return `up to ${n} ${bound.subject.slice('number of '.length)}`;
+  return `${bound.subject} up to ${n}`;
 }
 
 const WHY: Record<string, string> = {

@@ -148,7 +148,6 @@ export class Interview {
         statement: problem.statement,
         difficulty: problem.meta.difficulty,
         ...(problem.meta.complexity ? { complexity: problem.meta.complexity } : {}),
-        constraints: this.facts.lines,
         maxInputSize: this.facts.maxInputSize,
       },
       state,

@@ -157,7 +157,7 @@ export function buildPrompt(instruction: Instruction, context: InterviewContext,
   const system = [
     PERSONA,
     `The problem (${problem.difficulty}): ${problem.title}.\n${headAndTail(problem.statement, budget.statementChars)}`,
-    problem.constraints?.length ? `Constraints:\n${problem.constraints.map((c) => `- ${c}`).join('\n')}${problem.maxInputSize ? `\nThe largest input size is ${problem.maxInputSize}; about 10^8 simple steps run in a second.` : ''}` : '',
+    problem.maxInputSize ? `By the constraints the largest input size is ${problem.maxInputSize}; about 10^8 simple steps run in a second.` : '',
     problem.complexity ? `A strong solution runs in ${problem.complexity.time} time and ${problem.complexity.space} space; do not reveal this unless a hint says so.` : '',
   ]
     .filter(Boolean)
