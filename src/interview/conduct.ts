@@ -220,9 +220,33 @@ export function preparedByKeyword(question: string, clarifications: readonly Cla
     const hits = (c.keywords ?? []).filter((k) => new RegExp(`\\b${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asked)).length;
     const overlap = contentWords(c.q).filter((w) => askedWords.has(w)).length;
     const score = hits * 2 + overlap;
-    if ((hits > 0 || overlap >= 2) && (!best || score > best.score)) best = { score, answer: c.a };
+    if ((hits > 0 || overlap >= 2) && (!best || score > best.score)) best = { score, answer: withoutVerdict(c, askedWords) };
   }
   return best?.answer ?? null;
+}
+
+/**
+ * A prepared "Yes, ..." or "No, ..." answers its own question; asked differently ("can k be larger
+ * than ...?" for "is k always valid?") the same yes would be wrong, so only the fact is said.
+ */
+function withoutVerdict(c: Clarification, askedWords: Set<string>): string {
+  const theirs = contentWords(c.q);
+  const shared = theirs.filter((w) => askedWords.has(w)).length;
+  if (shared >= Math.ceil((theirs.length * 2) / 3)) return c.a;
+  const rest = c.a.replace(/^(?:yes|no)\b[,.;:]?\s*/i, '');
+  if (rest === c.a || rest === '') return c.a;
+  // "k is between ..." keeps the variable as it is written.
+  return /^[a-z]{1,2}\b|^\S*[_.[]/.test(rest) ? rest : cap(rest);
+}
+
+/** A question that names a variable the constraints speak of ("can k be larger than ...?"): those lines. */
+function constraintsNaming(said: string, problem: Problem, facts: ProblemFacts): string | null {
+  const params = (problem.meta.function?.params ?? problem.meta.design?.constructor ?? []).map((p) => p.name).filter((n) => n !== 'a' && n !== 'i');
+  const words = new Set(said.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const named = params.filter((name) => words.has(name.toLowerCase()));
+  const lines = facts.lines.filter((line) => named.some((name) => new RegExp(`(?<![\\w.])${name}(?![\\w\\[])`).test(line)));
+  if (lines.length === 0) return null;
+  return `The constraints say: ${lines.slice(0, 2).map((l) => l.replace(/\.$/, '')).join('; ')}.`;
 }
 
 const UNSETTLED = [
@@ -249,7 +273,11 @@ function answerClarification(reading: Reading, said: string, ctx: ConductContext
       used.push(`prepared: ${prepared}`);
     } else unsettled = true;
   }
-  if (parts.length === 0) return { move: 'answer', text: vary(UNSETTLED, ctx.state), facts: [] };
+  if (parts.length === 0) {
+    const quoted = constraintsNaming(said, problem, facts);
+    if (quoted) return { move: 'answer', text: quoted, facts: [quoted] };
+    return { move: 'answer', text: vary(UNSETTLED, ctx.state), facts: [] };
+  }
   if (unsettled) parts.push('The rest is your call: state what you assume.');
   return { move: 'answer', text: parts.join(' '), facts: used };
 }
@@ -257,19 +285,35 @@ function answerClarification(reading: Reading, said: string, ctx: ConductContext
 // ---------------------------------------------------------------------------------------------
 // Approaches and complexity
 
+/** A technique as a sentence says it: "checking every pair", "a hash map". */
 const TECHNIQUE_WORDS: Record<string, string> = {
-  'every permutation': 'Trying every permutation',
-  'every subset': 'Trying every subset',
-  'three nested loops': 'Three nested loops',
-  'every pair': 'Checking every pair',
-  'recursion without memo': 'Plain recursion that tries both choices',
-  backtracking: 'Backtracking',
+  'every permutation': 'trying every permutation',
+  'every subset': 'trying every subset',
+  'three nested loops': 'three nested loops',
+  'every pair': 'checking every pair',
+  'recursion without memo': 'plain recursion that tries both choices',
+  backtracking: 'backtracking',
+  'memoised recursion': 'memoised recursion',
+  'dynamic programming': 'dynamic programming',
+  sort: 'sorting',
+  heap: 'a heap',
+  'binary search': 'binary search',
+  'binary search per element': 'a binary search per element',
+  'hash map': 'a hash map',
+  'two pointers': 'two pointers',
+  'sliding window': 'a sliding window',
+  BFS: 'a BFS',
+  DFS: 'a DFS',
+  stack: 'a stack',
+  'prefix sums': 'prefix sums',
+  'one pass': 'one pass',
+  'union find': 'union-find',
 };
 
 function techniqueName(estimate: ApproachEstimate): string {
-  const slow = estimate.techniques.find((t) => TECHNIQUE_WORDS[t]);
-  if (slow) return TECHNIQUE_WORDS[slow]!;
-  return cap(estimate.techniques.join(' with '));
+  const slow = estimate.techniques.find((t) => /every|nested|without memo/.test(t));
+  const names = slow ? [slow] : estimate.techniques;
+  return names.map((t) => TECHNIQUE_WORDS[t] ?? t).join(' and ');
 }
 
 /** The cost an approach would have to beat: the problem's stated complexity. */
@@ -294,16 +338,16 @@ function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
     const steps = sayStepsExponent(estimate.time, n, sayNumber(n));
     return {
       move: 'push_back',
-      text: `${name} is ${estimate.time.label}. With ${sizeWords} that's ${steps}, far too slow. ${vary(FASTER, state)}`,
+      text: `${cap(name)} is ${estimate.time.label}. With ${sizeWords} that's ${steps}, far too slow. ${vary(FASTER, state)}`,
       facts: [fact, `largest input ${n}`, `${steps}`],
     };
   }
   if (expected && estimate.time.rank > expected.rank) {
     const steps = n !== null ? ` at these sizes, ${sayStepsExponent(estimate.time, n, sayNumber(n))}` : '';
-    return { move: 'push_back', text: `${name} would work${steps}, but it's ${estimate.time.label} and there's a faster way. ${vary(FASTER, state)}`, facts: [fact, `expected ${expected.label}`] };
+    return { move: 'push_back', text: `${cap(name)} would work${steps}, but it's ${estimate.time.label} and there's a faster way. ${vary(FASTER, state)}`, facts: [fact, `expected ${expected.label}`] };
   }
   if (reading.claim) return checkClaim(reading.claim, ctx, estimate.time, `That works. `);
-  const confirm = `That works: ${estimate.techniques.join(' with ')} is ${estimate.time.label}${n !== null && estimate.time.rank >= 1.5 ? `, fine for ${sizeWords}` : ''}.`;
+  const confirm = `That works: ${name} is ${estimate.time.label}${n !== null && estimate.time.rank >= 1.5 ? `, fine for ${sizeWords}` : ''}.`;
   return { move: 'ask_complexity', text: `${confirm} ${vary(['What space does it need?', 'And the extra space?', 'How much extra memory does it use?'], state)}`, facts: [fact] };
 }
 
@@ -346,7 +390,9 @@ function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: C
   const check = { claimed: claim.time.label, actual: actual.cost.label, correct: claim.time.rank === actual.cost.rank };
   const fact = `${actual.source} is ${actual.cost.label} time`;
   if (check.correct) {
-    const next = ctx.state.phase === 'follow_up' ? '' : ctx.state.codeSnapshots.length === 0 ? ' Go ahead and code it.' : '';
+    const expected = expectedTime(ctx.problem);
+    const beatable = expected && actual.cost.rank > expected.rank && ctx.state.codeSnapshots.length === 0;
+    const next = ctx.state.phase === 'follow_up' ? '' : beatable ? ' That would pass; code it, or look for something faster first.' : ctx.state.codeSnapshots.length === 0 ? ' Go ahead and code it.' : '';
     return { move: 'confirm_complexity', text: `${lead}Right, ${actual.cost.label}: ${WHY[actual.cost.label] ?? 'that matches the code'}.${next}`.trim(), facts: [fact], claimCheck: check };
   }
   const challengedBefore = ctx.state.understood.some((u) => u.claimCheck && !u.claimCheck.correct && u.claimCheck.actual === check.actual);
@@ -406,6 +452,8 @@ export function planReply(reading: Reading, said: string, ctx: ConductContext): 
       }
       const prepared = preparedByKeyword(said, problem.meta.clarifications);
       if (prepared) return { move: 'answer', text: prepared, facts: [`prepared: ${prepared}`] };
+      const quoted = constraintsNaming(said, problem, ctx.facts);
+      if (quoted) return { move: 'answer', text: quoted, facts: [quoted] };
       if (/\b(you|your|company|team|job|role|interview|next steps|after)\b/i.test(said)) {
         return { move: 'defer_question', text: "Let's keep that for the end; I'll leave time for your questions. Back to the problem.", facts: [] };
       }

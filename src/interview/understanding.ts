@@ -165,7 +165,7 @@ const PROPERTY_RULES: PropertyRule[] = [
   },
   {
     property: 'duplicates',
-    ask: /\bduplicates?\b|\bduplicated\b|\brepeat(?:ed|s)? (?:values|numbers|elements|characters|letters|words)\b|\b(?:values|numbers|elements) repeat\b|\bsame (?:value|number|element|word) (?:twice|more than once|again)\b|\bdistinct\b|\bunique (?:values|numbers|elements|integers)\b|\b(?:values|numbers|elements|integers) (?:be |are )?unique\b|\bappear (?:more than once|twice)\b/,
+    ask: /\bduplicates?\b|\bduplicated\b|(?<!number of )(?<!count of )\bdistinct\b(?= (?:values|numbers|elements|integers)?\s*$| (?:values|numbers|elements|integers) (?:only|in)\b)|\brepeat(?:ed|s)? (?:values|numbers|elements|characters|letters|words)\b|\b(?:values|numbers|elements) repeat\b|\bsame (?:value|number|element|word) (?:twice|more than once|again)\b|\b(?:are|is|be) (?:all )?(?:the )?(?:\w+ )?distinct\b|\bunique (?:values|numbers|elements|integers)\b|\b(?:values|numbers|elements|integers) (?:be |are )?unique\b|\bappear (?:more than once|twice)\b/,
     inverted: /\bdistinct\b|\bunique\b|\bno duplicates?\b|\bwithout duplicates?\b/,
   },
   {
@@ -331,7 +331,7 @@ export function complexityClaim(t: string): ComplexityClaim | undefined {
 }
 
 const RUDE = /\b(?:fuck|shit|damn you|stupid (?:question|problem|interview)|this is stupid|you(?:'re| are) (?:useless|stupid|dumb)|shut up|waste of (?:my )?time|screw (?:this|you)|idiot|sucks)\b/;
-const REPEAT = /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question))/;
+const REPEAT = /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question)|what do you mean|what does that (?:even )?mean|what are you asking|can you explain (?:that|what you mean|the question)|i don'?t (?:understand|get) (?:the question|what you mean|what you'?re asking))/;
 const HINT = /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction))\b/;
 const STUCK =
   /\b(?:(?:i'?m|i am|im|kind of|kinda|totally|pretty) (?:stuck|lost|blanking|confused)|stuck\b|no idea|(?:don'?t|do not|dont) (?:know|see) (?:how|where|what|why)|not sure (?:how|where|what)(?! (?:the|it|you))|can'?t (?:think of|figure|see how|come up)|(?:how|where) (?:do|can|should) i (?:start|begin)|drawing a blank|out of ideas|no clue|i give up|(?:how|what) (?:can|could|do|would|should) i (?:make|get) it (?:faster|better|quicker|more efficient)|make it faster\b|speed it up|(?:is there|what'?s) a (?:faster|better) way\b(?! to (?:say|put))|what am i missing)\b/;

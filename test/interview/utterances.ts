@@ -94,6 +94,8 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'can I buy and sell on the same day', intent: 'question' },
   { text: 'does the word list change between calls', intent: 'question' },
   { text: 'what does adjacent mean here', intent: 'question' },
+  { text: 'can k be larger than the number of distinct elements', intent: 'question' },
+  { text: 'is target always reachable', intent: 'question' },
   // Approaches, too slow for 10^5
   { text: "I'd try every subset of houses", intent: 'approach', time: 'O(2^n)' },
   { text: 'i would try every subset of houses and take the best one', intent: 'approach', time: 'O(2^n)' },
@@ -172,6 +174,8 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'i didnt catch that', intent: 'repeat' },
   { text: 'what was the question again', intent: 'repeat' },
   { text: 'pardon', intent: 'repeat' },
+  { text: 'what does that even mean', intent: 'repeat' },
+  { text: 'sorry what do you mean', intent: 'repeat' },
   // Meta
   { text: 'how much time do I have left', intent: 'meta_time' },
   { text: 'how long do we have', intent: 'meta_time' },
