@@ -446,7 +446,7 @@ export function planReply(reading: Reading, said: string, ctx: ConductContext): 
       if (state.phase === 'wrap_up') {
         return {
           move: 'answer_their_question',
-          text: "Fair question. Here the interviewers compare notes on problem solving, code, testing and communication, and that decides it; I'd rather you asked that of the team you'd join. Thanks for your time today.",
+          text: "This is a practice interview, so there's no team behind me. In a real one, that's a good thing to ask: how the team reviews code, and what your first month would look like.",
           facts: [],
         };
       }
