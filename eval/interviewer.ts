@@ -14,7 +14,7 @@ import { ModelBrain } from '../src/interview/model-brain.ts';
 import { ScriptedBrain } from '../src/interview/scripted-brain.ts';
 import type { InterviewEvent } from '../src/interview/state.ts';
 import { loadProblem, loadTests, ProblemSet } from '../src/problems/load.ts';
-import type { Problem } from '../src/problems/load.ts';
+import type { Language, Problem } from '../src/problems/load.ts';
 import { OpenAiCompatibleModel } from '../src/providers/openai/model.ts';
 import { UnsafeSandbox } from '../src/sandbox/unsafe.ts';
 import { startFakeOpenAi } from '../test/fakes/openai-server.ts';
@@ -22,6 +22,8 @@ import { startFakeOpenAi } from '../test/fakes/openai-server.ts';
 interface Turn {
   say?: string;
   wait?: number;
+  /** Code the candidate saves (not run). */
+  code?: string;
   hint?: true;
   says?: string;
   not?: string;
@@ -34,6 +36,8 @@ interface Turn {
 interface Conversation {
   name: string;
   problem: string;
+  /** The candidate's language (python unless said). */
+  language?: Language;
   turns: (Turn & { hint?: string | true })[];
 }
 
@@ -66,13 +70,14 @@ export async function runEval(options: { llm?: 'openai' } = {}): Promise<EvalRes
       let now = 0;
       const events: InterviewEvent[] = [];
       const brain: Brain = fake ? new ModelBrain(new OpenAiCompatibleModel({ baseUrl: fake.baseUrl, model: 'fake', retries: 0 })) : new ScriptedBrain();
-      const interview = new Interview({ problem, tests: loadTests(problem), language: 'python', brain, sandbox: new UnsafeSandbox(), sessionId: 'eval', now: () => now, onEvent: (e) => events.push(e) });
+      const interview = new Interview({ problem, tests: loadTests(problem), language: conversation.language ?? 'python', brain, sandbox: new UnsafeSandbox(), sessionId: 'eval', now: () => now, onEvent: (e) => events.push(e) });
       await interview.start();
       const failures: string[] = [];
       const told: string[] = [];
       for (const [i, turn] of conversation.turns.entries()) {
         const from = events.length;
         const requestsBefore = fake?.requests.length ?? 0;
+        if (turn.code !== undefined) interview.codeSaved(turn.code);
         if (turn.say !== undefined) await interview.say(turn.say);
         else if (turn.wait !== undefined) {
           now += turn.wait * 1000;
@@ -82,7 +87,7 @@ export async function runEval(options: { llm?: 'openai' } = {}): Promise<EvalRes
         const said = happened.filter((e) => e.type === 'interviewer_said').map((e) => e.text).join(' ');
         const understood = happened.find((e) => e.type === 'candidate_understood');
         const hint = happened.find((e) => e.type === 'hint_given');
-        const where = `turn ${i + 1} "${turn.say ?? `wait ${turn.wait}s`}"`;
+        const where = `turn ${i + 1} "${turn.say ?? (turn.wait !== undefined ? `wait ${turn.wait}s` : 'code')}"`;
         // The model's words are the fake's: what is judged is what it was told.
         const lastTold = fake?.requests.slice(requestsBefore).at(0)?.messages.at(-1)?.content ?? '';
         if (fake) told.push(lastTold);

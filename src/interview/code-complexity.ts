@@ -71,15 +71,17 @@ function braceLoopDepth(code: string): { depth: number; halving: boolean } {
     loopHead.lastIndex = i;
     const m = loopHead.exec(code);
     if (m && m.index === i) {
+      const enclosingCallback = pendingLoop;
       const isWhile = m[1] === 'while';
       const close = code.indexOf('{', i);
       const head = code.slice(i, close < 0 ? undefined : close + 200);
       pendingLoop = { halving: isWhile && HALVING.test(head) };
       // includes/indexOf inside a loop are a hidden inner loop with no block of their own.
       if (/^\.(includes|indexOf|find|findIndex)/.test(m[0])) {
-        const here = opens.filter((o) => o.loop && !o.halving).length + 1;
+        // Inside an array callback that has no block of its own yet (`a.filter((x) => a.includes(x))`).
+        const here = opens.filter((o) => o.loop && !o.halving).length + 1 + (enclosingCallback ? 1 : 0);
         linearInline = Math.max(linearInline, here);
-        pendingLoop = null;
+        pendingLoop = enclosingCallback;
       }
     }
     const c = code[i];

@@ -27,6 +27,8 @@ export const MOVES = [
   'steer_back',
   'time_left',
   'language',
+  'explain_tools',
+  'assess_progress',
   'wait',
   'invite_code',
   'acknowledge',
@@ -124,10 +126,19 @@ interface Answer {
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** A scalar parameter the question names ("what if k is zero?"): its values are what is asked about. */
+function scalarNamed(said: string, problem: Problem): string | null {
+  const params = problem.meta.function?.params ?? problem.meta.design?.constructor ?? [];
+  const words = new Set(said.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  return params.find((p) => /^(int|float|bool|char)$/.test(p.type) && p.name.length > 0 && p.name !== 'a' && p.name !== 'i' && words.has(p.name.toLowerCase()))?.name ?? null;
+}
+
 function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, facts: ProblemFacts): Answer | null {
   const subject = subjectOf(said, problem);
   const size = sizeBound(facts, subject);
-  const value = valueBound(facts, subject);
+  const scalar = scalarNamed(said, problem);
+  // A question about k's values is not about the array's: k's own bound, or nothing.
+  const value = scalar ? facts.bounds.find((b) => b.subject === scalar) : valueBound(facts, subject);
   const yesNo = (holds: boolean, because: string, fact: string): Answer => {
     const yes = asked.inverted ? !holds : holds;
     return { yes, text: `${yes ? 'Yes' : 'No'}, ${because}`, fact };
@@ -193,6 +204,13 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       return { yes: null, text: `Only ${facts.characters}.`, fact: facts.characters };
     case 'in_place':
       return { yes: true, text: `You may change the input if you like; nothing uses it afterwards. Just say that you do.`, fact: 'the input is not reused' };
+    case 'single': {
+      if (!size || size.min === undefined) return null;
+      const possible = size.min <= 1 && (size.max === undefined || size.max >= 1);
+      return yesNo(possible, possible ? `${subject.noun} can have a single ${subject.unit}; make sure that case works.` : `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}.`, `${size.subject} >= ${size.min}`);
+    }
+    case 'validity':
+      return { yes: null, text: 'No need to validate: the input always meets the constraints.', fact: 'inputs meet the constraints' };
   }
 }
 
@@ -423,6 +441,18 @@ export function vary(options: readonly string[], state: InterviewState): string 
   return options[0]!;
 }
 
+/** "Is this correct?", "should I optimise it?": what the code or the approach so far says, and the next step. */
+function assessProgress(ctx: ConductContext): Reply {
+  const expected = expectedTime(ctx.problem);
+  const n = ctx.facts.maxInputSize;
+  if (ctx.codeTime && expected && ctx.codeTime.rank > expected.rank) {
+    const steps = n !== null ? `; with ${sizeText(ctx.facts)} that's ${sayStepsExponent(ctx.codeTime, n, sayNumber(n))}` : '';
+    return { move: 'assess_progress', text: `By the look of it the code is ${ctx.codeTime.label}${steps}. Can you do better?`, facts: [`the code is ${ctx.codeTime.label}`, `expected ${expected.label}`] };
+  }
+  if (ctx.codeTime) return { move: 'assess_progress', text: `The complexity looks right. Run the tests and let them tell you about correctness.`, facts: [`the code is ${ctx.codeTime.label}`] };
+  return { move: 'assess_progress', text: 'Try it on the first example by hand: does it give the expected answer?', facts: [] };
+}
+
 /** The interviewer's last question, for "can you repeat that?". */
 function lastQuestion(state: InterviewState): string | null {
   const turns = state.conversation.filter((t) => t.role === 'interviewer');
@@ -475,6 +505,10 @@ export function planReply(reading: Reading, said: string, ctx: ConductContext): 
       const left = minutesLeft(ctx);
       return { move: 'time_left', text: `About ${left} minute${left === 1 ? '' : 's'} left, so there's time.${coding ? '' : ' Take the time to get the approach right.'}`, facts: [`${left} minutes left`] };
     }
+    case 'meta_tools':
+      return { move: 'explain_tools', text: 'Go ahead: /run runs the visible tests, /submit runs them all, and /edit opens your editor.', facts: [] };
+    case 'check_in':
+      return assessProgress(ctx);
     case 'meta_language':
       return { move: 'language', text: `Python, JavaScript or TypeScript; you're set up for ${state.language}. Stick with it unless you have a strong reason.`, facts: [] };
     case 'thinking':

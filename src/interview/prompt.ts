@@ -115,6 +115,8 @@ const MOVE_GUIDE: Record<Extract<Instruction, { kind: 'respond' }>['reply']['mov
   repeat: 'repeat your last question, in the same or simpler words.',
   steer_back: 'steer back to the problem in one sentence, kindly.',
   time_left: 'tell them how much time is left.',
+  explain_tools: 'tell them how to run and submit their code.',
+  assess_progress: 'tell them where their code or approach stands, from the facts, and the next step; do not say whether it is correct beyond what the facts show.',
   language: 'answer which languages they may use.',
   wait: 'they are thinking aloud: say only something like "take your time".',
   invite_code: 'invite them to start coding.',

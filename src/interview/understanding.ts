@@ -23,6 +23,8 @@ export const PROPERTIES = [
   'libraries',
   'characters',
   'in_place',
+  'single',
+  'validity',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -35,6 +37,8 @@ export const INTENTS = [
   'repeat',
   'meta_time',
   'meta_language',
+  'meta_tools',
+  'check_in',
   'off_topic',
   'rude',
   'thinking',
@@ -165,7 +169,7 @@ const PROPERTY_RULES: PropertyRule[] = [
   },
   {
     property: 'duplicates',
-    ask: /\bduplicates?\b|\bduplicated\b|(?<!number of )(?<!count of )\bdistinct\b(?= (?:values|numbers|elements|integers)?\s*$| (?:values|numbers|elements|integers) (?:only|in)\b)|\brepeat(?:ed|s)? (?:values|numbers|elements|characters|letters|words)\b|\b(?:values|numbers|elements) repeat\b|\bsame (?:value|number|element|word) (?:twice|more than once|again)\b|\b(?:are|is|be) (?:all )?(?:the )?(?:\w+ )?distinct\b|\bunique (?:values|numbers|elements|integers)\b|\b(?:values|numbers|elements|integers) (?:be |are )?unique\b|\bappear (?:more than once|twice)\b/,
+    ask: /\bduplicates?\b|\bduplicated\b|(?<!number of )(?<!count of )\bdistinct\b(?= (?:values|numbers|elements|integers)?\s*$| (?:values|numbers|elements|integers) (?:only|in)\b)|\brepeat(?:ed|s)? (?:values|numbers|elements|characters|letters|words)\b|\b(?:values|numbers|elements) repeat\b|\bsame (?:value|number|element|word) (?:twice|more than once|again)\b|\b(?:are|is|be) (?:all )?(?:the )?(?:\w+ )?distinct\b|\bunique (?:values|numbers|elements|integers)\b|\b(?:values|numbers|elements|integers) (?:be |are )?unique\b|\bappear (?:more than once|twice)\b|\ball (?:the )?(?:numbers|values|elements|prices|heights) (?:are |be )?(?:the )?same\b/,
     inverted: /\bdistinct\b|\bunique\b|\bno duplicates?\b|\bwithout duplicates?\b/,
   },
   {
@@ -179,7 +183,7 @@ const PROPERTY_RULES: PropertyRule[] = [
   },
   {
     property: 'size',
-    ask: /\bhow (?:big|large|long|many)\b|\bsize\b|\bmax(?:imum)? (?:length|size)\b|\binput size\b|\bconstraints?\b|\bbounds?\b|\blimits?\b|\bhow (?:big|large) (?:is|can|will) n\b|\blength of (?:the )?(?:array|list|string|input)\b|\blong (?:can|is|will) (?:the )?(?:array|list|string|input)\b/,
+    ask: /\bhow (?:big|large|long|many)\b|\bhuge\b|\bvery (?:large|long|big)\b|\bsize\b|\bmax(?:imum)? (?:length|size)\b|\binput size\b|\bconstraints?\b|\bbounds?\b|\blimits?\b|\bhow (?:big|large) (?:is|can|will) n\b|\blength of (?:the )?(?:array|list|string|input)\b|\blong (?:can|is|will) (?:the )?(?:array|list|string|input)\b/,
   },
   {
     property: 'zero',
@@ -200,6 +204,14 @@ const PROPERTY_RULES: PropertyRule[] = [
   {
     property: 'characters',
     ask: /\blower ?case\b|\bupper ?case\b|\bcharacters?\b|\bletters?\b|\bascii\b|\bunicode\b|\bspaces?\b|\bdigits?\b|\bspecial characters\b|\bpunctuation\b|\bcase[- ]sensitive\b/,
+  },
+  {
+    property: 'single',
+    ask: /\b(?:only|just) (?:has |have |contains? )?(?:one|1|a single) (?:element|number|item|house|price|character|char|node|value|day|word|interval|bar)\b|\bsingle (?:element|number|item|house|price|character|node|value|day|word|interval|bar)\b|\b(?:length|size) (?:of )?(?:one|1)\b/,
+  },
+  {
+    property: 'validity',
+    ask: /\b(?:invalid|malformed|bad|wrong|garbage) inputs?\b|\bvalidate (?:the )?inputs?\b|\binput validation\b|\berror handling\b|\bcheck (?:the input|for invalid)\b/,
   },
   {
     property: 'in_place',
@@ -247,7 +259,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'every pair',
-    re: /\bnested (?:for )?loops?\b|\bdouble (?:for )?loop\b|\btwo (?:nested )?(?:for )?loops\b(?! (?:one after|in a row|separately|side by side))|\b(?:every|all|each) (?:possible )?pairs?\b|\b(?:each|every) (?:element|number|day|index|item|house|price|one|value) (?:with|against|to|and) (?:every|each|all) (?:other|later|following|the other|the rest)\b|\bcompare (?:each|every|all)\b[^.]*\b(?:every|each|all|other)\b|\bloop inside (?:a|another) loop\b|\bfor (?:each|every) \w+(?: i)?\b[^.]*\b(?:check|loop over|go through|scan|look at|compare with) (?:every|all|each|the rest|the remaining|all the other|all later)\b|\bbrute[- ]?force\b|\btry (?:every|all|each) (?:start|starting|buy|sell|split|end|window|substring|subarray)s?\b|\b(?:every|all|each) (?:subarray|substring|window|interval pair|start and end)s?\b/,
+    re: /\bnested (?:for )?loops?\b|\bdouble (?:for )?loop\b|\btwo (?:nested )?(?:for )?loops\b(?! (?:one after|in a row|separately|side by side))|\b(?:every|all|each) (?:possible )?pairs?\b|\b(?:each|every) (?:element|number|day|index|item|house|price|one|value) (?:with|against|to|and) (?:every|each|all) (?:other|later|following|the other|the rest)\b|\bcompare (?:each|every|all)\b[^.]*\b(?:every|each|all|other)\b|\bloop inside (?:a|another) loop\b|\bfor (?:each|every) \w+ (?:i )?loop (?:again|over (?:it|them|everything) again|through (?:it|the \w+|everything) again)\b|\bfor (?:each|every) \w+(?: i)?\b[^.]*\b(?:check|loop over|go through|scan|look at|compare with) (?:every|all|each|the rest|the remaining|all the other|all later)\b|\bbrute[- ]?force\b|\btry (?:every|all|each) (?:start|starting|buy|sell|split|end|window|substring|subarray)s?\b|\b(?:every|all|each) (?:subarray|substring|window|interval pair|start and end)s?\b/,
     time: COSTS.quadratic,
     space: COSTS.constant,
   },
@@ -331,7 +343,7 @@ export function complexityClaim(t: string): ComplexityClaim | undefined {
 }
 
 const RUDE = /\b(?:fuck|shit|damn you|stupid (?:question|problem|interview)|this is stupid|you(?:'re| are) (?:useless|stupid|dumb)|shut up|waste of (?:my )?time|screw (?:this|you)|idiot|sucks)\b/;
-const REPEAT = /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question)|what do you mean|what does that (?:even )?mean|what are you asking|can you explain (?:that|what you mean|the question)|i don'?t (?:understand|get) (?:the question|what you mean|what you'?re asking))/;
+const REPEAT = /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question)|what do you mean|what does that (?:even )?mean|what are you asking|can you explain (?:that|what you mean|the question)|clarify the question|i don'?t (?:understand|get) (?:the question|what you mean|what you'?re asking))/;
 const HINT = /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction))\b/;
 const STUCK =
   /\b(?:(?:i'?m|i am|im|kind of|kinda|totally|pretty) (?:stuck|lost|blanking|confused)|stuck\b|no idea|(?:don'?t|do not|dont) (?:know|see) (?:how|where|what|why)|not sure (?:how|where|what)(?! (?:the|it|you))|can'?t (?:think of|figure|see how|come up)|(?:how|where) (?:do|can|should) i (?:start|begin)|drawing a blank|out of ideas|no clue|i give up|(?:how|what) (?:can|could|do|would|should) i (?:make|get) it (?:faster|better|quicker|more efficient)|make it faster\b|speed it up|(?:is there|what'?s) a (?:faster|better) way\b(?! to (?:say|put))|what am i missing)\b/;
@@ -344,6 +356,10 @@ const YES = /^(?:yes|yeah|yep|yup|sure|of course|definitely|i do|correct|that'?s
 const NO = /^(?:no|nope|nah|not really|nothing|none|i'?m good|im good|i'?m fine|no questions?|that'?s (?:all|it)|i don'?t (?:have any|think so)|not at the moment|all good|no thanks?|nothing from me)\b/;
 /** A plan in words no technique names: "I would take the max minus the min". */
 const PLAN = /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do)\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
+/** Asking how to use the tools: running, submitting, the editor. */
+const TOOLS = /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
+/** Asking to be told how it is going: correct, fast enough, finished. */
+const CHECK_IN = /\bis (?:this|that|it|my (?:code|solution|approach)) (?:correct|right|ok(?:ay)?|good enough|fine|optimal|fast enough|efficient enough)\b(?! (?:to|if)\b)|\bshould i optimi[sz]e\b|\bdoes (?:this|that|it|my code) look (?:right|ok(?:ay)?|good|correct)\b|\bcan (?:this|it) be (?:improved|optimi[sz]ed|made faster)\b|\bam i (?:on the right track|done)\b/;
 const READY = /\b(?:let me (?:code|write|implement|start coding|type)|i'?ll (?:start )?(?:code|coding|write|implement|type)|ready to (?:code|write|implement|start)|let'?s (?:code|write|implement)|start coding|i'?m going to (?:code|write|implement)|i can (?:code|write) (?:it|that) (?:up|now))\b/;
 
 /** The reading of one utterance. */
@@ -361,6 +377,8 @@ export function understand(raw: string): Reading {
 
   if (HINT.test(t) && !/\b(?:no|without|don'?t (?:need|want)(?: a)?) hints?\b/.test(t)) return { intent: 'hint', properties: [] };
   if (TIME.test(t)) return { intent: 'meta_time', properties: [] };
+  if (TOOLS.test(t)) return { intent: 'meta_tools', properties: [] };
+  if (CHECK_IN.test(t) && !claim) return { intent: 'check_in', properties: [] };
   const stuck = STUCK.test(t);
   const sizeOnly = properties.length === 1 && properties[0]!.property === 'size';
   // A question about the input's properties is a clarification, even with an approach in it
