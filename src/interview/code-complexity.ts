@@ -71,7 +71,7 @@ function braceLoopDepth(code: string): { depth: number; halving: boolean } {
     loopHead.lastIndex = i;
     const m = loopHead.exec(code);
     if (m && m.index === i) {
-      const enclosingCallback = pendingLoop;
+      const enclosingCallback: { halving: boolean } | null = pendingLoop;
       const isWhile = m[1] === 'while';
       const close = code.indexOf('{', i);
       const head = code.slice(i, close < 0 ? undefined : close + 200);
