@@ -55,6 +55,8 @@ export async function recordInterview(store: SessionStore, options: { finish?: b
     await interview.runTests('submit');
     await interview.say('Linear time and constant space.');
     await interview.say('I would add up every rise between consecutive days.');
+    // The follow-ups would go on while time is left: the candidate ends it here.
+    await interview.end();
   }
   await Promise.all(writes);
   return { sessionId, events, state: interview.state };
