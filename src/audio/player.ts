@@ -1,7 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { VettaError } from '../core/errors.js';
-import { findOnPath } from '../sandbox/paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import { SAMPLE_RATE } from './pcm.js';
 
 /**

@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors.js';
 import type { BrainSettings } from './provider-choice.js';
 import { chooseRecognizer, chooseVoice, planBrain } from './provider-choice.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import type { CheckResult } from './doctor.js';
 
 /**

@@ -14,7 +14,7 @@ import type { CandidateUtterance } from '../pipeline/turn-taker.js';
 import type { EndpointingOptions } from '../pipeline/turn-detection.js';
 import type { SpeechRecognizer } from '../providers/spec.js';
 import type { VoiceEntry } from '../replay/recording.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import type { PracticeSession } from './practice-session.js';
 import { chooseRecognizer, chooseVoice } from './provider-choice.js';
 import type { RecognizerFlags, VoiceFlags } from './provider-choice.js';

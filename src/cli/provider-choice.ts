@@ -9,7 +9,7 @@ import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
 import { PocketsphinxStt } from '../providers/pocketsphinx/stt.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
 import type { Brain, SpeechRecognizer, SpeechSynthesizer } from '../providers/spec.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 /**
  * Which providers a command uses, from flags, the environment and the config file. One place, so

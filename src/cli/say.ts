@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { SubprocessPlayer } from '../audio/player.js';
 import type { TtsName } from '../core/config.js';
 import { chunkText } from '../pipeline/sentence-chunker.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { chooseVoice } from './provider-choice.js';
 
 async function* fromStdin(stdin: NodeJS.ReadableStream): AsyncGenerator<string> {

@@ -3,6 +3,9 @@ import type { Scorecard } from '../interview/scorecard.js';
 import { initialState, reduce } from '../interview/state.js';
 import type { InterviewEvent, InterviewState, TurnTimings } from '../interview/state.js';
 import type { LoadedSession, SessionSummary } from '../store/sessions.js';
+import { VettaError } from '../core/errors.js';
+import { LANGUAGES } from '../problems/load.js';
+import type { Language } from '../problems/load.js';
 
 /** A stored session made readable: its state, its scorecard, how long each interviewer turn took. */
 export interface SessionReport {
@@ -13,8 +16,15 @@ export interface SessionReport {
   entries: { event: InterviewEvent; recordedAtMs: number; replyMs: number | null }[];
 }
 
-export function sessionReport(session: LoadedSession): SessionReport {
-  const state = session.events.reduce(reduce, initialState(session.meta.init));
+/** A saved session's start as the interview takes it; the store keeps the language as a plain string. */
+export function savedInit(meta: SessionSummary): Parameters<typeof initialState>[0] {
+  const { language } = meta.init;
+  if (!(LANGUAGES as readonly string[]).includes(language)) throw new VettaError('invalid_input', `session ${meta.id.slice(0, 8)} is in ${language}, which this Vetta does not know; update Vetta`);
+  return { ...meta.init, language: language as Language };
+}
+
+export function sessionReport(session: LoadedSession<InterviewEvent>): SessionReport {
+  const state = session.events.reduce(reduce, initialState(savedInit(session.meta)));
   const scorecard = state.phase === 'ended' ? rubricScorecard(state, state.phaseStartedAtMs) : null;
   // What the candidate waited: from their words being stored to the interviewer's whole reply being stored.
   let saidAtMs: number | null = null;
@@ -207,7 +217,7 @@ export function renderMarkdown(report: SessionReport): string {
   if (state.codeSnapshots.length === 0) out.push('No code written.');
   for (const [i, snapshot] of state.codeSnapshots.entries()) {
     const marks = fence(snapshot.code);
-    out.push(`### #${i + 1} at ${clock(snapshot.atMs, start)}`, '', `${marks}${FENCE_LANGUAGE[meta.init.language]}`, snapshot.code.replace(/\n$/, ''), marks, '');
+    out.push(`### #${i + 1} at ${clock(snapshot.atMs, start)}`, '', `${marks}${FENCE_LANGUAGE[state.language]}`, snapshot.code.replace(/\n$/, ''), marks, '');
   }
   out.push('', '## Test runs', '');
   if (state.testRuns.length === 0) out.push('None.');

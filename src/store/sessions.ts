@@ -1,7 +1,6 @@
 import { Keyv } from 'keyv';
 import type { KeyvStoreAdapter } from 'keyv';
 import { VettaError } from '../core/errors.js';
-import type { InterviewEvent, InterviewState, Phase, TestRunRecord } from '../interview/state.js';
 import { openBackend } from './backend.js';
 import type { StoreBackend } from './backend.js';
 
@@ -11,13 +10,23 @@ import type { StoreBackend } from './backend.js';
  * job); it keeps only what listing needs: the phase, the hints, the last verdict.
  */
 
+/**
+ * What the store reads of an event, for listing; every other field is kept as it came. The
+ * interview's events fit it, so the store knows their shape without depending on the interview.
+ */
+export interface StoredEvent {
+  type: string;
+  phase?: string;
+  run?: { verdict: string };
+}
+
 export type SessionStatus = 'active' | 'finished' | 'abandoned';
 
 /** What initialState takes: the interview's own clock may be virtual (scripted sessions). */
 export interface SessionInit {
   sessionId: string;
   problemId: string;
-  language: InterviewState['language'];
+  language: string;
   atMs: number;
 }
 
@@ -30,9 +39,9 @@ export interface SessionMeta {
   finishedAtMs: number | null;
   /** Events known to be stored; a crash between an event and this record leaves it one short. */
   eventCount: number;
-  phase: Phase;
+  phase: string;
   hints: number;
-  lastVerdict: TestRunRecord['verdict'] | null;
+  lastVerdict: string | null;
 }
 
 export interface SessionSummary extends SessionMeta {
@@ -41,10 +50,10 @@ export interface SessionSummary extends SessionMeta {
   expiresAtMs: number;
 }
 
-export interface LoadedSession {
+export interface LoadedSession<E extends StoredEvent = StoredEvent> {
   meta: SessionSummary;
   /** In order; the interview state is events.reduce(reduce, initialState(meta.init)). */
-  events: InterviewEvent[];
+  events: E[];
   /** When each event was stored, wall clock. */
   recordedAtMs: number[];
 }
@@ -81,9 +90,9 @@ const BATCH = 500;
 const SESSIONS_NAMESPACE = 'vetta-sessions';
 const EVENTS_NAMESPACE = 'vetta-events';
 
-interface EventRecord {
+interface EventRecord<E extends StoredEvent = StoredEvent> {
   atMs: number;
-  event: InterviewEvent;
+  event: E;
 }
 
 const eventKey = (id: string, seq: number) => `${id}:${seq}`;
@@ -92,11 +101,11 @@ const eventKey = (id: string, seq: number) => `${id}:${seq}`;
 function summarize(meta: SessionMeta, record: EventRecord): SessionMeta {
   const { event, atMs } = record;
   const next: SessionMeta = { ...meta, eventCount: meta.eventCount + 1, lastActivityAtMs: Math.max(meta.lastActivityAtMs, atMs) };
-  if (event.type === 'phase_changed') {
+  if (event.type === 'phase_changed' && event.phase) {
     next.phase = event.phase;
     if (event.phase === 'ended') next.finishedAtMs ??= atMs;
   } else if (event.type === 'hint_given') next.hints += 1;
-  else if (event.type === 'tests_ran') next.lastVerdict = event.run.verdict;
+  else if (event.type === 'tests_ran' && event.run) next.lastVerdict = event.run.verdict;
   return next;
 }
 
@@ -113,10 +122,10 @@ interface Writer {
   failure: unknown;
 }
 
-export class SessionStore {
+export class SessionStore<E extends StoredEvent = StoredEvent> {
   private readonly metas: Keyv<SessionMeta>;
   private readonly metaAdapter: KeyvStoreAdapter;
-  private readonly events: Keyv<EventRecord>;
+  private readonly events: Keyv<EventRecord<E>>;
   private readonly writers = new Map<string, Writer>();
   readonly retentionMs: number;
   readonly abandonAfterMs: number;
@@ -132,7 +141,7 @@ export class SessionStore {
     const keyv = <V>(adapter: KeyvStoreAdapter, namespace: string) => new Keyv<V>(adapter, { namespace, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
     this.metaAdapter = backend.adapter(SESSIONS_NAMESPACE);
     this.metas = keyv<SessionMeta>(this.metaAdapter, SESSIONS_NAMESPACE);
-    this.events = keyv<EventRecord>(backend.adapter(EVENTS_NAMESPACE), EVENTS_NAMESPACE);
+    this.events = keyv<EventRecord<E>>(backend.adapter(EVENTS_NAMESPACE), EVENTS_NAMESPACE);
   }
 
   /** The file or URL the sessions live in, for messages. */
@@ -194,10 +203,10 @@ export class SessionStore {
    * Stores one event after the ones before it. The promise resolves once the event is durable;
    * call it for every event as it happens, without waiting, and order is kept.
    */
-  append(id: string, event: InterviewEvent, nowMs = Date.now()): Promise<void> {
+  append(id: string, event: E, nowMs = Date.now()): Promise<void> {
     return this.enqueue(id, async (writer) => {
       const meta = writer.meta ?? bare((await this.read(id, nowMs)).meta);
-      const record: EventRecord = { atMs: nowMs, event };
+      const record: EventRecord<E> = { atMs: nowMs, event };
       await this.events.set(eventKey(id, meta.eventCount), record, this.eventTtlMs);
       const next = summarize(meta, record);
       await this.metas.set(id, next, this.metaTtlMs(next));
@@ -222,8 +231,8 @@ export class SessionStore {
   }
 
   /** Reads events from `from` until the first missing one. */
-  private async readEvents(id: string, from: number): Promise<EventRecord[]> {
-    const records: EventRecord[] = [];
+  private async readEvents(id: string, from: number): Promise<EventRecord<E>[]> {
+    const records: EventRecord<E>[] = [];
     for (let start = from; ; start += BATCH) {
       const page = await this.events.getMany(Array.from({ length: BATCH }, (_, i) => eventKey(id, start + i)));
       for (const record of page) {
@@ -234,12 +243,12 @@ export class SessionStore {
   }
 
   /** The session and its events in order, after this process's pending appends. */
-  async load(id: string, nowMs = Date.now()): Promise<LoadedSession> {
+  async load(id: string, nowMs = Date.now()): Promise<LoadedSession<E>> {
     await this.writers.get(id)?.tail;
     return this.read(id, nowMs);
   }
 
-  private async read(id: string, nowMs: number): Promise<LoadedSession> {
+  private async read(id: string, nowMs: number): Promise<LoadedSession<E>> {
     const stored = await this.record(id);
     const records = await this.readEvents(id, 0);
     if (records.length < stored.eventCount) {
@@ -254,7 +263,7 @@ export class SessionStore {
    * Loads a session to carry on with it in this process: later appends follow its last event, and
    * its keys get a fresh lifetime.
    */
-  async resume(id: string, nowMs = Date.now()): Promise<LoadedSession> {
+  async resume(id: string, nowMs = Date.now()): Promise<LoadedSession<E>> {
     const loaded = await this.load(id, nowMs);
     const records = loaded.events.map((event, i) => ({ key: eventKey(id, i), value: { atMs: loaded.recordedAtMs[i]!, event }, ttl: this.eventTtlMs }));
     for (let i = 0; i < records.length; i += BATCH) await this.events.setMany(records.slice(i, i + BATCH));
@@ -327,6 +336,6 @@ export class SessionStore {
 }
 
 /** The store a URL names (docs/sessions.md); the default file when there is none. */
-export async function openSessionStore(url: string | undefined, options: RetentionOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<SessionStore> {
-  return new SessionStore(await openBackend(url, options.env), options);
+export async function openSessionStore<E extends StoredEvent = StoredEvent>(url: string | undefined, options: RetentionOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<SessionStore<E>> {
+  return new SessionStore<E>(await openBackend(url, options.env), options);
 }

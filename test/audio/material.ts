@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { concatPcm, SAMPLE_RATE, toInt16 } from '../../src/audio/pcm.ts';
 import { WavStreamReader } from '../../src/audio/wav.ts';
 import { mulberry32 } from '../../src/problems/generators.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 
 /**
  * Audio for testing voice activity detection, all 16 kHz mono s16le: real recorded speech from

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toInt16 } from '../../src/audio/pcm.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import { tempDir } from '../helpers.ts';
 
 /**

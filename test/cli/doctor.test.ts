@@ -15,7 +15,7 @@ import { startFakeGemini } from '../fakes/gemini-server.ts';
 import type { FakeGemini } from '../fakes/gemini-server.ts';
 import { startFakeOpenAi } from '../fakes/openai-server.ts';
 import type { FakeOpenAi } from '../fakes/openai-server.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import { runCli, tempDir } from '../helpers.ts';
 
 const CHECKS = ['node', 'sandbox', 'espeak-ng', 'audio addons', 'microphone', 'speaker', 'vad', 'keys', 'llm', 'stt', 'tts', 'store'];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { CliContext } from '../../src/cli/main.ts';
+import type { CliContext } from '../../src/cli/context.ts';
 import { chooseBrain, chooseRecognizer, chooseVoice, planBrain } from '../../src/cli/provider-choice.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { VettaError } from '../../src/core/errors.ts';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { Resampler, toInt16 } from '../../audio/pcm.js';
 import { WavStreamReader } from '../../audio/wav.js';
 import { VettaError } from '../../core/errors.js';
-import { findOnPath } from '../../sandbox/paths.js';
+import { findOnPath } from '../../core/find-on-path.js';
 import type { SpeechSynthesizer } from '../spec.js';
 
 /**

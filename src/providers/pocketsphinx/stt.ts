@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { SAMPLE_RATE } from '../../audio/pcm.js';
 import { AsyncQueue } from '../../core/async-queue.js';
 import { VettaError } from '../../core/errors.js';
-import { findOnPath } from '../../sandbox/paths.js';
+import { findOnPath } from '../../core/find-on-path.js';
 import { ProviderError } from '../errors.js';
 import { END_OF_SPEECH } from '../spec.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../spec.js';
