@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../core/config.js';
 import type { ConfigFile } from '../core/config.js';
 import type { CliContext, GlobalOptions } from './context.js';
+import { PROVIDER_NAMES } from './providers.js';
 import { errorMessage, VettaError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { ProblemSet } from '../problems/load.js';
@@ -58,7 +59,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdin' 
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     env: io.env ?? process.env,
-    config: () => (config ??= loadConfig(ctx.env)),
+    config: () => (config ??= loadConfig(ctx.env, PROVIDER_NAMES)),
     problemSet: () => new ProblemSet({ env: ctx.env }),
     sandboxName: (flag) => flag ?? (ctx.env.VETTA_SANDBOX || undefined) ?? ctx.config().sandbox ?? 'auto',
     exitCode: 0,

@@ -29,7 +29,8 @@ import { PracticeSession } from './practice-session.js';
 import { recordingPath, startRecording } from '../interview/recording-session.js';
 import { warnAboutSandbox } from './run.js';
 import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
-import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
+import { chooseBrain } from './provider-choice.js';
+import { BRAINS, choiceNames, DEFAULT_OPENAI_MODEL, EARS, optionHelp, VOICES } from './providers.js';
 import { converse, setUpListening, setUpSpeaking } from './practice-voice.js';
 import type { VoiceMode } from './practice-voice.js';
 import { openStoreFor, storeOption } from './sessions.js';
@@ -40,11 +41,11 @@ import type { ProblemSet } from '../problems/load.js';
 interface PracticeOptions {
   voice?: boolean;
   text?: boolean;
-  tts?: 'auto' | 'elevenlabs' | 'espeak';
-  stt?: 'auto' | 'deepgram' | 'pocketsphinx' | 'none';
+  tts?: string;
+  stt?: string;
   inputDevice?: string;
   outputDevice?: string;
-  llm: 'auto' | 'scripted' | 'gemini' | 'openai';
+  llm: string;
   model?: string;
   problem?: string;
   lang: Language;
@@ -76,15 +77,15 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .option('--script <file>', "take the candidate's actions from a file instead of the keyboard (docs/scripting.md)")
     .option('--json', 'print the interview as JSON lines, one event each')
     .addOption(
-      new Option('--llm <brain>', 'who interviews: gemini (GEMINI_API_KEY), openai (any OpenAI-compatible server: OPENAI_BASE_URL), or the offline scripted one; auto is gemini when a key is set')
-        .choices(['auto', 'scripted', 'gemini', 'openai'])
+      new Option('--llm <brain>', optionHelp(BRAINS, 'who interviews'))
+        .choices(choiceNames(BRAINS))
         .default('auto'),
     )
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
     .option('--voice', 'insist on a spoken interview, and say what is missing (full screen speaks whenever it can)')
     .option('--text', 'a typed interview, even where a voice and a microphone are there')
-    .addOption(new Option('--tts <voice>', 'the interviewer\'s voice: elevenlabs (ELEVENLABS_API_KEY), espeak (offline), or auto: elevenlabs when its key is set, else espeak').choices(['auto', 'elevenlabs', 'espeak']))
-    .addOption(new Option('--stt <recogniser>', 'what understands you: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), none (you type), or auto').choices(['auto', 'deepgram', 'pocketsphinx', 'none']))
+    .addOption(new Option('--tts <voice>', optionHelp(VOICES, "the interviewer's voice")).choices(choiceNames(VOICES)))
+    .addOption(new Option('--stt <recogniser>', optionHelp(EARS, 'what understands you')).choices(choiceNames(EARS)))
     .option('--input-device <name>', 'the microphone (see "vetta devices")')
     .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
     .option('--no-preemptive', 'spoken: wait until your turn is decided before asking the model (saves the tokens of replies started on words you then went on from)')

@@ -23,6 +23,7 @@ import type { CliContext } from './context.js';
 import { sandboxOption } from './context.js';
 import { PracticeSession } from './practice-session.js';
 import { chooseBrain, chooseRecognizer } from './provider-choice.js';
+import { choiceNames, EARS } from './providers.js';
 import { retranscribed } from './replay-audio.js';
 import { warnAboutSandbox } from './run.js';
 
@@ -35,7 +36,7 @@ interface ReplayOptions {
   json?: boolean;
   sandbox?: string;
   fromAudio?: boolean;
-  stt?: 'auto' | 'deepgram' | 'pocketsphinx';
+  stt?: string;
 }
 
 function parseSpeed(text: string): number {
@@ -78,7 +79,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--live', 'with --check: ask the recorded interviewer (its keys from the environment) instead of answering from the recording')
     .option('--json', 'with --check: one JSON object a recording')
     .option('--from-audio', "with --check: hear the candidate's recorded audio again with today's recogniser, instead of taking the recorded transcripts")
-    .addOption(new Option('--stt <recogniser>', 'with --from-audio: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), or auto').choices(['auto', 'deepgram', 'pocketsphinx']))
+    .addOption(new Option('--stt <recogniser>', 'with --from-audio: the recogniser, as for practice --stt (default: auto)').choices(choiceNames(EARS).filter((name) => name !== 'none')))
     .addOption(sandboxOption())
     .action(async (target: string, opts: ReplayOptions) => {
       const style = styleFor(ctx.stdout, ctx.env);
@@ -124,7 +125,7 @@ async function playBack(recording: Recording, speed: number, ctx: CliContext, st
 
 /** The recogniser --from-audio hears the recorded audio with; one must be there. */
 function recognizerFor(opts: ReplayOptions, ctx: CliContext): SpeechRecognizer {
-  const { recognizer, description } = chooseRecognizer(opts.stt ? { stt: opts.stt } : {}, ctx);
+  const { provider: recognizer, description } = chooseRecognizer(opts.stt ? { stt: opts.stt } : {}, ctx);
   if (!recognizer) throw new VettaError('invalid_input', `--from-audio needs a recogniser: ${description}`);
   return recognizer;
 }

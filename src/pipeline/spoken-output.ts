@@ -1,4 +1,4 @@
-import { SAMPLE_RATE } from '../audio/pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 import type { PcmPlayer } from '../audio/player.js';
 import type { SpeechSynthesizer } from '../providers/spec.js';
 import { SentenceChunker } from './sentence-chunker.js';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { concatPcm, SAMPLE_RATE, toInt16 } from '../../src/audio/pcm.ts';
-import { WavStreamReader } from '../../src/audio/wav.ts';
+import { concatPcm, SAMPLE_RATE, toInt16 } from '../../src/core/pcm.ts';
+import { WavStreamReader } from '../../src/core/wav.ts';
 import { mulberry32 } from '../../src/problems/generators.ts';
 import { findOnPath } from '../../src/core/find-on-path.ts';
 

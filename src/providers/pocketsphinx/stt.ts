@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { SAMPLE_RATE } from '../../audio/pcm.js';
+import { SAMPLE_RATE } from '../../core/pcm.js';
 import { AsyncQueue } from '../../core/async-queue.js';
 import { VettaError } from '../../core/errors.js';
 import { findOnPath } from '../../core/find-on-path.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Resampler, rms } from '../../src/audio/pcm.ts';
-import { WavStreamReader } from '../../src/audio/wav.ts';
+import { Resampler, rms } from '../../src/core/pcm.ts';
+import { WavStreamReader } from '../../src/core/wav.ts';
 
 function sine(freq: number, rate: number, seconds: number): Int16Array {
   return Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * freq * i) / rate)));
