@@ -36,3 +36,18 @@ export function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Pro
     );
   });
 }
+
+/**
+ * The items of `body` until it ends; an abort, or a reader that stops early, calls `stop` (which
+ * must end `body` quietly). Nothing starts when the signal has already aborted.
+ */
+export async function* untilAborted<T>(signal: AbortSignal | undefined, stop: () => void, body: () => AsyncIterable<T>): AsyncGenerator<T> {
+  if (signal?.aborted) return;
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    yield* body();
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    stop();
+  }
+}

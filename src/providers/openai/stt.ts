@@ -1,9 +1,10 @@
+import { untilAborted } from '../../core/abort.js';
 import { AsyncQueue } from '../../core/async-queue.js';
 import { rms, SAMPLE_RATE } from '../../core/pcm.js';
 import { retryUntilFirst } from '../../core/retry.js';
 import { wavFile } from '../../core/wav.js';
 import { httpStatusError, ProviderError, unreachableError } from '../errors.js';
-import { END_OF_SPEECH } from '../spec.js';
+import { feedRecognizer } from '../recognizer-input.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../spec.js';
 
 export const DEFAULT_OPENAI_STT_MODEL = 'whisper-1';
@@ -51,76 +52,51 @@ export class OpenAiCompatibleStt implements SpeechRecognizer {
     };
   }
 
-  async *transcribe(audio: AsyncIterable<RecognizerInput>, signal?: AbortSignal): AsyncGenerator<TranscriptEvent> {
-    if (signal?.aborted) return;
+  transcribe(audio: AsyncIterable<RecognizerInput>, signal?: AbortSignal): AsyncGenerator<TranscriptEvent> {
     // Each utterance's events, as a promise, in the order the utterances ended.
     const utterances = new AsyncQueue<Promise<TranscriptEvent[]>>();
     const stop = new AbortController();
-    const onAbort = () => {
+    const stopAll = () => {
       stop.abort();
       utterances.end();
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    void this.segment(audio, utterances, stop.signal);
-    try {
-      for await (const pending of utterances) {
-        let events: TranscriptEvent[];
-        try {
-          events = await pending;
-        } catch (error) {
-          // A request cut short by the abort is not a failure.
-          if (stop.signal.aborted) return;
-          throw error;
-        }
-        if (stop.signal.aborted) return;
-        yield* events;
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      stop.abort();
-    }
+    return untilAborted(signal, stopAll, () => {
+      this.segment(audio, utterances, stop.signal);
+      return inOrder(utterances, stop.signal);
+    });
   }
 
   /** Cuts the stream at each END_OF_SPEECH and sends each piece off to be transcribed. */
-  private async segment(audio: AsyncIterable<RecognizerInput>, utterances: AsyncQueue<Promise<TranscriptEvent[]>>, signal: AbortSignal): Promise<void> {
+  private segment(audio: AsyncIterable<RecognizerInput>, utterances: AsyncQueue<Promise<TranscriptEvent[]>>, signal: AbortSignal): void {
     const maxSamples = (this.settings.maxUtteranceMs * SAMPLE_RATE) / 1000;
     let frames: Int16Array[] = [];
     let keptSamples = 0;
     let streamSamples = 0;
-    const cut = () => {
-      const piece = { frames, startSample: streamSamples - keptSamples, endSample: streamSamples };
+    const send = (then: (final: TranscriptEvent | null, endSample: number) => TranscriptEvent[]) => {
+      const endSample = streamSamples;
+      const heard = this.utterance(frames, endSample - keptSamples, signal);
+      heard.catch(() => {});
+      utterances.push(heard.then((final) => then(final, endSample)));
       frames = [];
       keptSamples = 0;
-      return piece;
     };
-    try {
-      for await (const item of audio) {
-        if (signal.aborted) return;
-        if (item === END_OF_SPEECH) {
-          const piece = cut();
-          const heard = this.utterance(piece.frames, piece.startSample, signal);
-          heard.catch(() => {});
-          utterances.push(heard.then((final) => [...(final ? [final] : []), { type: 'utterance-end', atMs: toMs(piece.endSample) }]));
-          continue;
-        }
-        if (item.length === 0) continue;
+    void feedRecognizer(audio, {
+      stopped: () => signal.aborted,
+      frame: (frame) => {
         // A copy: a microphone may reuse its buffer.
-        frames.push(item.slice());
-        keptSamples += item.length;
-        streamSamples += item.length;
+        frames.push(frame.slice());
+        keptSamples += frame.length;
+        streamSamples += frame.length;
         while (keptSamples - frames[0]!.length >= maxSamples) keptSamples -= frames.shift()!.length;
-      }
-      // Speech the stream ended in the middle of still has its words.
-      const piece = cut();
-      if (piece.frames.some((frame) => rms(frame) >= SPEECH_FLOOR)) {
-        const heard = this.utterance(piece.frames, piece.startSample, signal);
-        heard.catch(() => {});
-        utterances.push(heard.then((final) => (final ? [final] : [])));
-      }
-      utterances.end();
-    } catch (error) {
-      utterances.end(error);
-    }
+      },
+      endOfSpeech: () => send((final, endSample) => [...(final ? [final] : []), { type: 'utterance-end', atMs: toMs(endSample) }]),
+      endOfInput: () => {
+        // Speech the stream ended in the middle of still has its words.
+        if (frames.some((frame) => rms(frame) >= SPEECH_FLOOR)) send((final) => (final ? [final] : []));
+        utterances.end();
+      },
+      failed: (error) => utterances.end(error),
+    });
   }
 
   /** One utterance's final transcript, or null when nothing was said in it. */
@@ -180,3 +156,18 @@ export class OpenAiCompatibleStt implements SpeechRecognizer {
 }
 
 const toMs = (samples: number) => Math.round((samples * 1000) / SAMPLE_RATE);
+
+/** The utterances' events in the order they ended; a request cut short by the stop is no failure. */
+async function* inOrder(utterances: AsyncIterable<Promise<TranscriptEvent[]>>, stopped: AbortSignal): AsyncGenerator<TranscriptEvent> {
+  for await (const pending of utterances) {
+    let events: TranscriptEvent[];
+    try {
+      events = await pending;
+    } catch (error) {
+      if (stopped.aborted) return;
+      throw error;
+    }
+    if (stopped.aborted) return;
+    yield* events;
+  }
+}
