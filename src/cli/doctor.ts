@@ -18,7 +18,7 @@ import type { CliContext } from './context.js';
 import type { CheckResult } from './doctor-check.js';
 import { choose, chooseVoice } from './provider-choice.js';
 import type { Choice } from './provider-choice.js';
-import { BRAINS, EARS, KEY_NAMES } from './providers.js';
+import { autoVariables, BRAINS, EARS, KEY_NAMES, VOICES } from './providers.js';
 import type { SpeechSynthesizer } from '../providers/spec.js';
 import { openStoreFor, storeOption } from './sessions.js';
 
@@ -200,7 +200,7 @@ async function voiceCheck(ctx: CliContext): Promise<CheckResult> {
     return { check: 'tts', status: 'fail', detail: errorMessage(error) };
   }
   await choice.close();
-  if (!choice.provider && choice.auto) return { check: 'tts', status: 'warn', detail: choice.description, hint: 'install espeak-ng (apt-get install espeak-ng) or set ELEVENLABS_API_KEY' };
+  if (!choice.provider && choice.auto) return { check: 'tts', status: 'warn', detail: choice.description, hint: `install espeak-ng (apt-get install espeak-ng) or set ${autoVariables(VOICES)}` };
   return { check: 'tts', status: 'ok', detail: choice.description };
 }
 

@@ -34,7 +34,6 @@ import { BRAINS, choiceNames, DEFAULT_OPENAI_MODEL, EARS, optionHelp, VOICES } f
 import { converse, setUpListening, setUpSpeaking } from './practice-voice.js';
 import type { VoiceMode } from './practice-voice.js';
 import { openStoreFor, storeOption } from './sessions.js';
-import { savedInit } from './session-report.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { ProblemSet } from '../problems/load.js';
 
@@ -108,10 +107,10 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     });
 }
 
-async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore<InterviewEvent>, set: ProblemSet, fullScreen: boolean): Promise<void> {
+async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore<InterviewEvent, Language>, set: ProblemSet, fullScreen: boolean): Promise<void> {
   const saved = opts.resume ? await store.resume(opts.resume === true ? await latestUnfinished(store) : await store.resolve(opts.resume)) : null;
   if (saved?.meta.phase === 'ended') throw new VettaError('invalid_input', `interview ${saved.meta.id.slice(0, 8)} has ended; "vetta sessions show ${saved.meta.id.slice(0, 8)}" shows it`);
-  if (saved) opts.lang = savedInit(saved.meta).language;
+  if (saved) opts.lang = saved.meta.init.language;
   const problem = saved ? set.get(saved.meta.init.problemId) : await chooseProblem(opts, ctx, fullScreen);
   if (!problem) return;
   const scriptLines = opts.script ? readScript(opts.script) : null;
@@ -253,7 +252,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
 }
 
 /** The most recently active interview that has not ended. */
-async function latestUnfinished(store: SessionStore<InterviewEvent>): Promise<string> {
+async function latestUnfinished(store: SessionStore<InterviewEvent, Language>): Promise<string> {
   const open = (await store.list()).filter((s) => s.status !== 'finished').sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
   if (!open[0]) throw new VettaError('not_found', 'no unfinished interview to resume; "vetta sessions list" shows the saved ones');
   return open[0].id;

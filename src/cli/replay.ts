@@ -7,7 +7,6 @@ import { errorMessage, VettaError } from '../core/errors.js';
 import { vettaVersion } from '../interview/recording-session.js';
 import { checkRecording } from '../interview/replay-check.js';
 import { loadTests } from '../problems/load.js';
-import { ScriptedBrain } from '../providers/scripted/brain.js';
 import type { Brain, SpeechRecognizer } from '../providers/spec.js';
 import { play } from '../replay/player.js';
 import { readRecording } from '../replay/recording.js';
@@ -23,7 +22,7 @@ import type { CliContext } from './context.js';
 import { sandboxOption } from './context.js';
 import { PracticeSession } from './practice-session.js';
 import { chooseBrain, chooseRecognizer } from './provider-choice.js';
-import { choiceNames, EARS } from './providers.js';
+import { BRAINS, choiceNames, EARS } from './providers.js';
 import { retranscribed } from './replay-audio.js';
 import { warnAboutSandbox } from './run.js';
 
@@ -133,8 +132,7 @@ function recognizerFor(opts: ReplayOptions, ctx: CliContext): SpeechRecognizer {
 /** The interviewer a --live check asks: the recorded one, with today's keys and settings. */
 function liveBrain(recording: Recording, ctx: CliContext): Brain {
   const { name, model } = recording.header.brain;
-  if (name === 'scripted') return new ScriptedBrain();
-  if (name !== 'gemini' && name !== 'openai') throw new VettaError('usage', `--live cannot ask the "${name}" interviewer; check without --live`);
+  if (!BRAINS.entries.some((entry) => entry.name === name)) throw new VettaError('usage', `--live cannot ask the "${name}" interviewer; check without --live`);
   return chooseBrain({ llm: name, ...(model ? { model } : {}) }, ctx, () => {});
 }
 

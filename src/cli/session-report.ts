@@ -3,8 +3,6 @@ import type { Scorecard } from '../interview/scorecard.js';
 import { initialState, reduce } from '../interview/state.js';
 import type { InterviewEvent, InterviewState, TurnTimings } from '../interview/state.js';
 import type { LoadedSession, SessionSummary } from '../store/sessions.js';
-import { VettaError } from '../core/errors.js';
-import { LANGUAGES } from '../problems/load.js';
 import type { Language } from '../problems/load.js';
 
 /** A stored session made readable: its state, its scorecard, how long each interviewer turn took. */
@@ -16,15 +14,8 @@ export interface SessionReport {
   entries: { event: InterviewEvent; recordedAtMs: number; replyMs: number | null }[];
 }
 
-/** A saved session's start as the interview takes it; the store keeps the language as a plain string. */
-export function savedInit(meta: SessionSummary): Parameters<typeof initialState>[0] {
-  const { language } = meta.init;
-  if (!(LANGUAGES as readonly string[]).includes(language)) throw new VettaError('invalid_input', `session ${meta.id.slice(0, 8)} is in ${language}, which this Vetta does not know; update Vetta`);
-  return { ...meta.init, language: language as Language };
-}
-
-export function sessionReport(session: LoadedSession<InterviewEvent>): SessionReport {
-  const state = session.events.reduce(reduce, initialState(savedInit(session.meta)));
+export function sessionReport(session: LoadedSession<InterviewEvent, Language>): SessionReport {
+  const state = session.events.reduce(reduce, initialState(session.meta.init));
   const scorecard = state.phase === 'ended' ? rubricScorecard(state, state.phaseStartedAtMs) : null;
   // What the candidate waited: from their words being stored to the interviewer's whole reply being stored.
   let saidAtMs: number | null = null;
