@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findOnPath } from '../src/sandbox/paths.ts';
+import { findOnPath } from '../src/core/find-on-path.ts';
 import { pulseUnavailable, startPulse } from '../test/audio/pulse.ts';
 import type { Pulse } from '../test/audio/pulse.ts';
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { findOnPath } from '../sandbox/paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import { ENABLE_ADDONS_HINT, NO_ALSA_OUTPUT, probeAddon } from './addons.js';
 import { listPortAudio } from './portaudio.js';
 

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { VettaError } from '../core/errors.js';
-import { findOnPath } from '../sandbox/paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import { addonPath } from './addons.js';
 import { pulseDevices } from './devices.js';
-import { Resampler, SAMPLE_RATE, toInt16 } from './pcm.js';
+import { Resampler, SAMPLE_RATE, toInt16 } from '../core/pcm.js';
 import { capturePortAudio, parseReports } from './portaudio.js';
 
 /** Where the samples come from: PortAudio (naudiodon), sox or arecord (node-record-lpcm16), or PulseAudio's parec. */

@@ -1,7 +1,8 @@
 import { VettaError } from '../core/errors.js';
+import { sleep } from '../core/abort.js';
 import { loadAddon, probeAddon } from './addons.js';
 import { pulseDevices } from './devices.js';
-import { SAMPLE_RATE } from './pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 import type { PcmPlayer } from './player.js';
 import { SubprocessPlayer } from './player.js';
 
@@ -19,8 +20,6 @@ const LEAD_MS = 80;
 /** The size of each write: 20 ms of audio. */
 const SLICE_SAMPLES = SAMPLE_RATE / 50;
 const SLICE_MS = (SLICE_SAMPLES / SAMPLE_RATE) * 1000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Plays through the speaker addon (ALSA). speaker gives the device a fixed 0.5 s buffer, and

@@ -1,8 +1,8 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { VettaError } from '../core/errors.js';
-import { findOnPath } from '../sandbox/paths.js';
-import { SAMPLE_RATE } from './pcm.js';
+import { findOnPath } from '../core/find-on-path.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 
 /**
  * Plays 16 kHz mono PCM through a player program: PulseAudio's pacat, ALSA's aplay or sox's play,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { VettaError, errorMessage } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
-import { SAMPLE_RATE } from './pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 
 /**
  * Frame-level voice activity detection: tells a candidate's speech from their typing, a fan and

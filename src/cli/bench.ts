@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { VettaError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 const CHECKOUT_ONLY =
   'vetta bench runs from a source checkout: it drives the loopback fakes of Deepgram, ElevenLabs and the LLM and the recorded speech in test/, which the npm package leaves out; clone the repository, run "npm ci", then "npm run bench:voice" or "./bin/vetta.js bench"';

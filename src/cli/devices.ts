@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AudioDevice } from '../audio/devices.js';
 import { listDevices } from '../audio/devices.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 /** `vetta devices`: the inputs and outputs Vetta can use, which audio systems answered, and how to enable the addons. */
 export function registerDevices(program: Command, ctx: CliContext): void {

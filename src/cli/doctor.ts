@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ENABLE_ADDONS_HINT, NO_ALSA_OUTPUT, probeAddon } from '../audio/addons.js';
 import { Microphone } from '../audio/microphone.js';
 import { openPlayer } from '../audio/output.js';
-import { SAMPLE_RATE } from '../audio/pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 import { loadVad } from '../audio/vad.js';
 import { errorMessage } from '../core/errors.js';
 import { EspeakTts } from '../providers/espeak/tts.js';
@@ -13,10 +13,13 @@ import { selectSandbox } from '../sandbox/select.js';
 import { DEFAULT_LIMITS } from '../sandbox/spec.js';
 import { styleFor } from '../ui/style.js';
 import { onlineChecks } from './doctor-online.js';
-import { sandboxOption } from './main.js';
-import type { CliContext } from './main.js';
-import { chooseRecognizer, chooseVoice, planBrain } from './provider-choice.js';
-import type { VoiceChoice } from './provider-choice.js';
+import { sandboxOption } from './context.js';
+import type { CliContext } from './context.js';
+import type { CheckResult } from './doctor-check.js';
+import { choose, chooseVoice } from './provider-choice.js';
+import type { Choice } from './provider-choice.js';
+import { autoVariables, BRAINS, EARS, KEY_NAMES, VOICES } from './providers.js';
+import type { SpeechSynthesizer } from '../providers/spec.js';
 import { openStoreFor, storeOption } from './sessions.js';
 
 /**
@@ -25,16 +28,6 @@ import { openStoreFor, storeOption } from './sessions.js';
  * not open, a provider that was asked for and cannot be used); audio problems are warnings, since
  * practice goes on typed and read.
  */
-
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-/** One line of the report; --json prints an array of these, in this order, with these names. */
-export interface CheckResult {
-  check: string;
-  status: CheckStatus;
-  detail: string;
-  hint?: string;
-}
 
 interface DoctorOptions {
   json?: boolean;
@@ -52,7 +45,6 @@ const LEVEL_MS = 500;
 const AUDIO_TIMEOUT_MS = 5_000;
 /** Below this the input is as good as silent: a muted or disconnected microphone. */
 const SILENT_DBFS = -80;
-const KEY_NAMES = ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'OPENAI_API_KEY', 'DEEPGRAM_API_KEY', 'ELEVENLABS_API_KEY'] as const;
 
 const PICK_INPUT = 'see the inputs with "vetta devices" and pick one with --input-device';
 const PICK_OUTPUT = 'see the outputs with "vetta devices" and pick one with --output-device';
@@ -201,14 +193,14 @@ function choiceCheck(check: string, describe: () => string): CheckResult {
 }
 
 async function voiceCheck(ctx: CliContext): Promise<CheckResult> {
-  let choice: VoiceChoice;
+  let choice: Choice<SpeechSynthesizer>;
   try {
     choice = chooseVoice({}, ctx);
   } catch (error) {
     return { check: 'tts', status: 'fail', detail: errorMessage(error) };
   }
   await choice.close();
-  if (!choice.voice && choice.auto) return { check: 'tts', status: 'warn', detail: choice.description, hint: 'install espeak-ng (apt-get install espeak-ng) or set ELEVENLABS_API_KEY' };
+  if (!choice.provider && choice.auto) return { check: 'tts', status: 'warn', detail: choice.description, hint: `install espeak-ng (apt-get install espeak-ng) or set ${autoVariables(VOICES)}` };
   return { check: 'tts', status: 'ok', detail: choice.description };
 }
 
@@ -233,8 +225,8 @@ export async function runDoctor(opts: DoctorOptions, ctx: CliContext): Promise<C
     voiceCheck(ctx),
     storeCheck(opts.store, ctx),
   ]);
-  const brain = choiceCheck('llm', () => planBrain({}, ctx).description);
-  const recognizer = choiceCheck('stt', () => chooseRecognizer({}, ctx).description);
+  const brain = choiceCheck('llm', () => choose(BRAINS, undefined, ctx).description);
+  const recognizer = choiceCheck('stt', () => choose(EARS, undefined, ctx).description);
   const results = [nodeCheck(), sandbox, espeakCheck(ctx.env), addons, microphone, speaker, vad, keysCheck(ctx.env), brain, recognizer, voice, store];
   if (opts.online) results.push(...(await onlineChecks(ctx)));
   return results;

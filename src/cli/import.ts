@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importDataset } from '../problems/import.js';
 import { styleFor } from '../ui/style.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 export function registerImport(problems: Command, ctx: CliContext): void {
   problems

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../core/config.js';
 import type { ConfigFile } from '../core/config.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { PROVIDER_NAMES } from './providers.js';
 import { errorMessage, VettaError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { ProblemSet } from '../problems/load.js';
-import { SANDBOX_NAMES } from '../sandbox/select.js';
 import { registerProblems } from './problems.js';
 import { registerPractice } from './practice.js';
 import { registerRun } from './run.js';
@@ -17,30 +18,7 @@ import { registerDoctor } from './doctor.js';
 import { registerReplay } from './replay.js';
 import { registerBench } from './bench.js';
 
-export interface GlobalOptions {
-  problems?: string[];
-}
-
-/** Everything a command needs from its surroundings; tests build their own. */
-export interface CliContext {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-  config(): ConfigFile;
-  problemSet(): ProblemSet;
-  /** The sandbox name in force: --sandbox, else VETTA_SANDBOX, else the config file, else auto. */
-  sandboxName(flag: string | undefined): string;
-  /** Set by a command to report the verdict: 0 success, 1 the verdict or check failed. */
-  exitCode: number;
-}
-
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-export const sandboxOption = () =>
-  new Option('--sandbox <name>', 'where candidate code runs (default: VETTA_SANDBOX, the config file, or auto, which picks an isolating one; unsafe only when named)').choices(
-    SANDBOX_NAMES,
-  );
 
 export function buildProgram(ctx: CliContext): Command {
   const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -81,7 +59,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdin' 
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     env: io.env ?? process.env,
-    config: () => (config ??= loadConfig(ctx.env)),
+    config: () => (config ??= loadConfig(ctx.env, PROVIDER_NAMES)),
     problemSet: () => new ProblemSet({ env: ctx.env }),
     sandboxName: (flag) => flag ?? (ctx.env.VETTA_SANDBOX || undefined) ?? ctx.config().sandbox ?? 'auto',
     exitCode: 0,

@@ -1,5 +1,5 @@
 import { playerFactory } from '../audio/output.js';
-import { concatPcm } from '../audio/pcm.js';
+import { concatPcm } from '../core/pcm.js';
 import { Microphone } from '../audio/microphone.js';
 import { loadVad } from '../audio/vad.js';
 import type { VoiceActivityDetector } from '../audio/vad.js';
@@ -14,7 +14,7 @@ import type { CandidateUtterance } from '../pipeline/turn-taker.js';
 import type { EndpointingOptions } from '../pipeline/turn-detection.js';
 import type { SpeechRecognizer } from '../providers/spec.js';
 import type { VoiceEntry } from '../replay/recording.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import type { PracticeSession } from './practice-session.js';
 import { chooseRecognizer, chooseVoice } from './provider-choice.js';
 import type { RecognizerFlags, VoiceFlags } from './provider-choice.js';
@@ -62,7 +62,7 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
   try {
     const choice = chooseVoice(options.tts ? { tts: options.tts } : {}, ctx);
     closeVoice = choice.close;
-    if (!choice.voice) missing = `no voice (${choice.description})`;
+    if (!choice.provider) missing = `no voice (${choice.description})`;
     else {
       // Fail now, not mid-interview, when there is no output: 10 ms of silence must play.
       const players = await playerFactory({ ...(options.outputDevice ? { device: options.outputDevice } : {}), env: ctx.env });
@@ -77,7 +77,7 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
         recorder: null,
         close: closeVoice,
       };
-      speaking.output = new SpokenOutput(choice.voice, players.open, onError, {
+      speaking.output = new SpokenOutput(choice.provider, players.open, onError, {
         onPlayed: (samples, at) => {
           sounded();
           echo.played(samples, at);
@@ -110,8 +110,8 @@ export async function setUpListening(options: VoiceOptions, ctx: CliContext): Pr
   }
   const ear = chooseRecognizer(options.stt ? { stt: options.stt } : {}, ctx);
   return {
-    listening: { microphone, detector, recognizer: ear.recognizer },
-    note: ear.recognizer ? `it listens: ${ear.description}` : `it hears you start to speak (and stops talking), but understands typing only: ${ear.description}`,
+    listening: { microphone, detector, recognizer: ear.provider },
+    note: ear.provider ? `it listens: ${ear.description}` : `it hears you start to speak (and stops talking), but understands typing only: ${ear.description}`,
   };
 }
 

@@ -23,14 +23,15 @@ import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
 import type { Style } from '../ui/style.js';
 import type { SuspendTerminal } from '../ui/practice-app.js';
-import type { CliContext } from './main.js';
-import { sandboxOption } from './main.js';
+import type { CliContext } from './context.js';
+import { sandboxOption } from './context.js';
 import type { EditorRunner } from './practice-session.js';
 import { PracticeSession } from './practice-session.js';
 import { recordingPath, startRecording } from '../interview/recording-session.js';
 import { warnAboutSandbox } from './run.js';
 import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
-import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';
+import { chooseBrain } from './provider-choice.js';
+import { BRAINS, choiceNames, DEFAULT_OPENAI_MODEL, EARS, optionHelp, VOICES } from './providers.js';
 import { converse, setUpListening, setUpSpeaking } from './practice-voice.js';
 import type { VoiceMode } from './practice-voice.js';
 import { openStoreFor, storeOption } from './sessions.js';
@@ -40,11 +41,11 @@ import type { ProblemSet } from '../problems/load.js';
 interface PracticeOptions {
   voice?: boolean;
   text?: boolean;
-  tts?: 'auto' | 'elevenlabs' | 'espeak';
-  stt?: 'auto' | 'deepgram' | 'pocketsphinx' | 'none';
+  tts?: string;
+  stt?: string;
   inputDevice?: string;
   outputDevice?: string;
-  llm: 'auto' | 'scripted' | 'gemini' | 'openai';
+  llm: string;
   model?: string;
   problem?: string;
   lang: Language;
@@ -83,15 +84,15 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .option('--script <file>', "take the candidate's actions from a file instead of the keyboard (docs/scripting.md)")
     .option('--json', 'print the interview as JSON lines, one event each')
     .addOption(
-      new Option('--llm <brain>', 'who interviews: gemini (GEMINI_API_KEY), openai (any OpenAI-compatible server: OPENAI_BASE_URL), or the offline scripted one; auto is gemini when a key is set')
-        .choices(['auto', 'scripted', 'gemini', 'openai'])
+      new Option('--llm <brain>', optionHelp(BRAINS, 'who interviews'))
+        .choices(choiceNames(BRAINS))
         .default('auto'),
     )
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
     .option('--voice', 'insist on a spoken interview, and say what is missing (full screen speaks whenever it can)')
     .option('--text', 'a typed interview, even where a voice and a microphone are there')
-    .addOption(new Option('--tts <voice>', 'the interviewer\'s voice: elevenlabs (ELEVENLABS_API_KEY), espeak (offline), or auto: elevenlabs when its key is set, else espeak').choices(['auto', 'elevenlabs', 'espeak']))
-    .addOption(new Option('--stt <recogniser>', 'what understands you: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), none (you type), or auto').choices(['auto', 'deepgram', 'pocketsphinx', 'none']))
+    .addOption(new Option('--tts <voice>', optionHelp(VOICES, "the interviewer's voice")).choices(choiceNames(VOICES)))
+    .addOption(new Option('--stt <recogniser>', optionHelp(EARS, 'what understands you')).choices(choiceNames(EARS)))
     .option('--input-device <name>', 'the microphone (see "vetta devices")')
     .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
     .option('--minutes <n>', 'the interview\'s length: follow-ups fill it, then your questions, then the close (default 45; also "minutes" in the config file)', parseMinutes)
@@ -115,7 +116,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     });
 }
 
-async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore, set: ProblemSet, fullScreen: boolean): Promise<void> {
+async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore<InterviewEvent, Language>, set: ProblemSet, fullScreen: boolean): Promise<void> {
   const saved = opts.resume ? await store.resume(opts.resume === true ? await latestUnfinished(store) : await store.resolve(opts.resume)) : null;
   if (saved?.meta.phase === 'ended') throw new VettaError('invalid_input', `interview ${saved.meta.id.slice(0, 8)} has ended; "vetta sessions show ${saved.meta.id.slice(0, 8)}" shows it`);
   if (saved) opts.lang = saved.meta.init.language;
@@ -261,7 +262,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
 }
 
 /** The most recently active interview that has not ended. */
-async function latestUnfinished(store: SessionStore): Promise<string> {
+async function latestUnfinished(store: SessionStore<InterviewEvent, Language>): Promise<string> {
   const open = (await store.list()).filter((s) => s.status !== 'finished').sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
   if (!open[0]) throw new VettaError('not_found', 'no unfinished interview to resume; "vetta sessions list" shows the saved ones');
   return open[0].id;

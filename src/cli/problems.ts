@@ -12,9 +12,9 @@ import { selectSandbox } from '../sandbox/select.js';
 import { renderMarkdown } from '../ui/markdown.js';
 import { styleFor } from '../ui/style.js';
 
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { registerImport } from './import.js';
-import { sandboxOption } from './main.js';
+import { sandboxOption } from './context.js';
 import { warnAboutSandbox } from './run.js';
 
 function signatureLine(p: Problem): string {

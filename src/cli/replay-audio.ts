@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { SAMPLE_RATE, toInt16 } from '../audio/pcm.js';
+import { SAMPLE_RATE, toInt16 } from '../core/pcm.js';
 import { VettaError } from '../core/errors.js';
 import { END_OF_SPEECH } from '../providers/spec.js';
 import type { RecognizerInput, SpeechRecognizer } from '../providers/spec.js';

@@ -8,7 +8,6 @@ import { vettaVersion } from '../interview/recording-session.js';
 import { checkRecording } from '../interview/replay-check.js';
 import { loadTests } from '../problems/load.js';
 import type { Brain } from '../interview/brain.js';
-import { ScriptedBrain } from '../interview/scripted-brain.js';
 import type { SpeechRecognizer } from '../providers/spec.js';
 import { play } from '../replay/player.js';
 import { readRecording } from '../replay/recording.js';
@@ -20,10 +19,11 @@ import { selectSandbox } from '../sandbox/select.js';
 import type { Sandbox } from '../sandbox/spec.js';
 import { styleFor } from '../ui/style.js';
 import type { Style } from '../ui/style.js';
-import type { CliContext } from './main.js';
-import { sandboxOption } from './main.js';
+import type { CliContext } from './context.js';
+import { sandboxOption } from './context.js';
 import { PracticeSession } from './practice-session.js';
 import { chooseBrain, chooseRecognizer } from './provider-choice.js';
+import { BRAINS, choiceNames, EARS } from './providers.js';
 import { retranscribed } from './replay-audio.js';
 import { warnAboutSandbox } from './run.js';
 
@@ -36,7 +36,7 @@ interface ReplayOptions {
   json?: boolean;
   sandbox?: string;
   fromAudio?: boolean;
-  stt?: 'auto' | 'deepgram' | 'pocketsphinx';
+  stt?: string;
 }
 
 function parseSpeed(text: string): number {
@@ -79,7 +79,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--live', 'with --check: ask the recorded interviewer (its keys from the environment) instead of answering from the recording')
     .option('--json', 'with --check: one JSON object a recording')
     .option('--from-audio', "with --check: hear the candidate's recorded audio again with today's recogniser, instead of taking the recorded transcripts")
-    .addOption(new Option('--stt <recogniser>', 'with --from-audio: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), or auto').choices(['auto', 'deepgram', 'pocketsphinx']))
+    .addOption(new Option('--stt <recogniser>', 'with --from-audio: the recogniser, as for practice --stt (default: auto)').choices(choiceNames(EARS).filter((name) => name !== 'none')))
     .addOption(sandboxOption())
     .action(async (target: string, opts: ReplayOptions) => {
       const style = styleFor(ctx.stdout, ctx.env);
@@ -125,7 +125,7 @@ async function playBack(recording: Recording, speed: number, ctx: CliContext, st
 
 /** The recogniser --from-audio hears the recorded audio with; one must be there. */
 function recognizerFor(opts: ReplayOptions, ctx: CliContext): SpeechRecognizer {
-  const { recognizer, description } = chooseRecognizer(opts.stt ? { stt: opts.stt } : {}, ctx);
+  const { provider: recognizer, description } = chooseRecognizer(opts.stt ? { stt: opts.stt } : {}, ctx);
   if (!recognizer) throw new VettaError('invalid_input', `--from-audio needs a recogniser: ${description}`);
   return recognizer;
 }
@@ -133,8 +133,7 @@ function recognizerFor(opts: ReplayOptions, ctx: CliContext): SpeechRecognizer {
 /** The interviewer a --live check asks: the recorded one, with today's keys and settings. */
 function liveBrain(recording: Recording, ctx: CliContext): Brain {
   const { name, model } = recording.header.brain;
-  if (name === 'scripted') return new ScriptedBrain();
-  if (name !== 'gemini' && name !== 'openai') throw new VettaError('usage', `--live cannot ask the "${name}" interviewer; check without --live`);
+  if (!BRAINS.entries.some((entry) => entry.name === name)) throw new VettaError('usage', `--live cannot ask the "${name}" interviewer; check without --live`);
   return chooseBrain({ llm: name, ...(model ? { model } : {}) }, ctx, () => {});
 }
 

@@ -12,8 +12,8 @@ import type { Sandbox } from '../sandbox/spec.js';
 import { LIMIT_CAPS } from '../sandbox/spec.js';
 import type { Style } from '../ui/style.js';
 import { styleFor } from '../ui/style.js';
-import type { CliContext } from './main.js';
-import { sandboxOption } from './main.js';
+import type { CliContext } from './context.js';
+import { sandboxOption } from './context.js';
 
 interface RunOptions extends LimitOptions {
   lang?: Language;

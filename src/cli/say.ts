@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SubprocessPlayer } from '../audio/player.js';
-import type { TtsName } from '../core/config.js';
 import { chunkText } from '../pipeline/sentence-chunker.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { chooseVoice } from './provider-choice.js';
+import { choiceNames, optionHelp, VOICES } from './providers.js';
 
 async function* fromStdin(stdin: NodeJS.ReadableStream): AsyncGenerator<string> {
   stdin.setEncoding('utf8');
@@ -25,16 +25,16 @@ export function registerSay(program: Command, ctx: CliContext): void {
     .description('speak text through a voice, chunk by chunk as it completes (stdin streams)')
     .argument('[text...]', 'the text (default: read stdin as it arrives)')
     .addOption(
-      new Option('--tts <voice>', 'espeak (offline, no key), elevenlabs (ELEVENLABS_API_KEY), none (only print the chunks), or auto: elevenlabs with a key, else espeak (default: VETTA_TTS, "tts" in the config file, or auto)')
-        .choices(['espeak', 'elevenlabs', 'none', 'auto'] satisfies TtsName[])
+      new Option('--tts <voice>', optionHelp(VOICES, 'the voice; none only prints the chunks'))
+        .choices(choiceNames(VOICES))
         .default('auto'),
     )
     .option('--chunks', 'print each chunk as one JSON line {"text": ...}')
     .option('--output-device <name>', 'the player device (PulseAudio sink, ALSA device)')
-    .action(async (words: string[], opts: { tts: TtsName; chunks?: boolean; outputDevice?: string }) => {
+    .action(async (words: string[], opts: { tts: string; chunks?: boolean; outputDevice?: string }) => {
       const source = words.length > 0 ? once(words.join(' ')) : fromStdin(ctx.stdin);
       const print = (text: string) => ctx.stdout.write(opts.chunks ? `${JSON.stringify({ text })}\n` : `${text}\n`);
-      const { voice, description, auto, close } = chooseVoice(opts, ctx);
+      const { provider: voice, description, auto, close } = chooseVoice(opts, ctx);
       if (!voice) {
         // No voice is what --tts none asks for; found by auto, it is a surprise worth a line.
         if (auto) ctx.stderr.write(`note: not speaking: ${description}\n`);

@@ -3,6 +3,7 @@ import type { Scorecard } from '../interview/scorecard.js';
 import { initialState, reduce } from '../interview/state.js';
 import type { InterviewEvent, InterviewState, TurnTimings } from '../interview/state.js';
 import type { LoadedSession, SessionSummary } from '../store/sessions.js';
+import type { Language } from '../problems/load.js';
 
 /** A stored session made readable: its state, its scorecard, how long each interviewer turn took. */
 export interface SessionReport {
@@ -13,7 +14,7 @@ export interface SessionReport {
   entries: { event: InterviewEvent; recordedAtMs: number; replyMs: number | null }[];
 }
 
-export function sessionReport(session: LoadedSession): SessionReport {
+export function sessionReport(session: LoadedSession<InterviewEvent, Language>): SessionReport {
   const state = session.events.reduce(reduce, initialState(session.meta.init));
   const scorecard = state.phase === 'ended' ? rubricScorecard(state, state.phaseStartedAtMs) : null;
   // What the candidate waited: from their words being stored to the interviewer's whole reply being stored.
@@ -207,7 +208,7 @@ export function renderMarkdown(report: SessionReport): string {
   if (state.codeSnapshots.length === 0) out.push('No code written.');
   for (const [i, snapshot] of state.codeSnapshots.entries()) {
     const marks = fence(snapshot.code);
-    out.push(`### #${i + 1} at ${clock(snapshot.atMs, start)}`, '', `${marks}${FENCE_LANGUAGE[meta.init.language]}`, snapshot.code.replace(/\n$/, ''), marks, '');
+    out.push(`### #${i + 1} at ${clock(snapshot.atMs, start)}`, '', `${marks}${FENCE_LANGUAGE[state.language]}`, snapshot.code.replace(/\n$/, ''), marks, '');
   }
   out.push('', '## Test runs', '');
   if (state.testRuns.length === 0) out.push('None.');

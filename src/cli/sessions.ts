@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { VettaError } from '../core/errors.js';
 import { count } from '../interview/scorecard.js';
+import type { InterviewEvent } from '../interview/state.js';
+import type { Language } from '../problems/load.js';
 import { openSessionStore } from '../store/sessions.js';
 import type { GcReport, SessionStore } from '../store/sessions.js';
 import { styleFor } from '../ui/style.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { formatTime, renderJson, renderMarkdown, renderText, sessionReport, summaryJson } from './session-report.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,12 +29,12 @@ export function retentionMs(ctx: CliContext): number | undefined {
 }
 
 /** Opens the session store the flags, environment and config name; close it when done. */
-export async function openStoreFor(flag: string | undefined, ctx: CliContext): Promise<SessionStore> {
+export async function openStoreFor(flag: string | undefined, ctx: CliContext): Promise<SessionStore<InterviewEvent, Language>> {
   const retention = retentionMs(ctx);
-  return openSessionStore(storeUrl(flag, ctx), { env: ctx.env, ...(retention ? { retentionMs: retention } : {}) });
+  return openSessionStore<InterviewEvent, Language>(storeUrl(flag, ctx), { env: ctx.env, ...(retention ? { retentionMs: retention } : {}) });
 }
 
-async function withStore(cmd: Command, ctx: CliContext, work: (store: SessionStore) => Promise<void>): Promise<void> {
+async function withStore(cmd: Command, ctx: CliContext, work: (store: SessionStore<InterviewEvent, Language>) => Promise<void>): Promise<void> {
   const store = await openStoreFor(cmd.optsWithGlobals<{ store?: string }>().store, ctx);
   try {
     await work(store);

@@ -1,14 +1,33 @@
+/**
+ * Wakes whoever waits for the next change: a loop that re-checks its condition after each wake.
+ * A notify with nobody waiting is not kept; the loop sees the change when it next checks.
+ */
+export class Waker {
+  private waiting: (() => void) | null = null;
+
+  /** Resolves at the next notify(). */
+  wait(): Promise<void> {
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  notify(): void {
+    const wake = this.waiting;
+    this.waiting = null;
+    wake?.();
+  }
+}
+
 /** A queue one side pushes into and the other reads as an async iterable, until it is ended. */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
   private ended = false;
   private failure: { error: unknown } | null = null;
 
   push(item: T): void {
     if (this.ended) return;
     this.items.push(item);
-    this.notify();
+    this.waker.notify();
   }
 
   /** No more items: the reader finishes what is queued, then ends (or throws `error`). */
@@ -16,7 +35,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (this.ended) return;
     this.ended = true;
     if (error !== undefined) this.failure = { error };
-    this.notify();
+    this.waker.notify();
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
@@ -29,13 +48,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         if (this.failure) throw this.failure.error;
         return;
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await this.waker.wait();
     }
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
   }
 }

@@ -1,4 +1,4 @@
-import { SAMPLE_RATE } from '../audio/pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 
 export interface EchoCancellerOptions {
   /** The longest path from writing a sample to hearing it in the microphone (device buffers, air). */

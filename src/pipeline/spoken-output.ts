@@ -1,4 +1,5 @@
-import { SAMPLE_RATE } from '../audio/pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
+import { Waker } from '../core/async-queue.js';
 import type { PcmPlayer } from '../audio/player.js';
 import type { SpeechSynthesizer } from '../providers/spec.js';
 import { SentenceChunker } from './sentence-chunker.js';
@@ -63,19 +64,10 @@ class Chunk {
   failure: Error | null = null;
   /** Slices written, with when each is heard. */
   readonly schedule: { playsAt: number; samples: number }[] = [];
-  private wake: (() => void) | null = null;
+  /** Woken when audio arrives or the chunk ends. */
+  readonly arrival = new Waker();
 
   constructor(readonly text: string) {}
-
-  arrived(): Promise<void> {
-    return new Promise((resolve) => (this.wake = resolve));
-  }
-
-  notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
-  }
 
   /** Samples heard by `atMs`. */
   heardBy(atMs: number): number {
@@ -118,7 +110,8 @@ class Turn {
   readonly marks: SpeechMarks;
   done!: Promise<SpeechOutcome>;
   interruptedAt: InterruptedAt | null = null;
-  private wake: (() => void) | null = null;
+  /** Woken when a chunk is added, the turn ends or it is stopped. */
+  readonly change = new Waker();
 
   constructor(now: number) {
     this.marks = { startedAt: now };
@@ -126,16 +119,6 @@ class Turn {
 
   get signal(): AbortSignal {
     return this.controller.signal;
-  }
-
-  changed(): Promise<void> {
-    return new Promise((resolve) => (this.wake = resolve));
-  }
-
-  notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
   }
 }
 
@@ -221,7 +204,7 @@ export class SpokenOutput {
     if (!turn) return Promise.resolve({ interruptedAt: null, marks: { startedAt: this.now() } });
     this.enqueue(turn, turn.chunker.end().map((c) => c.text));
     turn.ended = true;
-    turn.notify();
+    turn.change.notify();
     return turn.done;
   }
 
@@ -287,8 +270,8 @@ export class SpokenOutput {
     turn.interruptedAt = wasSpeaking ? this.whereCut(turn, at) : null;
     turn.controller.abort();
     turn.player?.stop();
-    turn.notify();
-    for (const chunk of turn.chunks) chunk.notify();
+    turn.change.notify();
+    for (const chunk of turn.chunks) chunk.arrival.notify();
     return turn.interruptedAt;
   }
 
@@ -317,7 +300,7 @@ export class SpokenOutput {
     turn.marks.firstChunkAt ??= this.now();
     for (const text of texts) turn.chunks.push(new Chunk(text));
     this.synthesizeAhead(turn);
-    turn.notify();
+    turn.change.notify();
   }
 
   /** Starts the syntheses that may run now: in order, a bounded number at a time. */
@@ -340,13 +323,13 @@ export class SpokenOutput {
         if (chunk === turn.chunks[0]) turn.marks.ttsFirstAudioAt ??= this.now();
         chunk.pieces.push(samples);
         chunk.received += samples.length;
-        chunk.notify();
+        chunk.arrival.notify();
       }
     } catch (error) {
       if (!turn.signal.aborted) chunk.failure = error as Error;
     } finally {
       chunk.finished = true;
-      chunk.notify();
+      chunk.arrival.notify();
       if (!turn.signal.aborted) this.synthesizeAhead(turn);
     }
   }
@@ -360,7 +343,7 @@ export class SpokenOutput {
         const chunk = turn.chunks[turn.playing];
         if (!chunk) {
           if (turn.ended) break;
-          await turn.changed();
+          await turn.change.wait();
           continue;
         }
         this.synthesizeAhead(turn);
@@ -370,7 +353,7 @@ export class SpokenOutput {
           if (!samples) {
             if (chunk.failure) throw chunk.failure;
             if (chunk.finished) break;
-            await chunk.arrived();
+            await chunk.arrival.wait();
             continue;
           }
           piece++;

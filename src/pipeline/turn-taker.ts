@@ -1,4 +1,4 @@
-import { SAMPLE_RATE } from '../audio/pcm.js';
+import { SAMPLE_RATE } from '../core/pcm.js';
 import { DEFAULT_SEGMENTER_OPTIONS, SpeechSegmenter } from '../audio/vad.js';
 import type { SegmenterOptions, SpeechEvent, VoiceActivityDetector } from '../audio/vad.js';
 import { END_OF_SPEECH } from '../providers/spec.js';

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { findOnPath } from './paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, SANDBOX_ENV } from './runtimes.js';
 import type { Program, Sandbox, SandboxLimits, SandboxRequest, SandboxResult } from './spec.js';

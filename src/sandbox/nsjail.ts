@@ -1,7 +1,7 @@
 import { chooseLimitsProvider } from './limits.js';
 import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
 import type { NamespacePlan } from './namespace.js';
-import { findOnPath } from './paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import type { SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
 

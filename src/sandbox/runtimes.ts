@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VettaError } from '../core/errors.js';
-import { findOnPath } from './paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import type { Program, SandboxLimits } from './spec.js';
 
 /** An interpreter on the host: the binary, and the folders it needs to see inside a sandbox. */

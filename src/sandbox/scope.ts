@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findOnPath } from './paths.js';
+import { findOnPath } from '../core/find-on-path.js';
 import type { SandboxLimits } from './spec.js';
 
 /**

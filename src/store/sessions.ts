@@ -1,7 +1,6 @@
 import { Keyv } from 'keyv';
 import type { KeyvStoreAdapter } from 'keyv';
 import { VettaError } from '../core/errors.js';
-import type { InterviewEvent, InterviewState, Phase, TestRunRecord } from '../interview/state.js';
 import { openBackend } from './backend.js';
 import type { StoreBackend } from './backend.js';
 
@@ -11,40 +10,50 @@ import type { StoreBackend } from './backend.js';
  * job); it keeps only what listing needs: the phase, the hints, the last verdict.
  */
 
+/**
+ * What the store reads of an event, for listing; every other field is kept as it came. The
+ * interview's events fit it, so the store knows their shape without depending on the interview.
+ */
+export interface StoredEvent {
+  type: string;
+  phase?: string;
+  run?: { verdict: string };
+}
+
 export type SessionStatus = 'active' | 'finished' | 'abandoned';
 
 /** What initialState takes: the interview's own clock may be virtual (scripted sessions). */
-export interface SessionInit {
+export interface SessionInit<L extends string = string> {
   sessionId: string;
   problemId: string;
-  language: InterviewState['language'];
+  language: L;
   atMs: number;
 }
 
-export interface SessionMeta {
+export interface SessionMeta<L extends string = string> {
   id: string;
-  init: SessionInit;
+  init: SessionInit<L>;
   /** Wall-clock times, whatever clock the interview runs on. */
   startedAtMs: number;
   lastActivityAtMs: number;
   finishedAtMs: number | null;
   /** Events known to be stored; a crash between an event and this record leaves it one short. */
   eventCount: number;
-  phase: Phase;
+  phase: string;
   hints: number;
-  lastVerdict: TestRunRecord['verdict'] | null;
+  lastVerdict: string | null;
 }
 
-export interface SessionSummary extends SessionMeta {
+export interface SessionSummary<L extends string = string> extends SessionMeta<L> {
   status: SessionStatus;
   /** When gc deletes it (and, for Redis, when its keys expire) unless it sees activity first. */
   expiresAtMs: number;
 }
 
-export interface LoadedSession {
-  meta: SessionSummary;
+export interface LoadedSession<E extends StoredEvent = StoredEvent, L extends string = string> {
+  meta: SessionSummary<L>;
   /** In order; the interview state is events.reduce(reduce, initialState(meta.init)). */
-  events: InterviewEvent[];
+  events: E[];
   /** When each event was stored, wall clock. */
   recordedAtMs: number[];
 }
@@ -81,43 +90,43 @@ const BATCH = 500;
 const SESSIONS_NAMESPACE = 'vetta-sessions';
 const EVENTS_NAMESPACE = 'vetta-events';
 
-interface EventRecord {
+interface EventRecord<E extends StoredEvent = StoredEvent> {
   atMs: number;
-  event: InterviewEvent;
+  event: E;
 }
 
 const eventKey = (id: string, seq: number) => `${id}:${seq}`;
 
 /** The listing fields after one more event. */
-function summarize(meta: SessionMeta, record: EventRecord): SessionMeta {
+function summarize<L extends string>(meta: SessionMeta<L>, record: EventRecord): SessionMeta<L> {
   const { event, atMs } = record;
-  const next: SessionMeta = { ...meta, eventCount: meta.eventCount + 1, lastActivityAtMs: Math.max(meta.lastActivityAtMs, atMs) };
-  if (event.type === 'phase_changed') {
+  const next: SessionMeta<L> = { ...meta, eventCount: meta.eventCount + 1, lastActivityAtMs: Math.max(meta.lastActivityAtMs, atMs) };
+  if (event.type === 'phase_changed' && event.phase) {
     next.phase = event.phase;
     if (event.phase === 'ended') next.finishedAtMs ??= atMs;
   } else if (event.type === 'hint_given') next.hints += 1;
-  else if (event.type === 'tests_ran') next.lastVerdict = event.run.verdict;
+  else if (event.type === 'tests_ran' && event.run) next.lastVerdict = event.run.verdict;
   return next;
 }
 
-function bare(summary: SessionSummary): SessionMeta {
+function bare<L extends string>(summary: SessionSummary<L>): SessionMeta<L> {
   const { status: _status, expiresAtMs: _expiresAtMs, ...meta } = summary;
   return meta;
 }
 
-interface Writer {
-  meta: SessionMeta | null;
+interface Writer<L extends string> {
+  meta: SessionMeta<L> | null;
   /** Appends of one session run one after another, in the order they were called. */
   tail: Promise<void>;
   /** After a failed write nothing more is written, so the stored events never have a hole. */
   failure: unknown;
 }
 
-export class SessionStore {
-  private readonly metas: Keyv<SessionMeta>;
+export class SessionStore<E extends StoredEvent = StoredEvent, L extends string = string> {
+  private readonly metas: Keyv<SessionMeta<L>>;
   private readonly metaAdapter: KeyvStoreAdapter;
-  private readonly events: Keyv<EventRecord>;
-  private readonly writers = new Map<string, Writer>();
+  private readonly events: Keyv<EventRecord<E>>;
+  private readonly writers = new Map<string, Writer<L>>();
   readonly retentionMs: number;
   readonly abandonAfterMs: number;
   private readonly eventGraceMs: number;
@@ -131,8 +140,8 @@ export class SessionStore {
     this.eventGraceMs = options.eventGraceMs ?? DEFAULT_EVENT_GRACE_MS;
     const keyv = <V>(adapter: KeyvStoreAdapter, namespace: string) => new Keyv<V>(adapter, { namespace, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
     this.metaAdapter = backend.adapter(SESSIONS_NAMESPACE);
-    this.metas = keyv<SessionMeta>(this.metaAdapter, SESSIONS_NAMESPACE);
-    this.events = keyv<EventRecord>(backend.adapter(EVENTS_NAMESPACE), EVENTS_NAMESPACE);
+    this.metas = keyv<SessionMeta<L>>(this.metaAdapter, SESSIONS_NAMESPACE);
+    this.events = keyv<EventRecord<E>>(backend.adapter(EVENTS_NAMESPACE), EVENTS_NAMESPACE);
   }
 
   /** The file or URL the sessions live in, for messages. */
@@ -140,7 +149,7 @@ export class SessionStore {
     return this.backend.location;
   }
 
-  private metaTtlMs(meta: SessionMeta): number {
+  private metaTtlMs(meta: SessionMeta<L>): number {
     return meta.finishedAtMs !== null ? this.retentionMs : this.abandonAfterMs + this.retentionMs;
   }
 
@@ -148,14 +157,14 @@ export class SessionStore {
     return this.abandonAfterMs + this.retentionMs + this.eventGraceMs;
   }
 
-  private summary(meta: SessionMeta, nowMs: number): SessionSummary {
+  private summary(meta: SessionMeta<L>, nowMs: number): SessionSummary<L> {
     const finished = meta.finishedAtMs !== null;
     const status: SessionStatus = finished ? 'finished' : nowMs - meta.lastActivityAtMs >= this.abandonAfterMs ? 'abandoned' : 'active';
     const expiresAtMs = finished ? meta.finishedAtMs! + this.retentionMs : meta.lastActivityAtMs + this.abandonAfterMs + this.retentionMs;
     return { ...meta, status, expiresAtMs };
   }
 
-  private writer(id: string): Writer {
+  private writer(id: string): Writer<L> {
     let writer = this.writers.get(id);
     if (!writer) {
       writer = { meta: null, tail: Promise.resolve(), failure: undefined };
@@ -165,17 +174,17 @@ export class SessionStore {
   }
 
   /** Starts a session; its id is init.sessionId. */
-  async create(init: SessionInit, nowMs = Date.now()): Promise<SessionMeta> {
+  async create(init: SessionInit<L>, nowMs = Date.now()): Promise<SessionMeta<L>> {
     const id = init.sessionId;
     if (await this.metas.has(id)) throw new VettaError('invalid_input', `a session with id ${id} already exists in ${this.location}`);
-    const meta: SessionMeta = { id, init, startedAtMs: nowMs, lastActivityAtMs: nowMs, finishedAtMs: null, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null };
+    const meta: SessionMeta<L> = { id, init, startedAtMs: nowMs, lastActivityAtMs: nowMs, finishedAtMs: null, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null };
     await this.metas.set(id, meta, this.metaTtlMs(meta));
     this.writer(id).meta = meta;
     return meta;
   }
 
   /** Runs work after every earlier write to the session; a failed write stops all later ones. */
-  private enqueue(id: string, work: (writer: Writer) => Promise<void>): Promise<void> {
+  private enqueue(id: string, work: (writer: Writer<L>) => Promise<void>): Promise<void> {
     const writer = this.writer(id);
     const written = writer.tail.then(async () => {
       if (writer.failure !== undefined) throw writer.failure;
@@ -194,10 +203,10 @@ export class SessionStore {
    * Stores one event after the ones before it. The promise resolves once the event is durable;
    * call it for every event as it happens, without waiting, and order is kept.
    */
-  append(id: string, event: InterviewEvent, nowMs = Date.now()): Promise<void> {
+  append(id: string, event: E, nowMs = Date.now()): Promise<void> {
     return this.enqueue(id, async (writer) => {
       const meta = writer.meta ?? bare((await this.read(id, nowMs)).meta);
-      const record: EventRecord = { atMs: nowMs, event };
+      const record: EventRecord<E> = { atMs: nowMs, event };
       await this.events.set(eventKey(id, meta.eventCount), record, this.eventTtlMs);
       const next = summarize(meta, record);
       await this.metas.set(id, next, this.metaTtlMs(next));
@@ -209,21 +218,21 @@ export class SessionStore {
   finish(id: string, nowMs = Date.now()): Promise<void> {
     return this.enqueue(id, async (writer) => {
       const meta = writer.meta ?? bare((await this.read(id, nowMs)).meta);
-      const next: SessionMeta = { ...meta, finishedAtMs: meta.finishedAtMs ?? nowMs };
+      const next: SessionMeta<L> = { ...meta, finishedAtMs: meta.finishedAtMs ?? nowMs };
       await this.metas.set(id, next, this.metaTtlMs(next));
       writer.meta = next;
     });
   }
 
-  private async record(id: string): Promise<SessionMeta> {
+  private async record(id: string): Promise<SessionMeta<L>> {
     const meta = await this.metas.get(id);
     if (!meta) throw new VettaError('not_found', `no session ${id} in ${this.location}; see "vetta sessions list"`);
     return meta;
   }
 
   /** Reads events from `from` until the first missing one. */
-  private async readEvents(id: string, from: number): Promise<EventRecord[]> {
-    const records: EventRecord[] = [];
+  private async readEvents(id: string, from: number): Promise<EventRecord<E>[]> {
+    const records: EventRecord<E>[] = [];
     for (let start = from; ; start += BATCH) {
       const page = await this.events.getMany(Array.from({ length: BATCH }, (_, i) => eventKey(id, start + i)));
       for (const record of page) {
@@ -234,19 +243,19 @@ export class SessionStore {
   }
 
   /** The session and its events in order, after this process's pending appends. */
-  async load(id: string, nowMs = Date.now()): Promise<LoadedSession> {
+  async load(id: string, nowMs = Date.now()): Promise<LoadedSession<E, L>> {
     await this.writers.get(id)?.tail;
     return this.read(id, nowMs);
   }
 
-  private async read(id: string, nowMs: number): Promise<LoadedSession> {
+  private async read(id: string, nowMs: number): Promise<LoadedSession<E, L>> {
     const stored = await this.record(id);
     const records = await this.readEvents(id, 0);
     if (records.length < stored.eventCount) {
       throw new VettaError('io', `session ${id} in ${this.location} has lost events (${records.length} of ${stored.eventCount} remain, the rest expired); remove it with "vetta sessions rm ${id}"`);
     }
     // Listing fields from the events themselves: the record may lag one event behind after a crash.
-    const meta = records.reduce(summarize, { ...stored, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null });
+    const meta = records.reduce<SessionMeta<L>>(summarize, { ...stored, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null });
     return { meta: this.summary(meta, nowMs), events: records.map((r) => r.event), recordedAtMs: records.map((r) => r.atMs) };
   }
 
@@ -254,11 +263,11 @@ export class SessionStore {
    * Loads a session to carry on with it in this process: later appends follow its last event, and
    * its keys get a fresh lifetime.
    */
-  async resume(id: string, nowMs = Date.now()): Promise<LoadedSession> {
+  async resume(id: string, nowMs = Date.now()): Promise<LoadedSession<E, L>> {
     const loaded = await this.load(id, nowMs);
     const records = loaded.events.map((event, i) => ({ key: eventKey(id, i), value: { atMs: loaded.recordedAtMs[i]!, event }, ttl: this.eventTtlMs }));
     for (let i = 0; i < records.length; i += BATCH) await this.events.setMany(records.slice(i, i + BATCH));
-    const next: SessionMeta = { ...bare(loaded.meta), lastActivityAtMs: nowMs };
+    const next: SessionMeta<L> = { ...bare(loaded.meta), lastActivityAtMs: nowMs };
     await this.metas.set(id, next, this.metaTtlMs(next));
     const writer = this.writer(id);
     writer.meta = next;
@@ -267,13 +276,13 @@ export class SessionStore {
   }
 
   /** Every session, newest first. */
-  async list(nowMs = Date.now()): Promise<SessionSummary[]> {
-    const sessions: SessionSummary[] = [];
+  async list(nowMs = Date.now()): Promise<SessionSummary<L>[]> {
+    const sessions: SessionSummary<L>[] = [];
     // The adapter's iterator, not keyv's: keyv 5.6 throws on a key that expires between Redis's
     // SCAN and MGET (its value comes back empty), and on a shared server some key always may.
     for await (const [, raw] of this.metaAdapter.iterator!(SESSIONS_NAMESPACE)) {
       if (typeof raw !== 'string') continue;
-      const meta = (await this.metas.deserializeData<SessionMeta>(raw))?.value;
+      const meta = (await this.metas.deserializeData<SessionMeta<L>>(raw))?.value;
       if (meta) sessions.push(this.summary(meta, nowMs));
     }
     return sessions.sort((a, b) => b.startedAtMs - a.startedAtMs || a.id.localeCompare(b.id));
@@ -327,6 +336,6 @@ export class SessionStore {
 }
 
 /** The store a URL names (docs/sessions.md); the default file when there is none. */
-export async function openSessionStore(url: string | undefined, options: RetentionOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<SessionStore> {
-  return new SessionStore(await openBackend(url, options.env), options);
+export async function openSessionStore<E extends StoredEvent = StoredEvent, L extends string = string>(url: string | undefined, options: RetentionOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<SessionStore<E, L>> {
+  return new SessionStore<E, L>(await openBackend(url, options.env), options);
 }

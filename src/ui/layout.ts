@@ -1,6 +1,6 @@
 import type { TurnTimings } from '../interview/state.js';
 import type { TranscriptEntry } from '../interview/transcript.js';
-import { renderWaterfall } from '../pipeline/metrics.js';
+import { renderWaterfall } from './waterfall.js';
 
 /** One screen line of a pane, with the tone it is drawn in. */
 export interface Line {

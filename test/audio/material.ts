@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { concatPcm, SAMPLE_RATE, toInt16 } from '../../src/audio/pcm.ts';
-import { WavStreamReader } from '../../src/audio/wav.ts';
+import { concatPcm, SAMPLE_RATE, toInt16 } from '../../src/core/pcm.ts';
+import { WavStreamReader } from '../../src/core/wav.ts';
 import { mulberry32 } from '../../src/problems/generators.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 
 /**
  * Audio for testing voice activity detection, all 16 kHz mono s16le: real recorded speech from

@@ -3,7 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Microphone } from '../../src/audio/microphone.ts';
-import { concatPcm, rms } from '../../src/audio/pcm.ts';
+import { concatPcm, rms } from '../../src/core/pcm.ts';
 import type { MicrophoneBackend } from '../../src/audio/microphone.ts';
 import { VettaError } from '../../src/core/errors.ts';
 import { EspeakTts } from '../../src/providers/espeak/tts.ts';

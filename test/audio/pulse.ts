@@ -2,8 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { toInt16 } from '../../src/audio/pcm.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { toInt16 } from '../../src/core/pcm.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import { tempDir } from '../helpers.ts';
 
 /**

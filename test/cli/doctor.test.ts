@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { CheckResult } from '../../src/cli/doctor.ts';
+import type { CheckResult } from '../../src/cli/doctor-check.ts';
 import { pulseUnavailable, startPulse } from '../audio/pulse.ts';
 import type { Pulse } from '../audio/pulse.ts';
 import { startFakeDeepgram } from '../fakes/deepgram-server.ts';
@@ -15,7 +15,9 @@ import { startFakeGemini } from '../fakes/gemini-server.ts';
 import type { FakeGemini } from '../fakes/gemini-server.ts';
 import { startFakeOpenAi } from '../fakes/openai-server.ts';
 import type { FakeOpenAi } from '../fakes/openai-server.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
+import { startFakeOpenAiAudio } from '../fakes/openai-audio-server.ts';
+import type { FakeOpenAiAudio } from '../fakes/openai-audio-server.ts';
 import { runCli, tempDir } from '../helpers.ts';
 
 const CHECKS = ['node', 'sandbox', 'espeak-ng', 'audio addons', 'microphone', 'speaker', 'vad', 'keys', 'llm', 'stt', 'tts', 'store'];
@@ -75,7 +77,7 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
     assert.match(speaker.detail, /^the default output plays through /);
     assert.deepEqual(
       [byName.get('keys')?.detail, byName.get('llm')?.detail, byName.get('stt')?.detail],
-      ['no keys set', 'scripted: no GEMINI_API_KEY; the offline interviewer leads', findOnPath('pocketsphinx_continuous') ? 'pocketsphinx, offline (no DEEPGRAM_API_KEY)' : 'none: no DEEPGRAM_API_KEY; you type'],
+      ['no keys set', 'scripted: the offline interviewer (no GEMINI_API_KEY)', findOnPath('pocketsphinx_continuous') ? 'pocketsphinx, offline (no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL)' : 'none: no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL and pocketsphinx is not installed; you type'],
     );
     assert.match(byName.get('store')!.detail, /^sessions are saved in .*sessions\.db$/);
   });
@@ -137,11 +139,18 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
   let openai: FakeOpenAi;
   let deepgram: FakeDeepgram;
   let elevenlabs: FakeElevenLabs;
+  let openaiAudio: FakeOpenAiAudio;
   before(async () => {
-    [gemini, openai, deepgram, elevenlabs] = await Promise.all([startFakeGemini([{ text: 'ok' }]), startFakeOpenAi([{ text: 'ok' }]), startFakeDeepgram({ vocabulary: [], apiKey: 'dg-fake-key' }), startFakeElevenLabs()]);
+    [gemini, openai, deepgram, elevenlabs, openaiAudio] = await Promise.all([
+      startFakeGemini([{ text: 'ok' }]),
+      startFakeOpenAi([{ text: 'ok' }]),
+      startFakeDeepgram({ vocabulary: [], apiKey: 'dg-fake-key' }),
+      startFakeElevenLabs(),
+      startFakeOpenAiAudio({ apiKey: 'sk-fake-key' }),
+    ]);
   });
   after(async () => {
-    await Promise.all([gemini?.close(), openai?.close(), deepgram?.close(), elevenlabs?.close()]);
+    await Promise.all([gemini?.close(), openai?.close(), deepgram?.close(), elevenlabs?.close(), openaiAudio?.close()]);
   });
 
   it('reaches each configured provider through its real client and says how fast it answered', async () => {
@@ -151,31 +160,39 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
       GEMINI_BASE_URL: gemini.baseUrl,
       VETTA_LLM: 'openai',
       OPENAI_BASE_URL: openai.baseUrl,
+      OPENAI_API_KEY: 'sk-fake-key',
+      OPENAI_STT_BASE_URL: openaiAudio.baseUrl,
+      OPENAI_TTS_BASE_URL: openaiAudio.baseUrl,
       DEEPGRAM_API_KEY: 'dg-fake-key',
       DEEPGRAM_BASE_URL: deepgram.url,
       ELEVENLABS_API_KEY: FAKE_ELEVENLABS_KEY,
       ELEVENLABS_BASE_URL: elevenlabs.url,
     };
     const { results, byName } = await doctorJson(['--online'], env);
-    assert.deepEqual(results.map((r) => r.check), [...CHECKS, 'gemini online', 'openai online', 'deepgram online', 'elevenlabs online']);
+    assert.deepEqual(results.map((r) => r.check), [...CHECKS, 'llm gemini online', 'llm openai online', 'stt deepgram online', 'stt openai online', 'tts elevenlabs online', 'tts openai online']);
     assert.deepEqual(
       results.slice(CHECKS.length).map((r) => [r.check, r.status]),
       [
-        ['gemini online', 'ok'],
-        ['openai online', 'ok'],
-        ['deepgram online', 'ok'],
-        ['elevenlabs online', 'ok'],
+        ['llm gemini online', 'ok'],
+        ['llm openai online', 'ok'],
+        ['stt deepgram online', 'ok'],
+        ['stt openai online', 'ok'],
+        ['tts elevenlabs online', 'ok'],
+        ['tts openai online', 'ok'],
       ],
       JSON.stringify(results.slice(CHECKS.length)),
     );
-    assert.match(byName.get('gemini online')!.detail, new RegExp(`^gemini gemini-2\\.5-flash at ${gemini.baseUrl} answered in \\d+ ms$`));
-    assert.match(byName.get('deepgram online')!.detail, /^deepgram nova-3 answered in \d+ ms$/);
+    assert.match(byName.get('llm gemini online')!.detail, /^gemini gemini-2\.5-flash answered in \d+ ms$/);
+    assert.match(byName.get('stt deepgram online')!.detail, /^deepgram nova-3 answered in \d+ ms$/);
     assert.equal(byName.get('llm')?.detail, `openai-compatible llama3.2 at ${openai.baseUrl} (VETTA_LLM=openai)`);
     // What each provider saw: a real request, with the key in the header each one reads it from.
     assert.equal(gemini.requests[0]?.apiKey, 'gm-fake-key');
     assert.equal(openai.requests[0]?.model, 'llama3.2');
-    assert.deepEqual(deepgram.received.connections.map((c) => [c.status, c.log, c.closed?.code]), [[101, [{ control: 'CloseStream' }], 1000]]);
+    assert.deepEqual(deepgram.received.connections.map((c) => [c.status, c.log, c.closed?.code]), [[101, [{ audio: 10_666 }, { control: 'Finalize' }, { control: 'CloseStream' }], 1000]]);
     assert.deepEqual(elevenlabs.generated.map((g) => g.text), ['ok']);
+    assert.deepEqual(openaiAudio.transcriptions.map((r) => [r.model, r.authorization, r.format?.sampleRate]), [['whisper-1', 'Bearer sk-fake-key', 16_000]]);
+    assert.deepEqual(openaiAudio.speech.map((r) => [r.body.input, r.body.voice]), [['ok', 'alloy']]);
+    assert.match(byName.get('tts openai online')!.detail, new RegExp(`^openai-compatible tts-1 voice alloy at ${openaiAudio.baseUrl} answered in \\d+ ms$`));
   });
 
   it('fails with one clear line per provider, and exits 1, when nothing listens', async () => {
@@ -191,14 +208,16 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
       DEEPGRAM_BASE_URL: `ws://127.0.0.1:${port}`,
       ELEVENLABS_API_KEY: 'el-secret-7777',
       ELEVENLABS_BASE_URL: `http://127.0.0.1:${port}`,
+      OPENAI_STT_BASE_URL: `http://127.0.0.1:${port}/v1`,
     };
     const { code, stdout, stderr } = await doctor(['--online'], env);
     assert.equal(code, 1);
     assert.equal(stderr, '');
     const url = `127\\.0\\.0\\.1:${port}`;
-    assert.match(stdout, new RegExp(`^fail {2}gemini online +cannot reach http://${url} \\(.*ECONNREFUSED.*\\); check GEMINI_API_KEY and that http://${url} is reachable; or use --llm scripted$`, 'm'));
-    assert.match(stdout, new RegExp(`^fail {2}deepgram online +deepgram: cannot reach ${url} \\(.+\\): check the network and try again; check DEEPGRAM_API_KEY and that ws://${url} is reachable; or use --stt none and type$`, 'm'));
-    assert.match(stdout, new RegExp(`^fail {2}elevenlabs online +elevenlabs: cannot reach .+; check ELEVENLABS_API_KEY and that http://${url} is reachable; or use --tts espeak$`, 'm'));
+    assert.match(stdout, new RegExp(`^fail {2}llm gemini online +cannot reach http://${url} \\(.*ECONNREFUSED.*\\); check GEMINI_API_KEY and that http://${url} is reachable; or use --llm scripted$`, 'm'));
+    assert.match(stdout, new RegExp(`^fail {2}stt deepgram online +deepgram: cannot reach ${url} \\(.+\\): check the network and try again; check DEEPGRAM_API_KEY and that ws://${url} is reachable; or use --stt none and type$`, 'm'));
+    assert.match(stdout, new RegExp(`^fail {2}tts elevenlabs online +elevenlabs: cannot reach .+; check ELEVENLABS_API_KEY and that http://${url} is reachable; or use --tts espeak \\(offline, no key\\)$`, 'm'));
+    assert.match(stdout, new RegExp(`^fail {2}stt openai online +openai: cannot reach http://${url}/v1/audio/transcriptions \\(.*ECONNREFUSED.*\\); start the server at http://${url}/v1, or point OPENAI_STT_BASE_URL at yours; or use --stt none and type$`, 'm'));
     for (const value of ['gm-secret-5555', 'dg-secret-6666', 'el-secret-7777']) assert.ok(!stdout.includes(value), `a key's value was printed: ${stdout}`);
   });
 });

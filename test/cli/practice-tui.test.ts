@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import { packageRoot } from '../../src/core/paths.ts';
 import { tempDir, writeTree } from '../helpers.ts';
 import { TmuxTerminals } from './tmux.ts';

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { packageRoot } from '../../src/core/paths.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import { materialUnavailable, recordedClip, silence, concat } from '../audio/material.ts';
 import { audibleSeconds, pulseUnavailable, startPulse } from '../audio/pulse.ts';
 import type { Pulse } from '../audio/pulse.ts';

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { CliContext } from '../../src/cli/main.ts';
-import { chooseBrain, chooseRecognizer, chooseVoice, planBrain } from '../../src/cli/provider-choice.ts';
+import type { CliContext } from '../../src/cli/context.ts';
+import { choose, chooseBrain, chooseRecognizer, chooseVoice } from '../../src/cli/provider-choice.ts';
+import { BRAINS, PROVIDER_NAMES } from '../../src/cli/providers.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { VettaError } from '../../src/core/errors.ts';
 import { PocketsphinxStt } from '../../src/providers/pocketsphinx/stt.ts';
@@ -20,7 +21,7 @@ function contextWith(env: NodeJS.ProcessEnv, config?: Record<string, unknown>): 
     stdout: new PassThrough() as unknown as NodeJS.WriteStream,
     stderr: new PassThrough() as unknown as NodeJS.WriteStream,
     env: fullEnv,
-    config: () => loadConfig(fullEnv),
+    config: () => loadConfig(fullEnv, PROVIDER_NAMES),
     problemSet: () => new ProblemSet({ env: fullEnv }),
     sandboxName: () => 'auto',
     exitCode: 0,
@@ -47,27 +48,27 @@ describe('auto: what each key turns on', () => {
     const notices: string[] = [];
     assert.equal(chooseBrain({ llm: 'auto' }, ctx, (n) => notices.push(n)).name, 'scripted');
     assert.deepEqual(notices, ['no GEMINI_API_KEY, so the offline interviewer leads; set it, or use --llm openai with a local model']);
-    assert.equal(planBrain({}, ctx).description, 'scripted: no GEMINI_API_KEY; the offline interviewer leads');
+    assert.equal(choose(BRAINS, undefined, ctx).description, 'scripted: the offline interviewer (no GEMINI_API_KEY)');
     const ear = chooseRecognizer({}, ctx);
-    assert.deepEqual([ear.recognizer, ear.description, ear.auto], [null, 'none: no DEEPGRAM_API_KEY and pocketsphinx is not installed; you type', true]);
+    assert.deepEqual([ear.provider, ear.description, ear.auto], [null, 'none: no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL and pocketsphinx is not installed; you type', true]);
     const voice = chooseVoice({}, ctx);
-    assert.deepEqual([voice.voice?.name, voice.description], ['espeak', 'espeak-ng, offline (no ELEVENLABS_API_KEY)']);
+    assert.deepEqual([voice.provider?.name, voice.description], ['espeak', 'espeak-ng, offline (no ELEVENLABS_API_KEY or OPENAI_TTS_BASE_URL)']);
   });
 
   it('with no Deepgram key, pocketsphinx listens when it is installed', { skip: pocketsphinxMissing }, () => {
     const ear = chooseRecognizer({}, contextWith({}));
-    assert.deepEqual([ear.recognizer?.name, ear.description, ear.auto], ['pocketsphinx', 'pocketsphinx, offline (no DEEPGRAM_API_KEY)', true]);
+    assert.deepEqual([ear.provider?.name, ear.description, ear.auto], ['pocketsphinx', 'pocketsphinx, offline (no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL)', true]);
   });
 
   it('with keys: Gemini, Deepgram and ElevenLabs, each saying which key chose it and never what it is', () => {
     const keys = { GOOGLE_API_KEY: 'g-secret-value', DEEPGRAM_API_KEY: 'd-secret-value', ELEVENLABS_API_KEY: 'e-secret-value' };
     const ctx = contextWith(keys);
     assert.equal(chooseBrain({ llm: 'auto' }, ctx, () => assert.fail('no notice when a key is set')).name, 'gemini');
-    const brain = planBrain({}, ctx).description;
+    const brain = choose(BRAINS, undefined, ctx).description;
     const ear = chooseRecognizer({}, ctx);
     const voice = chooseVoice({}, ctx);
     assert.deepEqual(
-      [brain, ear.recognizer?.name, ear.description, voice.voice?.name, voice.description],
+      [brain, ear.provider?.name, ear.description, voice.provider?.name, voice.description],
       ['gemini gemini-2.5-flash (GOOGLE_API_KEY set)', 'deepgram', 'deepgram nova-3 (DEEPGRAM_API_KEY set)', 'elevenlabs', 'elevenlabs voice JBFqnCBsd6RMkjVDRZzb (ELEVENLABS_API_KEY set)'],
     );
     for (const text of [brain, ear.description, voice.description]) for (const value of Object.values(keys)) assert.ok(!text.includes(value));
@@ -80,16 +81,39 @@ describe('auto: what each key turns on', () => {
   });
 });
 
+describe('the OpenAI-compatible voice and ear', () => {
+  it('are chosen by auto when their own server is set, and say where and with what', () => {
+    const ctx = contextWith({ OPENAI_TTS_BASE_URL: 'http://127.0.0.1:8880/v1', OPENAI_TTS_VOICE: 'af_heart', OPENAI_STT_BASE_URL: 'http://127.0.0.1:8000/v1', OPENAI_STT_MODEL: 'small.en' });
+    const voice = chooseVoice({}, ctx);
+    const ear = chooseRecognizer({}, ctx);
+    assert.deepEqual(
+      [voice.provider?.name, voice.description, ear.provider?.name, ear.description],
+      ['openai', 'openai-compatible tts-1 voice af_heart at http://127.0.0.1:8880/v1 (OPENAI_TTS_BASE_URL set)', 'openai', 'openai-compatible small.en at http://127.0.0.1:8000/v1 (OPENAI_STT_BASE_URL set)'],
+    );
+  });
+
+  it('named, use OPENAI_BASE_URL when they have no server of their own, else OpenAI', () => {
+    assert.equal(chooseVoice({ tts: 'openai' }, contextWith({ OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1' })).description, 'openai-compatible tts-1 voice alloy at http://127.0.0.1:9000/v1 (--tts openai)');
+    assert.equal(chooseRecognizer({ stt: 'openai' }, contextWith({})).description, 'openai-compatible whisper-1 at https://api.openai.com/v1 (--stt openai)');
+  });
+
+  it('an OpenAI key alone, set for the LLM, does not turn on a paid voice or ear', () => {
+    const ctx = contextWith({ OPENAI_API_KEY: 'sk-secret' });
+    assert.notEqual(chooseVoice({}, ctx).provider?.name, 'openai');
+    assert.notEqual(chooseRecognizer({}, ctx).provider?.name, 'openai');
+  });
+});
+
 describe('precedence: flag, then environment, then config file', () => {
   const config = { llm: 'openai', model: 'model-from-config', stt: 'none', tts: 'none', voiceId: 'voice-from-config' };
   const keys = { GEMINI_API_KEY: 'k', DEEPGRAM_API_KEY: 'k', ELEVENLABS_API_KEY: 'k' };
 
   it('the config file decides when nothing else does, and is named', () => {
     const ctx = contextWith(keys, config);
-    assert.equal(planBrain({ llm: 'auto' }, ctx).description, `openai-compatible model-from-config at http://127.0.0.1:11434/v1 ("llm": "openai" in ${configFile(ctx)})`);
+    assert.equal(choose(BRAINS, 'auto', ctx).description, `openai-compatible model-from-config at http://127.0.0.1:11434/v1 ("llm": "openai" in ${configFile(ctx)})`);
     assert.equal(chooseRecognizer({ stt: 'auto' }, ctx).description, `none ("stt": "none" in ${configFile(ctx)}); you type`);
     const voice = chooseVoice({ tts: 'auto' }, ctx);
-    assert.deepEqual([voice.voice, voice.auto, voice.description], [null, false, `none ("tts": "none" in ${configFile(ctx)}); the interviewer is read, not heard`]);
+    assert.deepEqual([voice.provider, voice.auto, voice.description], [null, false, `none ("tts": "none" in ${configFile(ctx)}); the interviewer is read, not heard`]);
   });
 
   it('pocketsphinx is chosen by name like any other, and a Deepgram key does not override it', { skip: pocketsphinxMissing }, () => {
@@ -101,14 +125,14 @@ describe('precedence: flag, then environment, then config file', () => {
 
   it('the environment beats the config file', () => {
     const ctx = contextWith({ ...keys, VETTA_LLM: 'gemini', GEMINI_MODEL: 'model-from-env', VETTA_STT: 'deepgram', VETTA_TTS: 'elevenlabs' }, config);
-    assert.equal(planBrain({}, ctx).description, 'gemini model-from-env (VETTA_LLM=gemini)');
+    assert.equal(choose(BRAINS, undefined, ctx).description, 'gemini model-from-env (VETTA_LLM=gemini)');
     assert.equal(chooseRecognizer({}, ctx).description, 'deepgram nova-3 (VETTA_STT=deepgram)');
     assert.equal(chooseVoice({}, ctx).description, 'elevenlabs voice voice-from-config (VETTA_TTS=elevenlabs)');
   });
 
   it('a flag beats both', () => {
     const ctx = contextWith({ ...keys, VETTA_LLM: 'openai', VETTA_STT: 'none', VETTA_TTS: 'none', ELEVENLABS_VOICE_ID: 'voice-from-env' }, config);
-    assert.equal(planBrain({ llm: 'gemini', model: 'model-from-flag' }, ctx).description, 'gemini model-from-flag (--llm gemini)');
+    assert.equal(choose(BRAINS, 'gemini', ctx, 'model-from-flag').description, 'gemini model-from-flag (--llm gemini)');
     assert.equal(chooseRecognizer({ stt: 'deepgram' }, ctx).description, 'deepgram nova-3 (--stt deepgram)');
     assert.equal(chooseVoice({ tts: 'espeak' }, ctx).description, 'espeak-ng, offline (--tts espeak)');
     assert.equal(chooseVoice({ tts: 'elevenlabs' }, ctx).description, 'elevenlabs voice voice-from-env (--tts elevenlabs)');
@@ -121,7 +145,7 @@ describe('choices that cannot be honoured', () => {
     assert.throws(() => chooseRecognizer({ stt: 'deepgram' }, ctx), errorSaying('--stt deepgram needs a key: set DEEPGRAM_API_KEY, or use --stt none and type'));
     assert.throws(() => chooseRecognizer({}, ctx), errorSaying(`"stt": "deepgram" in ${configFile(ctx)} needs a key: set DEEPGRAM_API_KEY, or use --stt none and type`));
     assert.throws(() => chooseVoice({}, ctx), errorSaying(`"tts": "elevenlabs" in ${configFile(ctx)} needs a key: set ELEVENLABS_API_KEY, or use --tts espeak (offline, no key)`));
-    assert.throws(() => planBrain({ llm: 'gemini' }, ctx), errorSaying('--llm gemini needs a key: set GEMINI_API_KEY (or GOOGLE_API_KEY)'));
+    assert.throws(() => choose(BRAINS, 'gemini', ctx), errorSaying('--llm gemini needs a key: set GEMINI_API_KEY (or GOOGLE_API_KEY), or use --llm scripted'));
   });
 
   it('pocketsphinx named but not installed says what to install', () => {
@@ -130,13 +154,13 @@ describe('choices that cannot be honoured', () => {
   });
 
   it('an unknown name in the environment is a usage error listing the choices', () => {
-    assert.throws(() => chooseVoice({}, contextWith({ VETTA_TTS: 'polly' })), errorSaying('VETTA_TTS is "polly": expected "auto", "elevenlabs", "espeak" or "none"'));
+    assert.throws(() => chooseVoice({}, contextWith({ VETTA_TTS: 'polly' })), errorSaying('VETTA_TTS is "polly": expected "auto", "elevenlabs", "openai", "espeak" or "none"'));
   });
 
   it('a wrong value in the config file names the file, the field and what it takes', () => {
     for (const [config, message] of [
-      [{ tts: 'polly' }, 'tts: expected "auto", "elevenlabs", "espeak" or "none"'],
-      [{ stt: true }, 'stt: expected "auto", "deepgram", "pocketsphinx" or "none"'],
+      [{ tts: 'polly' }, 'tts: expected "auto", "elevenlabs", "openai", "espeak" or "none"'],
+      [{ stt: true }, 'stt: expected "auto", "deepgram", "openai", "pocketsphinx" or "none"'],
       [{ llm: 'claude' }, 'llm: expected "auto", "gemini", "openai" or "scripted"'],
       [{ model: '' }, 'model: expected a model name such as "gemini-2.5-flash"'],
       [{ voiceId: 42 }, 'voiceId: expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"'],

@@ -6,6 +6,8 @@ import { audibleSeconds, pulseUnavailable, startPulse } from '../audio/pulse.ts'
 import type { Pulse } from '../audio/pulse.ts';
 import { FAKE_ELEVENLABS_KEY, startFakeElevenLabs } from '../fakes/elevenlabs-server.ts';
 import type { FakeElevenLabs } from '../fakes/elevenlabs-server.ts';
+import { startFakeOpenAiAudio } from '../fakes/openai-audio-server.ts';
+import type { FakeOpenAiAudio } from '../fakes/openai-audio-server.ts';
 import { runCli } from '../helpers.ts';
 
 describe('vetta say', () => {
@@ -37,13 +39,13 @@ describe('vetta say', () => {
   it('offers only the voices that work', async () => {
     const { code, stderr } = await runCli(['say', '--tts', 'polly', 'hi']);
     assert.equal(code, 2);
-    assert.match(stderr, /Allowed choices are espeak, elevenlabs, none/);
+    assert.match(stderr, /Allowed choices are auto, elevenlabs, openai, espeak, none/);
   });
 
   it('says in one line how to get the ElevenLabs voice when its key is missing', async () => {
     const { code, stderr } = await runCli(['say', '--tts', 'elevenlabs', 'hi']);
     assert.equal(code, 2);
-    assert.equal(stderr, 'vetta: ELEVENLABS_API_KEY is not set: set it to your ElevenLabs API key, or use --tts espeak (offline, no key)\n');
+    assert.equal(stderr, 'vetta: --tts elevenlabs needs a key: set ELEVENLABS_API_KEY, or use --tts espeak (offline, no key)\n');
   });
 });
 
@@ -81,5 +83,29 @@ describe('vetta say --tts elevenlabs (loopback ElevenLabs, PulseAudio null sink)
     const { code, stderr } = await runCli(['say', '--tts', 'elevenlabs', '--output-device', pulse.sink, 'Hello.'], env);
     assert.equal(code, 1);
     assert.equal(stderr, 'vetta: elevenlabs: the API key was rejected (HTTP 401 from the WebSocket endpoint); check ELEVENLABS_API_KEY\n');
+  });
+});
+
+describe('vetta say --tts openai (loopback OpenAI-compatible speech server, PulseAudio null sink)', { skip: pulseUnavailable(), timeout: 60_000 }, () => {
+  let pulse: Pulse;
+  let fake: FakeOpenAiAudio;
+  before(async () => {
+    pulse = await startPulse();
+    fake = await startFakeOpenAiAudio({ firstAudioMs: 50, realTimeFactor: 4, msPerChar: 60 });
+  });
+  after(async () => {
+    pulse?.close();
+    await fake?.close();
+  });
+
+  it('speaks each sentence, one request each, with the voice the environment names', async () => {
+    const recording = pulse.record();
+    const env = { ...pulse.env, OPENAI_TTS_BASE_URL: fake.baseUrl, OPENAI_TTS_VOICE: 'af_heart', OPENAI_TTS_MODEL: 'kokoro' };
+    const { code, stderr } = await runCli(['say', '--tts', 'openai', '--output-device', pulse.sink, 'First sentence here. And a second one.'], env);
+    await new Promise((r) => setTimeout(r, 300));
+    const heard = await recording.stop();
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(fake.speech.map((r) => [r.body.input, r.body.voice, r.body.model]), [['First sentence here.', 'af_heart', 'kokoro'], ['And a second one.', 'af_heart', 'kokoro']]);
+    assert.ok(audibleSeconds(heard) > 1.5, `${audibleSeconds(heard)} s audible at the monitor`);
   });
 });

@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openSessionStore } from '../../src/store/sessions.ts';
+import type { Language } from '../../src/problems/load.ts';
+import type { InterviewEvent } from '../../src/interview/state.ts';
 import { runCli, tempDir } from '../helpers.ts';
 import { hasRedis, PROBLEM, recordInterview, startRedis } from '../store/fixtures.ts';
 
@@ -17,7 +19,7 @@ describe('vetta sessions', () => {
   let interviewId = '';
 
   before(async () => {
-    const store = await openSessionStore(undefined, { env });
+    const store = await openSessionStore<InterviewEvent, Language>(undefined, { env });
     interviewId = (await recordInterview(store)).sessionId;
     // Two days idle: abandoned, with a failing run and a hint.
     const twoDaysAgo = Date.now() - 2 * DAY_MS;
@@ -141,7 +143,7 @@ describe('vetta sessions', () => {
     });
 
     it('lists, shows and removes sessions kept in Redis', async () => {
-      const store = await openSessionStore(redis.url);
+      const store = await openSessionStore<InterviewEvent, Language>(redis.url);
       const { sessionId } = await recordInterview(store);
       await store.close();
       const list = await vetta(['sessions', 'list', '--store', redis.url], env);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import { concatPcm } from '../../src/audio/pcm.ts';
+import { concatPcm } from '../../src/core/pcm.ts';
 
 /**
  * Test equipment: a loopback server speaking Deepgram's live transcription WebSocket API

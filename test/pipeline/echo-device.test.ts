@@ -9,7 +9,7 @@ import { SpokenOutput } from '../../src/pipeline/spoken-output.ts';
 import { VoiceTurnTaker } from '../../src/pipeline/turn-taker.ts';
 import type { TurnEvent } from '../../src/pipeline/turn-taker.ts';
 import { EspeakTts } from '../../src/providers/espeak/tts.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import { pulseUnavailable, startPulse } from '../audio/pulse.ts';
 import { INTERVIEWER_TEXT } from './rig.ts';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { interruptionMetrics, renderWaterfall, turnMetrics } from '../../src/pipeline/metrics.ts';
+import { interruptionMetrics, turnMetrics } from '../../src/pipeline/metrics.ts';
+import { renderWaterfall } from '../../src/ui/waterfall.ts';
 import { turnTimeline } from '../../src/pipeline/turn-taker.ts';
 import type { CandidateUtterance, TurnEvent } from '../../src/pipeline/turn-taker.ts';
 import type { SpeechOutcome } from '../../src/pipeline/spoken-output.ts';

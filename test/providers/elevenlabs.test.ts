@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { ProviderError } from '../../src/providers/errors.ts';
-import { concatPcm } from '../../src/audio/pcm.ts';
+import { concatPcm } from '../../src/core/pcm.ts';
 import { ElevenLabsTts } from '../../src/providers/elevenlabs/tts.ts';
 import type { ElevenLabsTtsOptions } from '../../src/providers/elevenlabs/tts.ts';
 import { FAKE_ELEVENLABS_KEY, fakeSpeech, startFakeElevenLabs } from '../fakes/elevenlabs-server.ts';

@@ -6,7 +6,7 @@ import { VettaError } from '../../src/core/errors.ts';
 import { ProviderError } from '../../src/providers/errors.ts';
 import { PocketsphinxStt } from '../../src/providers/pocketsphinx/stt.ts';
 import { END_OF_SPEECH } from '../../src/providers/spec.ts';
-import { findOnPath } from '../../src/sandbox/paths.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import type { RecognizerInput, TranscriptEvent } from '../../src/providers/spec.ts';
 import { tempDir } from '../helpers.ts';
 import { concat, materialUnavailable, silence } from '../audio/material.ts';

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { openSessionStore } from '../../src/store/sessions.ts';
+import type { Language } from '../../src/problems/load.ts';
+import type { InterviewEvent } from '../../src/interview/state.ts';
 import { tempDir } from '../helpers.ts';
 
 const CHILD = join(import.meta.dirname, 'append-child.ts');
@@ -45,7 +47,7 @@ describe('the SQLite store under crashes and concurrency', () => {
       assert.ok(result.lastAck >= killAfter);
 
       assert.equal(integrity(file), 'ok');
-      const store = await openSessionStore(file);
+      const store = await openSessionStore<InterviewEvent, Language>(file);
       const { events } = await store.load(sessionId);
       await store.close();
       // Every acknowledged event is there, in order; at most the one in flight is extra.
@@ -60,7 +62,7 @@ describe('the SQLite store under crashes and concurrency', () => {
     const [a, b] = await Promise.all([appender(file, 'first', 400), appender(file, 'second', 400)]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
-    const store = await openSessionStore(file);
+    const store = await openSessionStore<InterviewEvent, Language>(file);
     for (const id of ['first', 'second']) {
       const { events } = await store.load(id);
       assert.equal(events.length, 400);

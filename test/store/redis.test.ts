@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { initialState, reduce } from '../../src/interview/state.ts';
 import { openSessionStore } from '../../src/store/sessions.ts';
+import type { Language } from '../../src/problems/load.ts';
+import type { InterviewEvent } from '../../src/interview/state.ts';
 import type { SessionStore } from '../../src/store/sessions.ts';
 import { hasRedis, recordInterview, startRedis } from './fixtures.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-async function addSessions(store: SessionStore, count: number, nowMs = Date.now()): Promise<void> {
+async function addSessions(store: SessionStore<InterviewEvent, Language>, count: number, nowMs = Date.now()): Promise<void> {
   // Sessions in parallel, events of each in order: the way many interviews share one server.
   const one = async (i: number) => {
     const sessionId = `r${i}`;
@@ -32,11 +34,11 @@ describe('the session store on Redis', { skip: hasRedis ? false : 'redis-server 
   });
 
   it('round-trips a real interview: events in order, the same state, listed, removed', async () => {
-    const store = await openSessionStore(redis.url);
+    const store = await openSessionStore<InterviewEvent, Language>(redis.url);
     const run = await recordInterview(store);
     await store.close();
 
-    const other = await openSessionStore(redis.url);
+    const other = await openSessionStore<InterviewEvent, Language>(redis.url);
     const loaded = await other.load(run.sessionId);
     assert.deepEqual(loaded.events, run.events);
     assert.deepEqual(loaded.events.reduce(reduce, initialState(loaded.meta.init)), run.state);
@@ -49,7 +51,7 @@ describe('the session store on Redis', { skip: hasRedis ? false : 'redis-server 
 
   it('stays bounded: thousands of sessions expire by TTL alone, and gc deletes what is past retention', async () => {
     // Short lifetimes, so the server's own expiry can be watched: nothing calls gc here.
-    const short = await openSessionStore(redis.url, { retentionMs: 1000, abandonAfterMs: 500, eventGraceMs: 500 });
+    const short = await openSessionStore<InterviewEvent, Language>(redis.url, { retentionMs: 1000, abandonAfterMs: 500, eventGraceMs: 500 });
     await addSessions(short, 3000);
     assert.ok((await redis.keyCount()) > 0);
     const deadline = Date.now() + 60_000;
@@ -58,7 +60,7 @@ describe('the session store on Redis', { skip: hasRedis ? false : 'redis-server 
     await short.close();
 
     // Default lifetimes: gc, told it is 92 days later, deletes them all.
-    const store = await openSessionStore(redis.url);
+    const store = await openSessionStore<InterviewEvent, Language>(redis.url);
     const start = Date.now();
     await addSessions(store, 3000, start);
     assert.equal(await redis.keyCount(), 3000 * 4);
@@ -70,6 +72,6 @@ describe('the session store on Redis', { skip: hasRedis ? false : 'redis-server 
   });
 
   it('says so in one line when Redis cannot be reached', async () => {
-    await assert.rejects(openSessionStore('redis://127.0.0.1:1'), /^VettaError: cannot reach the session store at redis:\/\/127\.0\.0\.1:1 \(.*\); start Redis there or choose another store with --store$/);
+    await assert.rejects(openSessionStore<InterviewEvent, Language>('redis://127.0.0.1:1'), /^VettaError: cannot reach the session store at redis:\/\/127\.0\.0\.1:1 \(.*\); start Redis there or choose another store with --store$/);
   });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { initialState, reduce } from '../../src/interview/state.ts';
 import type { InterviewEvent } from '../../src/interview/state.ts';
 import { openSessionStore } from '../../src/store/sessions.ts';
+import type { Language } from '../../src/problems/load.ts';
 import type { SessionStore } from '../../src/store/sessions.ts';
 import { tempDir } from '../helpers.ts';
 import { recordInterview } from './fixtures.ts';
@@ -39,11 +40,11 @@ async function addSessions(store: SessionStore, count: number, nowMs: number, fi
 describe('the session store (SQLite)', () => {
   it('gives back every event of a real interview, in order, folding into the same state', async () => {
     const file = storeFile();
-    const store = await openSessionStore(file);
+    const store = await openSessionStore<InterviewEvent, Language>(file);
     const run = await recordInterview(store);
     await store.close();
 
-    const reopened = await openSessionStore(file);
+    const reopened = await openSessionStore<InterviewEvent, Language>(file);
     const loaded = await reopened.load(run.sessionId);
     assert.deepEqual(loaded.events, run.events);
     assert.deepEqual(loaded.events.reduce(reduce, initialState(loaded.meta.init)), run.state);
@@ -57,11 +58,11 @@ describe('the session store (SQLite)', () => {
 
   it('resumes a session in another process: new events follow the old ones', async () => {
     const file = storeFile();
-    const first = await openSessionStore(file);
+    const first = await openSessionStore<InterviewEvent, Language>(file);
     const run = await recordInterview(first, { finish: false });
     await first.close();
 
-    const second = await openSessionStore(file);
+    const second = await openSessionStore<InterviewEvent, Language>(file);
     const resumed = await second.resume(run.sessionId);
     assert.deepEqual(resumed.events, run.events);
     assert.equal(resumed.meta.status, 'active');
@@ -73,7 +74,7 @@ describe('the session store (SQLite)', () => {
   });
 
   it('lists sessions with their phase, status, hints and verdict; finds one by a unique prefix', async () => {
-    const store = await openSessionStore(storeFile());
+    const store = await openSessionStore<InterviewEvent, Language>(storeFile());
     const now = Date.now();
     await store.create({ sessionId: 'aaaa-1', problemId: 'two-sum', language: 'python', atMs: 0 }, now - 2 * DAY_MS);
     await store.append('aaaa-1', { type: 'phase_changed', phase: 'clarify', atMs: 5 }, now - 2 * DAY_MS);
@@ -103,7 +104,7 @@ describe('the session store (SQLite)', () => {
 
   it('stays bounded: thousands of sessions, then gc after their retention leaves no keys and a small file', async () => {
     const file = storeFile();
-    const store = await openSessionStore(file);
+    const store = await openSessionStore<InterviewEvent, Language>(file);
     const start = Date.now();
     await addSessions(store, 3000, start, (i) => i % 2 === 0);
     assert.equal((await store.list(start)).length, 3000);
@@ -138,7 +139,7 @@ describe('the session store (SQLite)', () => {
 
   it('gc sweeps keys whose TTL passed even when no session lists them any more', async () => {
     const file = storeFile();
-    const store = await openSessionStore(file, { retentionMs: 1, abandonAfterMs: 1, eventGraceMs: 1 });
+    const store = await openSessionStore<InterviewEvent, Language>(file, { retentionMs: 1, abandonAfterMs: 1, eventGraceMs: 1 });
     await addSessions(store, 3, Date.now(), () => false);
     // Every key's TTL (a few ms) passes: the records no longer list, their events are orphans.
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,7 +1,8 @@
 import type { DeepgramClient, listen } from '@deepgram/sdk';
+import { untilAborted } from '../../core/abort.js';
 import { AsyncQueue } from '../../core/async-queue.js';
+import { feedRecognizer } from '../recognizer-input.js';
 import { ProviderError, isRetryableStatus } from '../errors.js';
-import { END_OF_SPEECH } from '../spec.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../spec.js';
 
 export const DEFAULT_DEEPGRAM_MODEL = 'nova-3';
@@ -124,19 +125,31 @@ class LiveSession {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
-  async *run(): AsyncGenerator<TranscriptEvent> {
-    if (this.signal?.aborted) return;
-    const onAbort = () => this.stop();
-    this.signal?.addEventListener('abort', onAbort, { once: true });
-    this.keepAliveTimer = setInterval(() => this.keepAlive(), Math.max(10, this.settings.keepAliveMs / 4));
-    void this.connect();
-    void this.pumpInput();
-    try {
-      yield* this.events;
-    } finally {
-      this.signal?.removeEventListener('abort', onAbort);
-      this.stop();
-    }
+  run(): AsyncGenerator<TranscriptEvent> {
+    return untilAborted(this.signal, () => this.stop(), () => {
+      this.keepAliveTimer = setInterval(() => this.keepAlive(), Math.max(10, this.settings.keepAliveMs / 4));
+      void this.connect();
+      void feedRecognizer(this.audio, {
+        stopped: () => this.stopped,
+        frame: (item) => {
+          // Kept until a final covers it; a copy, since a microphone may reuse its buffer.
+          const frame = item.slice();
+          this.pending.push({ atSample: this.sentSamples, frame });
+          this.sentSamples += frame.length;
+          if (this.live) this.sendAudio(this.sentSamples - frame.length, frame);
+        },
+        endOfSpeech: () => {
+          this.pending.push({ atSample: this.sentSamples, endOfSpeech: true });
+          if (this.live) this.socket!.sendFinalize({ type: 'Finalize' });
+        },
+        endOfInput: () => {
+          this.inputEnded = true;
+          if (this.live) this.closeStream();
+        },
+        failed: (error) => this.stop(error),
+      });
+      return this.events;
+    });
   }
 
   /** Ends the session: quietly on abort and at the end, with the error otherwise. */
@@ -151,30 +164,6 @@ class LiveSession {
     this.live = false;
     socket?.close();
     this.events.end(error);
-  }
-
-  private async pumpInput(): Promise<void> {
-    try {
-      for await (const item of this.audio) {
-        if (this.stopped) return;
-        if (item === END_OF_SPEECH) {
-          this.pending.push({ atSample: this.sentSamples, endOfSpeech: true });
-          if (this.live) this.socket!.sendFinalize({ type: 'Finalize' });
-          continue;
-        }
-        if (item.length === 0) continue;
-        // Kept until a final covers it; a copy, since a microphone may reuse its buffer.
-        const frame = item.slice();
-        this.pending.push({ atSample: this.sentSamples, frame });
-        this.sentSamples += frame.length;
-        if (this.live) this.sendAudio(this.sentSamples - frame.length, frame);
-      }
-      if (this.stopped) return;
-      this.inputEnded = true;
-      if (this.live) this.closeStream();
-    } catch (error) {
-      this.stop(error);
-    }
   }
 
   private sendAudio(atSample: number, frame: Int16Array): void {

@@ -2,7 +2,10 @@ import type { ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 // The SDK's wire schemas (snake_case client messages, camelCase server ones): types only.
 import type * as wire from '@elevenlabs/elevenlabs-js/serialization/index.js';
 import type { RawData, WebSocket } from 'ws';
-import { Resampler, toInt16 } from '../../audio/pcm.js';
+import { unlessAborted } from '../../core/abort.js';
+import { AsyncQueue } from '../../core/async-queue.js';
+import { PcmDecoder } from '../../core/pcm.js';
+import { retryUntilFirst } from '../../core/retry.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
 import type { SpeechSynthesizer } from '../spec.js';
 
@@ -65,46 +68,6 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return null;
-  }
-}
-
-/** Resolves with the promise, or with null as soon as the signal aborts. */
-function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | null> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.resolve(null);
-  return new Promise<T | null>((resolve, reject) => {
-    const onAbort = () => resolve(null);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** Events for one consumer, in order; `next()` waits for the next one. */
-class EventQueue<T> {
-  private items: T[] = [];
-  private waiting: ((item: T) => void) | null = null;
-
-  push(item: T): void {
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve(item);
-    } else this.items.push(item);
-  }
-
-  next(): Promise<T> {
-    const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve(item);
-    return new Promise((resolve) => (this.waiting = resolve));
   }
 }
 
@@ -256,27 +219,14 @@ export class ElevenLabsTts implements SpeechSynthesizer {
 
   async *synthesize(text: string, signal?: AbortSignal): AsyncGenerator<Int16Array> {
     if (text.trim() === '') return;
-    let spoken = false;
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) return;
-      const resampler = new Resampler(this.sampleRate);
-      let odd: Buffer = Buffer.alloc(0);
-      try {
-        for await (const bytes of this.audio(text, signal)) {
-          // Samples are two bytes; a piece may end half-way through one.
-          const joined = odd.length > 0 ? Buffer.concat([odd, bytes]) : bytes;
-          odd = joined.subarray(joined.length - (joined.length % 2));
-          const samples = resampler.push(toInt16(joined));
-          if (samples.length === 0) continue;
-          spoken = true;
-          yield samples;
-        }
-        return;
-      } catch (error) {
-        if (signal?.aborted) return;
-        if (spoken || attempt >= this.retries || !(error instanceof ProviderError && error.retryable)) throw error;
-        await unlessAborted(new Promise((resolve) => setTimeout(resolve, this.backoffMs)), signal);
-      }
+    yield* retryUntilFirst(() => this.samples(text, signal), { retries: this.retries, backoffMs: this.backoffMs }, signal);
+  }
+
+  private async *samples(text: string, signal?: AbortSignal): AsyncGenerator<Int16Array> {
+    const decoder = new PcmDecoder(this.sampleRate);
+    for await (const bytes of this.audio(text, signal)) {
+      const samples = decoder.push(bytes);
+      if (samples.length > 0) yield samples;
     }
   }
 
@@ -327,7 +277,7 @@ export class ElevenLabsTts implements SpeechSynthesizer {
 
   private async *overSocket(socket: MultiStreamSocket, text: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
     const contextId = `vetta-${++this.contexts}`;
-    const events = new EventQueue<ContextEvent>();
+    const events = new AsyncQueue<ContextEvent>();
     const stopListening = socket.listen(contextId, (event) => events.push(event));
     const onAbort = () => {
       // The context was closed right after its flush, so the server already knows to end it; what
@@ -350,8 +300,7 @@ export class ElevenLabsTts implements SpeechSynthesizer {
       // isFinal only comes once the context is closed; a flushed context still finishes its audio.
       socket.send({ context_id: contextId, close_context: true });
       armTimer();
-      for (;;) {
-        const event = await events.next();
+      for await (const event of events) {
         if (event.kind === 'aborted' || event.kind === 'final') return;
         if (event.kind === 'failed') throw event.error;
         armTimer();

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { Resampler, toInt16 } from '../../audio/pcm.js';
-import { WavStreamReader } from '../../audio/wav.js';
+import { PcmDecoder } from '../../core/pcm.js';
+import { WavStreamReader } from '../../core/wav.js';
 import { VettaError } from '../../core/errors.js';
-import { findOnPath } from '../../sandbox/paths.js';
+import { findOnPath } from '../../core/find-on-path.js';
 import type { SpeechSynthesizer } from '../spec.js';
 
 /**
@@ -31,19 +31,15 @@ export class EspeakTts implements SpeechSynthesizer {
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const wav = new WavStreamReader();
-    let resampler: Resampler | null = null;
-    let odd: Buffer = Buffer.alloc(0);
+    let decoder: PcmDecoder | null = null;
     try {
       for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
         if (signal?.aborted) return;
         const pcm = wav.push(chunk);
         if (!wav.format || pcm.length === 0) continue;
         if (wav.format.channels !== 1 || wav.format.bitsPerSample !== 16) throw new VettaError('internal', `espeak-ng produced ${wav.format.channels} channels of ${wav.format.bitsPerSample}-bit audio; expected mono 16-bit`);
-        resampler ??= new Resampler(wav.format.sampleRate);
-        // Keep a stray odd byte for the next chunk: samples are two bytes.
-        const bytes = Buffer.concat([odd, pcm]);
-        odd = bytes.subarray(bytes.length - (bytes.length % 2));
-        const samples = resampler.push(toInt16(bytes));
+        decoder ??= new PcmDecoder(wav.format.sampleRate);
+        const samples = decoder.push(pcm);
         if (samples.length > 0) yield samples;
       }
       const code = await exited;

@@ -4,12 +4,13 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { SAMPLE_RATE } from '../../audio/pcm.js';
+import { SAMPLE_RATE } from '../../core/pcm.js';
+import { untilAborted } from '../../core/abort.js';
 import { AsyncQueue } from '../../core/async-queue.js';
+import { feedRecognizer } from '../recognizer-input.js';
 import { VettaError } from '../../core/errors.js';
-import { findOnPath } from '../../sandbox/paths.js';
+import { findOnPath } from '../../core/find-on-path.js';
 import { ProviderError } from '../errors.js';
-import { END_OF_SPEECH } from '../spec.js';
 import type { RecognizerInput, SpeechRecognizer, TranscriptEvent } from '../spec.js';
 
 /** Where Debian's pocketsphinx-en-us puts the US English acoustic model, language model and dictionary. */
@@ -197,22 +198,39 @@ class Session {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
-  async *run(): AsyncGenerator<TranscriptEvent> {
-    if (this.signal?.aborted) return;
-    const onAbort = () => this.stop();
-    this.signal?.addEventListener('abort', onAbort, { once: true });
-    this.startSegment();
-    void this.pumpInput();
-    try {
-      for await (const segment of this.segments) {
-        yield* segment.events(this.modelDir);
-        this.live.delete(segment);
-        if (this.stopped) return;
-        if (segment.closedBy === 'end-of-speech') yield { type: 'utterance-end', atMs: ((segment.offsetSamples + segment.writtenSamples) * 1000) / SAMPLE_RATE };
-      }
-    } finally {
-      this.signal?.removeEventListener('abort', onAbort);
-      this.stop();
+  run(): AsyncGenerator<TranscriptEvent> {
+    return untilAborted(this.signal, () => this.stop(), () => {
+      this.startSegment();
+      void feedRecognizer(this.audio, {
+        stopped: () => this.stopped,
+        frame: (frame) => {
+          this.streamSamples += frame.length;
+          return this.current!.write(frame);
+        },
+        endOfSpeech: () => {
+          this.current!.close('end-of-speech');
+          this.startSegment();
+        },
+        endOfInput: () => {
+          this.current!.close('input-end');
+          this.segments.end();
+        },
+        failed: (error) => {
+          if (this.stopped) return;
+          for (const segment of this.live) segment.kill();
+          this.segments.end(error);
+        },
+      });
+      return this.transcripts();
+    });
+  }
+
+  private async *transcripts(): AsyncGenerator<TranscriptEvent> {
+    for await (const segment of this.segments) {
+      yield* segment.events(this.modelDir);
+      this.live.delete(segment);
+      if (this.stopped) return;
+      if (segment.closedBy === 'end-of-speech') yield { type: 'utterance-end', atMs: ((segment.offsetSamples + segment.writtenSamples) * 1000) / SAMPLE_RATE };
     }
   }
 
@@ -221,29 +239,6 @@ class Session {
     this.current = segment;
     this.live.add(segment);
     this.segments.push(segment);
-  }
-
-  private async pumpInput(): Promise<void> {
-    try {
-      for await (const item of this.audio) {
-        if (this.stopped) return;
-        if (item === END_OF_SPEECH) {
-          this.current!.close('end-of-speech');
-          this.startSegment();
-          continue;
-        }
-        if (item.length === 0) continue;
-        this.streamSamples += item.length;
-        await this.current!.write(item);
-      }
-      if (this.stopped) return;
-      this.current!.close('input-end');
-      this.segments.end();
-    } catch (error) {
-      if (this.stopped) return;
-      for (const segment of this.live) segment.kill();
-      this.segments.end(error);
-    }
   }
 
   /** Quiet: on abort, when the caller stops reading, and at the end. */

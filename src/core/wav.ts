@@ -1,3 +1,5 @@
+import { SAMPLE_RATE } from './pcm.js';
+
 /**
  * Reads a WAV stream incrementally: the header first (format, rate, channels), then raw samples.
  * Streaming producers (espeak-ng --stdout) write an unknown data length, so the data chunk is read
@@ -43,4 +45,24 @@ export class WavStreamReader {
     }
     return Buffer.alloc(0);
   }
+}
+
+/** A whole mono 16-bit PCM WAV file holding `samples`. */
+export function wavFile(samples: Int16Array, sampleRate = SAMPLE_RATE): Buffer {
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
 }

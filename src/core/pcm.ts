@@ -40,6 +40,25 @@ export class Resampler {
   }
 }
 
+/**
+ * Raw s16le mono bytes as a stream delivers them, at any rate, to samples at `toRate`. A piece may
+ * end half-way through a sample: that byte waits for the next piece.
+ */
+export class PcmDecoder {
+  private odd: Buffer = Buffer.alloc(0);
+  private readonly resampler: Resampler;
+
+  constructor(fromRate: number, toRate: number = SAMPLE_RATE) {
+    this.resampler = new Resampler(fromRate, toRate);
+  }
+
+  push(bytes: Buffer): Int16Array {
+    const joined = this.odd.length > 0 ? Buffer.concat([this.odd, bytes]) : bytes;
+    this.odd = Buffer.from(joined.subarray(joined.length - (joined.length % 2)));
+    return this.resampler.push(toInt16(joined));
+  }
+}
+
 /** Root-mean-square level of a stretch of samples, 0 to 1. */
 export function rms(samples: Int16Array): number {
   if (samples.length === 0) return 0;

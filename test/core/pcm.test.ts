@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Resampler, rms } from '../../src/audio/pcm.ts';
-import { WavStreamReader } from '../../src/audio/wav.ts';
+import { PcmDecoder, Resampler, rms } from '../../src/core/pcm.ts';
+import { WavStreamReader, wavFile } from '../../src/core/wav.ts';
 
 function sine(freq: number, rate: number, seconds: number): Int16Array {
   return Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * freq * i) / rate)));
@@ -40,5 +40,24 @@ describe('PCM', () => {
     assert.deepEqual(reader.push(Buffer.concat([header.subarray(30), Buffer.from([1, 2, 3, 4])])), Buffer.from([1, 2, 3, 4]));
     assert.deepEqual(reader.format, { sampleRate: 22050, channels: 1, bitsPerSample: 16 });
     assert.throws(() => new WavStreamReader().push(Buffer.from('OggS and then some bytes')), /not a WAV stream/);
+  });
+
+  it('decodes bytes that split samples across pieces, at any rate, to 16 kHz', () => {
+    const input = sine(300, 24000, 0.5);
+    const bytes = Buffer.from(input.buffer);
+    const whole = new PcmDecoder(24000).push(bytes);
+    const decoder = new PcmDecoder(24000);
+    const pieces: number[] = [];
+    for (let i = 0; i < bytes.length; i += 333) pieces.push(...decoder.push(bytes.subarray(i, i + 333)));
+    assert.deepEqual(Int16Array.from(pieces), whole);
+    assert.ok(Math.abs(whole.length - 8000) <= 2, `${whole.length} samples`);
+  });
+
+  it('writes a WAV file that reads back as the same 16 kHz mono samples', () => {
+    const samples = sine(440, 16000, 0.1);
+    const reader = new WavStreamReader();
+    const pcm = reader.push(wavFile(samples));
+    assert.deepEqual(reader.format, { sampleRate: 16000, channels: 1, bitsPerSample: 16 });
+    assert.deepEqual(new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.length)), samples);
   });
 });
