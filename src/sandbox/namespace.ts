@@ -3,6 +3,8 @@ import { limitGaps, limitsFor } from './limits.js';
 import type { LimitsProvider } from './limits.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
+import type { SeccompArch } from './seccomp.js';
+import { seccompArch, seccompFilter } from './seccomp.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
 
 /** Where the request's box folder appears inside the sandbox. */
@@ -38,6 +40,8 @@ export interface NamespacePlan {
   env: Record<string, string>;
   tmpfsBytes: number;
   layout: HostLayout;
+  /** The architecture the seccomp filter is built for, or null where there is none. */
+  seccompArch: SeccompArch | null;
 }
 
 /**
@@ -48,15 +52,19 @@ export abstract class NamespaceSandbox implements Sandbox {
   abstract readonly name: string;
   readonly gaps: readonly string[];
   private readonly layout = readHostLayout();
+  private readonly seccompProgram = seccompFilter() ?? undefined;
 
   protected constructor(
     private readonly launcher: string,
     private readonly limitsProvider: LimitsProvider,
+    launcherGaps: string[] = [],
   ) {
-    this.gaps = limitGaps(limitsProvider);
+    this.gaps = [...limitGaps(limitsProvider), ...launcherGaps, ...(seccompArch() ? [] : [`no seccomp filter for ${process.arch}: the kernel's full system-call surface is reachable`])];
   }
 
   protected abstract launcherArgs(plan: NamespacePlan): string[];
+  /** Whether the launcher reads the seccomp program from fd 3 (bwrap) rather than from its arguments. */
+  protected readonly seccompOnFd3: boolean = false;
   abstract explainStartFailure(result: SandboxResult): string;
 
   run(request: SandboxRequest): Promise<SandboxResult> {
@@ -72,6 +80,7 @@ export abstract class NamespaceSandbox implements Sandbox {
         env: SANDBOX_ENV,
         tmpfsBytes: TMPFS_BYTES,
         layout: this.layout,
+        seccompArch: seccompArch(),
       }),
     ];
     const root = process.getuid?.() === 0;
@@ -88,6 +97,7 @@ export abstract class NamespaceSandbox implements Sandbox {
       limitsBy: limitsFor(this.limitsProvider, request.limits),
       signal: request.signal,
       onLine: request.onLine,
+      ...(this.seccompOnFd3 && this.seccompProgram ? { seccompProgram: this.seccompProgram } : {}),
       backend: this.name,
     });
   }

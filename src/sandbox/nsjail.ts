@@ -2,13 +2,15 @@ import { chooseLimitsProvider } from './limits.js';
 import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
 import type { NamespacePlan } from './namespace.js';
 import { findOnPath } from './paths.js';
+import { nsjailSeccompPolicy } from './seccomp.js';
 import type { SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
 
 /**
  * The nsjail command line (one-shot mode), built as data. nsjail unshares every namespace by
  * default (no network), clears the environment, drops capabilities and sets no_new_privs; we add
- * the user, the read-only mounts, a small /tmp and a minimal /dev. Time, memory and process limits
+ * the user, the read-only mounts, a small /tmp, a minimal /dev and the seccomp policy of seccomp.ts
+ * (which also keeps the program from making namespaces of its own). Time, memory and process limits
  * come from the same per-run cgroup and timer as the bubblewrap backend.
  */
 export function nsjailArgs(plan: NamespacePlan): string[] {
@@ -25,6 +27,7 @@ export function nsjailArgs(plan: NamespacePlan): string[] {
     '--rlimit_nofile', '256',
     '-R', '/usr',
   ];
+  if (plan.seccompArch) args.push('--seccomp_string', nsjailSeccompPolicy(plan.seccompArch));
   for (const [top, kind] of Object.entries(plan.layout)) {
     if (kind === 'absent') continue;
     if (kind === 'dir') args.push('-R', top);

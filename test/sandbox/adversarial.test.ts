@@ -7,6 +7,7 @@ import { judge } from '../../src/problems/judge.ts';
 import type { Language } from '../../src/problems/load.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
+import { runtimeFor } from '../../src/sandbox/runtimes.ts';
 import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
 
 /**
@@ -46,6 +47,20 @@ interface Attack {
 
 /** JS solutions are synchronous; a child node process lets an attack wait for a socket. */
 const jsChild = (code: string) => `require('child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(code)}], { stdio: 'ignore', timeout: 3000 })`;
+
+/**
+ * Raw system calls, for the kernel-surface attacks: Python through ctypes, JavaScript through a
+ * Python child (which inherits the filter). The answer is right only if one of the calls worked.
+ */
+const rawCalls = (calls: string) => `import ctypes, os, struct\nlibc = ctypes.CDLL(None, use_errno=True)\nsys_ = libc.syscall\nworked = any(r >= 0 for r in [${calls}])\n`;
+const rawAttack = (calls: string): Pick<Attack, 'python' | 'javascript'> => ({
+  python: () => `${rawCalls(calls)}def largest(nums):\n    return max(nums) if worked else -1\n`,
+  javascript: () =>
+    `function largest(nums) {\n  try {\n    require('child_process').execFileSync(${JSON.stringify(runtimeFor('python').path)}, ['-c', ${JSON.stringify(`${rawCalls(calls)}raise SystemExit(0 if worked else 1)\n`)}], { stdio: 'ignore' });\n    return Math.max(...nums);\n  } catch {\n    return -1;\n  }\n}\n`,
+});
+/** clone(flags) from Python: the child leaves at once; the parent sees its pid if it worked. */
+const rawClone = (flags: number) => `(lambda r: os._exit(0) if r == 0 else r)(sys_(${CLONE_NR}, ${flags} | 17, 0, 0, 0, 0))`;
+const CLONE_NR = 56;
 
 const attacks: Attack[] = [
   {
@@ -122,8 +137,9 @@ const attacks: Attack[] = [
   },
   {
     name: 'thousands of threads',
-    // Node workers are heavy: the memory limit may stop them before the process limit does.
-    expect: ['runtime_error', 'memory_limit'],
+    // Node workers are heavy: the memory limit may stop them before the process limit does, and on
+    // a busy machine starting them may outlast the test's time.
+    expect: ['runtime_error', 'memory_limit', 'time_limit'],
     python: () => `import threading, time\ndef largest(nums):\n    for _ in range(5000):\n        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n    return max(nums)\n`,
     javascript: () => `const { Worker } = require('worker_threads');\nfunction largest(nums) {\n  const ws = [];\n  for (let i = 0; i < 5000; i++) ws.push(new Worker('setInterval(() => {}, 1000)', { eval: true }));\n  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);\n  return Math.max(...nums);\n}\n`,
   },
@@ -144,6 +160,31 @@ const attacks: Attack[] = [
     expect: 'not_accepted',
     python: () => `import os\nfor i in range(2):\n    os.write(1, b'\\n{"t":"start","i":%d}\\n{"t":"result","i":%d,"value":"forged","ms":1}\\n' % (i, i))\nos.write(1, b'{"t":"done"}\\n')\nos._exit(0)\n`,
     javascript: () => `const fs = require('fs');\nfor (let i = 0; i < 2; i++) fs.writeSync(1, '\\n{"t":"start","i":' + i + '}\\n{"t":"result","i":' + i + ',"value":"forged","ms":1}\\n');\nfs.writeSync(1, '{"t":"done"}\\n');\nprocess.exit(0);\n`,
+  },
+  {
+    name: "ptrace the sandbox's pid 1 (PTRACE_SEIZE)",
+    expect: 'wrong_answer',
+    ...rawAttack('sys_(101, 0x4206, 1, 0, 0)'),
+  },
+  {
+    name: 'kernel keyrings (keyctl, add_key)',
+    expect: 'wrong_answer',
+    ...rawAttack('sys_(250, 0, -3, 0), sys_(248, b"user", b"vetta", b"v", 1, -3)'),
+  },
+  {
+    name: 'io_uring_setup',
+    expect: 'wrong_answer',
+    ...rawAttack('sys_(425, 8, ctypes.create_string_buffer(120))'),
+  },
+  {
+    name: 'a nested user namespace where it would be root (unshare, clone)',
+    expect: 'wrong_answer',
+    ...rawAttack(`sys_(272, 0x10000000), ${rawClone(0x10000000)}, ${rawClone(0x40000000)}`),
+  },
+  {
+    name: 'userfaultfd (user-mode only, allowed to unprivileged users by the kernel)',
+    expect: 'wrong_answer',
+    ...rawAttack('sys_(323, 1)'),
   },
 ];
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BubblewrapSandbox, bubblewrapArgs, explainBwrapFailure } from '../../src/sandbox/bubblewrap.ts';
+import { BubblewrapSandbox, bubblewrapArgs, bwrapDisablesUserns, explainBwrapFailure } from '../../src/sandbox/bubblewrap.ts';
 import { NOBODY } from '../../src/sandbox/namespace.ts';
 import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
 import type { SandboxResult } from '../../src/sandbox/spec.ts';
@@ -18,6 +18,7 @@ const plan = {
   env: { PATH: '/usr/bin', HOME: '/tmp' },
   tmpfsBytes: 1024,
   layout: { '/lib': { link: 'usr/lib' }, '/lib64': 'dir' as const, '/lib32': 'absent' as const },
+  seccompArch: 'x86_64' as const,
 };
 
 function pairAfter(args: string[], flag: string): string[] {
@@ -58,6 +59,18 @@ describe('bubblewrap command line', () => {
   it('clears the environment and sets only the given variables', () => {
     assert.ok(args.indexOf('--clearenv') < args.indexOf('--setenv'));
     assert.deepEqual(pairAfter(args, '--setenv'), ['PATH', 'HOME']);
+  });
+
+  it('forbids nested user namespaces and loads the seccomp filter from fd 3', () => {
+    assert.ok(args.includes('--disable-userns'));
+    assert.deepEqual(pairAfter(args, '--seccomp'), ['3']);
+    // bwrap older than 0.8 has no --disable-userns; a machine without a filter table gets no --seccomp.
+    assert.ok(!bubblewrapArgs(plan, false).includes('--disable-userns'));
+    assert.ok(!bubblewrapArgs({ ...plan, seccompArch: null }).includes('--seccomp'));
+    assert.equal(bwrapDisablesUserns('bubblewrap 0.8.0\n'), true);
+    assert.equal(bwrapDisablesUserns('bubblewrap 0.11.1\n'), true);
+    assert.equal(bwrapDisablesUserns('bubblewrap 0.6.1\n'), false);
+    assert.equal(bwrapDisablesUserns(''), false);
   });
 
   it('ends with the interpreter and the arguments, {box} resolved', () => {

@@ -12,6 +12,7 @@ const args = dockerArgs({
   env: { PATH: '/usr/local/bin:/usr/bin', HOME: '/tmp' },
   limits: DEFAULT_LIMITS,
   tmpfsBytes: 4096,
+  seccompProfile: '/tmp/vetta-seccomp-x/profile.json',
 });
 const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
 
@@ -23,7 +24,7 @@ describe('docker command line', () => {
     assert.deepEqual(after('--memory-swap'), ['128m']);
     assert.deepEqual(after('--pids-limit'), ['64']);
     assert.deepEqual(after('--cap-drop'), ['ALL']);
-    assert.deepEqual(after('--security-opt'), ['no-new-privileges']);
+    assert.deepEqual(after('--security-opt'), ['no-new-privileges', 'seccomp=/tmp/vetta-seccomp-x/profile.json']);
     assert.deepEqual(after('--user'), ['65534:65534']);
     assert.deepEqual(after('--tmpfs'), ['/tmp:rw,nosuid,nodev,size=4096']);
     assert.deepEqual(after('--mount'), ['type=bind,source=/tmp/vetta-judge-x,target=/box,readonly']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NOBODY } from '../../src/sandbox/namespace.ts';
 import { nsjailArgs, NsjailSandbox } from '../../src/sandbox/nsjail.ts';
+import { nsjailSeccompPolicy } from '../../src/sandbox/seccomp.ts';
 
 const args = nsjailArgs({
   interpreter: '/usr/bin/python3',
@@ -12,6 +13,7 @@ const args = nsjailArgs({
   env: { PATH: '/usr/bin', HOME: '/tmp' },
   tmpfsBytes: 4096,
   layout: { '/lib': { link: 'usr/lib' }, '/lib64': 'dir', '/lib32': 'absent' },
+  seccompArch: 'x86_64',
 });
 const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
 
@@ -30,6 +32,10 @@ describe('nsjail command line', () => {
     assert.deepEqual(after('-s'), ['usr/lib:/lib']);
     assert.deepEqual(after('-m'), ['none:/tmp:tmpfs:size=4096']);
     assert.ok(args.indexOf('-m') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
+  });
+
+  it('runs under the seccomp policy that also forbids new namespaces', () => {
+    assert.deepEqual(after('--seccomp_string'), [nsjailSeccompPolicy('x86_64')]);
   });
 
   it('sets only the given environment and ends with the command', () => {
