@@ -12,8 +12,9 @@ import { firstStderrLine } from './spec.js';
 /**
  * The bwrap command line, built without touching the system so it can be tested as data.
  * Every namespace is unshared (no network: only a private loopback; a private pid space), the
- * program runs as nobody with no capabilities (bwrap always sets no_new_privs), sees /usr, the
- * interpreter, its box read-only and a small private /tmp, and gets a fixed environment. It may not
+ * program runs as nobody with no capabilities (bwrap always sets no_new_privs), sees the
+ * interpreter with its standard library and shared libraries, its box read-only and a small
+ * private /tmp, and gets a fixed environment. It may not
  * make user namespaces of its own (where it would be root again; bwrap 0.8 and later), and runs
  * under the seccomp filter of seccomp.ts, which bwrap reads from fd 3.
  */
@@ -29,12 +30,11 @@ export function bubblewrapArgs(plan: NamespacePlan, disableUserns = true): strin
     '--die-with-parent',
     '--new-session',
     '--hostname', 'sandbox',
-    '--ro-bind', '/usr', '/usr',
   ];
+  // The merged-/usr links (/lib -> usr/lib), so library paths resolve as on the host; the
+  // folders themselves stay empty but for what the interpreter needs.
   for (const [top, kind] of Object.entries(plan.layout)) {
-    if (kind === 'absent') continue;
-    if (kind === 'dir') args.push('--ro-bind', top, top);
-    else args.push('--symlink', kind.link, top);
+    if (typeof kind === 'object') args.push('--symlink', kind.link, top);
   }
   args.push(
     '--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache',

@@ -25,13 +25,10 @@ export function nsjailArgs(plan: NamespacePlan): string[] {
     // reserves address space far beyond what it uses.
     '--rlimit_as', 'hard',
     '--rlimit_nofile', '256',
-    '-R', '/usr',
   ];
   if (plan.seccompArch) args.push('--seccomp_string', nsjailSeccompPolicy(plan.seccompArch));
   for (const [top, kind] of Object.entries(plan.layout)) {
-    if (kind === 'absent') continue;
-    if (kind === 'dir') args.push('-R', top);
-    else args.push('-s', `${kind.link}:${top}`);
+    if (typeof kind === 'object') args.push('-s', `${kind.link}:${top}`);
   }
   // The private /tmp goes before the interpreter's mounts, which may live under /tmp.
   args.push('-m', `none:/tmp:tmpfs:size=${plan.tmpfsBytes}`);

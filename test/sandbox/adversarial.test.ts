@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
-import type { Language } from '../../src/problems/load.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
-import { runtimeFor } from '../../src/sandbox/runtimes.ts';
 import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
 
 /**
@@ -27,6 +25,14 @@ const SECRET = `SECRET-${process.pid}`;
 writeFileSync(secretFile, SECRET);
 const hostTarget = join(home, `written-${MARK}`);
 
+/**
+ * A problem set installed in a system folder, as `npm install -g` with a system Node does
+ * (/usr/lib/node_modules/vetta): its hidden expected values and reference solutions must not be
+ * readable from inside. Needs root to plant; removed after the run.
+ */
+const systemInstall = `/usr/lib/node_modules/vetta-${MARK}`;
+const canPlant = process.getuid?.() === 0;
+
 const dir = tempDir();
 writeTree(dir, largestProblem());
 const problem = loadProblem(`${dir}/largest`);
@@ -42,22 +48,21 @@ interface Attack {
   /** The verdicts that are right for it; several when either limit may be hit first. */
   expect: Expect | Expect[];
   python: () => string;
-  javascript: () => string;
+  javascript?: () => string;
+  skip?: string | false;
 }
 
 /** JS solutions are synchronous; a child node process lets an attack wait for a socket. */
 const jsChild = (code: string) => `require('child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(code)}], { stdio: 'ignore', timeout: 3000 })`;
 
 /**
- * Raw system calls, for the kernel-surface attacks: Python through ctypes, JavaScript through a
- * Python child (which inherits the filter). The answer is right only if one of the calls worked.
+ * Raw system calls through ctypes, for the kernel-surface attacks; the answer is right only if one
+ * of the calls worked. Python only: Node cannot make raw calls, and the Node sandbox holds no other
+ * interpreter to make them with (the filter is the same for every program).
  */
-const rawCalls = (calls: string) => `import ctypes, os, struct\nlibc = ctypes.CDLL(None, use_errno=True)\nsys_ = libc.syscall\nworked = any(r >= 0 for r in [${calls}])\n`;
-const rawAttack = (calls: string): Pick<Attack, 'python' | 'javascript'> => ({
-  python: () => `${rawCalls(calls)}def largest(nums):\n    return max(nums) if worked else -1\n`,
-  javascript: () =>
-    `function largest(nums) {\n  try {\n    require('child_process').execFileSync(${JSON.stringify(runtimeFor('python').path)}, ['-c', ${JSON.stringify(`${rawCalls(calls)}raise SystemExit(0 if worked else 1)\n`)}], { stdio: 'ignore' });\n    return Math.max(...nums);\n  } catch {\n    return -1;\n  }\n}\n`,
-});
+const rawAttack = (calls: string) => () =>
+  `import ctypes, os, struct\nlibc = ctypes.CDLL(None, use_errno=True)\nsys_ = libc.syscall\nworked = any(r >= 0 for r in [${calls}])\n` +
+  `def largest(nums):\n    return max(nums) if worked else -1\n`;
 /** clone(flags) from Python: the child leaves at once; the parent sees its pid if it worked. */
 const rawClone = (flags: number) => `(lambda r: os._exit(0) if r == 0 else r)(sys_(${CLONE_NR}, ${flags} | 17, 0, 0, 0, 0))`;
 const CLONE_NR = 56;
@@ -126,8 +131,8 @@ const attacks: Attack[] = [
   {
     name: 'spawn a shell that reads the secret and leaves a child behind',
     expect: 'wrong_answer',
-    python: () => `import subprocess\ndef largest(nums):\n    subprocess.Popen(['/bin/sh', '-c', 'sleep 300 # ${MARK}'], start_new_session=True)\n    out = subprocess.run(['/bin/sh', '-c', 'cat ${secretFile} 2>&1; echo $GEMINI_API_KEY'], capture_output=True, text=True).stdout\n    return max(nums) if '${SECRET}' in out or '${KEY}' in out else -1\n`,
-    javascript: () => `const cp = require('child_process');\nfunction largest(nums) {\n  cp.spawn('/bin/sh', ['-c', 'sleep 300 # ${MARK}'], { detached: true, stdio: 'ignore' }).unref();\n  const out = cp.execFileSync('/bin/sh', ['-c', 'cat ${secretFile} 2>&1; echo $GEMINI_API_KEY'], { encoding: 'utf8' });\n  return out.includes('${SECRET}') || out.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
+    python: () => `import subprocess, sys\ndef largest(nums):\n    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300) # ${MARK}'], start_new_session=True)\n    out = subprocess.run(['/bin/sh', '-c', 'read -r l < ${secretFile}; echo "$l"; echo $GEMINI_API_KEY'], capture_output=True, text=True).stdout\n    return max(nums) if '${SECRET}' in out or '${KEY}' in out else -1\n`,
+    javascript: () => `const cp = require('child_process');\nfunction largest(nums) {\n  cp.spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300000) // ${MARK}'], { detached: true, stdio: 'ignore' }).unref();\n  const out = cp.execFileSync('/bin/sh', ['-c', 'read -r l < ${secretFile}; echo "$l"; echo $GEMINI_API_KEY'], { encoding: 'utf8' });\n  return out.includes('${SECRET}') || out.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
   },
   {
     name: 'kill the parent and every process it can see',
@@ -162,29 +167,46 @@ const attacks: Attack[] = [
     javascript: () => `const fs = require('fs');\nfor (let i = 0; i < 2; i++) fs.writeSync(1, '\\n{"t":"start","i":' + i + '}\\n{"t":"result","i":' + i + ',"value":"forged","ms":1}\\n');\nfs.writeSync(1, '{"t":"done"}\\n');\nprocess.exit(0);\n`,
   },
   {
+    name: 'look up the answers in an installed problem set (walk every readable path for tests.json, solution.*)',
+    expect: 'wrong_answer',
+    skip: canPlant ? false : 'planting a problem set under /usr/lib needs root',
+    python: () =>
+      // Where a global npm install puts packages first, so a hit comes before the time runs out.
+      `import os\nfound = []\nfor top in ('/usr/lib/node_modules', '/usr/local/lib/node_modules', '/'):\n  for root, dirs, files in os.walk(top):\n` +
+      `    dirs[:] = [d for d in dirs if os.path.join(root, d) not in ('/proc', '/sys', '/dev', '/box')]\n` +
+      `    found += [os.path.join(root, f) for f in files if f == 'tests.json' or f.startswith('solution.')]\n    if found:\n      break\n  if found:\n    break\nprint(found)\n` +
+      `def largest(nums):\n    return max(nums) if found else -1\n`,
+    javascript: () =>
+      `const fs = require('fs');\nconst found = [];\nconst walk = (d) => {\n  let entries = [];\n  try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }\n` +
+      `  for (const e of entries) {\n    const p = (d === '/' ? '' : d) + '/' + e.name;\n    if (found.length || ['/proc', '/sys', '/dev', '/box'].includes(p)) continue;\n` +
+      `    if (e.isDirectory()) walk(p);\n    else if (e.name === 'tests.json' || e.name.startsWith('solution.')) found.push(p);\n  }\n};\n` +
+      `for (const top of ['/usr/lib/node_modules', '/usr/local/lib/node_modules', '/']) walk(top);\nconsole.log(found);\n` +
+      `function largest(nums) { return found.length ? Math.max(...nums) : -1; }\n`,
+  },
+  {
     name: "ptrace the sandbox's pid 1 (PTRACE_SEIZE)",
     expect: 'wrong_answer',
-    ...rawAttack('sys_(101, 0x4206, 1, 0, 0)'),
+    python: rawAttack('sys_(101, 0x4206, 1, 0, 0)'),
   },
   {
     name: 'kernel keyrings (keyctl, add_key)',
     expect: 'wrong_answer',
-    ...rawAttack('sys_(250, 0, -3, 0), sys_(248, b"user", b"vetta", b"v", 1, -3)'),
+    python: rawAttack('sys_(250, 0, -3, 0), sys_(248, b"user", b"vetta", b"v", 1, -3)'),
   },
   {
     name: 'io_uring_setup',
     expect: 'wrong_answer',
-    ...rawAttack('sys_(425, 8, ctypes.create_string_buffer(120))'),
+    python: rawAttack('sys_(425, 8, ctypes.create_string_buffer(120))'),
   },
   {
     name: 'a nested user namespace where it would be root (unshare, clone)',
     expect: 'wrong_answer',
-    ...rawAttack(`sys_(272, 0x10000000), ${rawClone(0x10000000)}, ${rawClone(0x40000000)}`),
+    python: rawAttack(`sys_(272, 0x10000000), ${rawClone(0x10000000)}, ${rawClone(0x40000000)}`),
   },
   {
     name: 'userfaultfd (user-mode only, allowed to unprivileged users by the kernel)',
     expect: 'wrong_answer',
-    ...rawAttack('sys_(323, 1)'),
+    python: rawAttack('sys_(323, 1)'),
   },
 ];
 
@@ -205,18 +227,22 @@ describe('hostile solutions', { skip }, () => {
     process.env.GEMINI_API_KEY = KEY;
     // A process of the user's that "kill every process" must not reach.
     hostSleeper = spawn('/bin/sh', ['-c', `sleep 300 # host ${MARK}`], { stdio: 'ignore' });
+    if (canPlant) writeTree(systemInstall, { ...largestProblem(), 'package.json': '{"name":"vetta"}' });
   });
   after(() => {
     server.close();
     delete process.env.GEMINI_API_KEY;
     hostSleeper?.kill('SIGKILL');
+    rmSync(systemInstall, { recursive: true, force: true });
   });
 
   for (const attack of attacks) {
-    for (const language of ['python', 'javascript'] as Language[]) {
-      it(`${language}: ${attack.name}`, { timeout: 60_000 }, async () => {
+    for (const language of ['python', 'javascript'] as const) {
+      const source = attack[language];
+      if (!source) continue;
+      it(`${language}: ${attack.name}`, { timeout: 60_000, skip: attack.skip ?? false }, async () => {
         const before = readdirSync(process.cwd()).length;
-        const report = await judge(problem, tests, { source: attack[language as 'python' | 'javascript'](), language, sandbox: detected as BubblewrapSandbox });
+        const report = await judge(problem, tests, { source: source(), language, sandbox: detected as BubblewrapSandbox });
         assert.notEqual(report.verdict, 'accepted');
         if (attack.expect !== 'not_accepted') {
           const allowed = ([] as Expect[]).concat(attack.expect);

@@ -43,10 +43,11 @@ describe('bubblewrap command line', () => {
     assert.ok(!args.includes('--share-net'));
   });
 
-  it('mounts only system folders, the interpreter and the box, all read-only, plus a small tmpfs', () => {
+  it('mounts only what the interpreter needs and the box, all read-only, plus a small tmpfs', () => {
     assert.ok(!args.includes('--bind'), 'no writable bind mounts');
     const roSources = pairAfter(args, '--ro-bind');
-    assert.deepEqual(roSources, ['/usr', '/lib64', '/opt/py', '/tmp/vetta-judge-x']);
+    // Not /usr: a system-wide npm install keeps the problems' hidden tests under /usr/lib/node_modules.
+    assert.deepEqual(roSources, ['/opt/py', '/tmp/vetta-judge-x']);
     assert.deepEqual(pairAfter(args, '--symlink'), ['usr/lib']);
     assert.deepEqual(pairAfter(args, '--tmpfs'), ['/tmp']);
     assert.deepEqual(pairAfter(args, '--size'), ['1024']);
@@ -170,7 +171,7 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
 
   it('kills a program that outlives its limit, children included', async () => {
     const marker = `vetta-sleeper-${process.pid}`;
-    const { result } = await runPython(`# ${marker}\nimport os, time, subprocess\nsubprocess.Popen(["/bin/sleep", "30"])\nos.setsid() if os.fork() == 0 else None\ntime.sleep(30)\n`, { wallMs: 500 });
+    const { result } = await runPython(`# ${marker}\nimport os, sys, time, subprocess\nsubprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\nos.setsid() if os.fork() == 0 else None\ntime.sleep(30)\n`, { wallMs: 500 });
     assert.equal(result.timedOut, true);
     assert.ok(result.durationMs < 3000);
     await new Promise((r) => setTimeout(r, 200));
