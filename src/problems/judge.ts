@@ -170,7 +170,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       const elapsed = performance.now() - started;
       const left = limits.wallMs - elapsed;
       if (left < 50 || options.signal?.aborted) {
-        for (const t of pending) finish(t, 'time_limit', { error: `not run: the submission's ${limits.wallMs / 1000} s limit was reached` });
+        for (const t of pending) finish(t, 'not_run', { error: `not run: the submission's ${limits.wallMs / 1000} s limit was reached` });
         break;
       }
       runs++;
@@ -326,8 +326,9 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
   let verdict: Verdict;
   if (compileError) verdict = 'compile_error';
   else {
+    // Tests left unrun mean the submission as a whole ran out of time.
     const firstFailure = ordered.find((o) => o.verdict !== 'passed');
-    verdict = firstFailure ? (firstFailure.verdict as Exclude<TestVerdict, 'passed'>) : 'accepted';
+    verdict = !firstFailure ? 'accepted' : firstFailure.verdict === 'not_run' ? 'time_limit' : (firstFailure.verdict as Verdict);
   }
   const report: JudgeReport = {
     problem: problem.id,

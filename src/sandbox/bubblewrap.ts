@@ -47,7 +47,10 @@ export function bubblewrapArgs(plan: NamespacePlan, disableUserns = true): strin
   for (const m of plan.interpreterMounts) args.push('--ro-bind', m, m);
   args.push(
     '--proc', '/proc',
+    // bwrap's /dev is a tmpfs without a size: the program may write only to /dev/shm, capped like /tmp.
     '--dev', '/dev',
+    '--size', String(plan.tmpfsBytes), '--tmpfs', '/dev/shm',
+    '--remount-ro', '/dev',
     '--ro-bind', plan.boxDir, BOX,
     // bwrap's own root is a tmpfs the program could fill; only /tmp stays writable.
     '--remount-ro', '/',

@@ -102,6 +102,22 @@ describe('judge', () => {
     assert.equal(r.tests[0]!.verdict, 'output_limit');
   });
 
+  it("reports the tests the submission's overall limit left unrun as not run", async () => {
+    // Each test takes 0.8 s (under the 1 s per test), the whole submission may take 1.2 s.
+    const r = await judge(problem, tests, {
+      source: 'import time\nclass Solution:\n    def largest(self, nums):\n        time.sleep(0.8)\n        return max(nums)\n',
+      language: 'python',
+      sandbox,
+      limits: { wallMs: 1200 },
+    });
+    const v = verdicts(r);
+    assert.equal(v.filter((x) => x === 'time_limit').length, 1, v.join());
+    assert.deepEqual(v.slice(-2), ['not_run', 'not_run']);
+    assert.match(r.tests[3]!.error!, /^not run: the submission's 1.2 s limit was reached$/);
+    assert.equal(r.verdict, 'time_limit');
+    assert.match(r.summary, /tests not run/);
+  });
+
   it('is not fooled by an early exit with status 0', async () => {
     const py = await run('import os\nclass Solution:\n    def largest(self, nums):\n        os._exit(0)\n', 'python');
     assert.notEqual(py.verdict, 'accepted');

@@ -49,9 +49,11 @@ describe('bubblewrap command line', () => {
     // Not /usr: a system-wide npm install keeps the problems' hidden tests under /usr/lib/node_modules.
     assert.deepEqual(roSources, ['/opt/py', '/tmp/vetta-judge-x']);
     assert.deepEqual(pairAfter(args, '--symlink'), ['usr/lib']);
-    assert.deepEqual(pairAfter(args, '--tmpfs'), ['/tmp']);
-    assert.deepEqual(pairAfter(args, '--size'), ['1024']);
-    assert.deepEqual(pairAfter(args, '--remount-ro'), ['/']);
+    assert.deepEqual(pairAfter(args, '--tmpfs'), ['/tmp', '/dev/shm']);
+    assert.deepEqual(pairAfter(args, '--size'), ['1024', '1024']);
+    // /dev is read-only after /dev/shm is mounted on it; / last of all.
+    assert.deepEqual(pairAfter(args, '--remount-ro'), ['/dev', '/']);
+    assert.ok(args.indexOf('/dev/shm') < args.lastIndexOf('/dev'));
     // An interpreter installed under /tmp (a CI checkout's Node) must not be hidden by the tmpfs.
     assert.ok(args.indexOf('--tmpfs') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
     assert.ok(!args.some((a) => a.includes('/home') || a.includes('/root')));
@@ -151,12 +153,13 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
     }
   });
 
-  it('writes only to its private /tmp, which the host never sees', async () => {
+  it('writes only to its private /tmp and /dev/shm, each 16 MB at most, which the host never sees', async () => {
     const before = readdirSync('/tmp').length;
     const { lines } = await runPython(
-      'import os\nfor p in ["/tmp/ok.txt", "/box/x.txt", "/usr/x.txt", "/x.txt"]:\n    try:\n        open(p, "w").write("x")\n        print(p, "written")\n    except OSError as e:\n        print(p, "refused")\n',
+      'import os\nfor p in ["/tmp/ok.txt", "/box/x.txt", "/usr/x.txt", "/x.txt", "/dev/x.txt"]:\n    try:\n        open(p, "w").write("x")\n        print(p, "written")\n    except OSError as e:\n        print(p, "refused")\n' +
+        'for p in ["/tmp/big", "/dev/shm/big"]:\n    try:\n        with open(p, "wb") as f:\n            for _ in range(64):\n                f.write(b"x" * (1 << 20))\n        print(p, "64 MB")\n    except OSError as e:\n        print(p, "capped" if os.path.getsize(p) <= 16 << 20 else "not capped")\n',
     );
-    assert.deepEqual(lines, ['/tmp/ok.txt written', '/box/x.txt refused', '/usr/x.txt refused', '/x.txt refused']);
+    assert.deepEqual(lines, ['/tmp/ok.txt written', '/box/x.txt refused', '/usr/x.txt refused', '/x.txt refused', '/dev/x.txt refused', '/tmp/big capped', '/dev/shm/big capped']);
     assert.ok(!existsSync('/tmp/ok.txt'));
     assert.ok(readdirSync('/tmp').length <= before + 1);
   });
