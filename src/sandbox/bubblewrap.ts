@@ -44,7 +44,7 @@ export function bubblewrapArgs(plan: NamespacePlan, disableUserns = true): strin
   // The private /tmp goes before the interpreter's mounts: an interpreter installed under /tmp
   // (a CI checkout's Node) would otherwise be hidden by it.
   args.push('--size', String(plan.tmpfsBytes), '--tmpfs', '/tmp');
-  for (const m of plan.interpreterMounts) args.push('--ro-bind', m, m);
+  for (const m of plan.interpreterMounts) args.push('--ro-bind', plan.mountSources[m] ?? m, m);
   args.push(
     '--proc', '/proc',
     // bwrap's /dev is a tmpfs without a size: the program may write only to /dev/shm, capped like /tmp.

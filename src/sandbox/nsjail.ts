@@ -32,7 +32,7 @@ export function nsjailArgs(plan: NamespacePlan): string[] {
   }
   // The private /tmp goes before the interpreter's mounts, which may live under /tmp.
   args.push('-m', `none:/tmp:tmpfs:size=${plan.tmpfsBytes}`);
-  for (const m of plan.interpreterMounts) args.push('-R', m);
+  for (const m of plan.interpreterMounts) args.push('-R', plan.mountSources[m] ? `${plan.mountSources[m]}:${m}` : m);
   args.push(
     '-T', '/dev',
     '-R', '/dev/null', '-R', '/dev/zero', '-R', '/dev/urandom',

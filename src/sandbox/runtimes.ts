@@ -46,7 +46,8 @@ function extensionModules(dirs: string[]): string[] {
   });
 }
 
-const cache = new Map<Program, Runtime>();
+/** By program and the interpreter the environment names. */
+const cache = new Map<string, Runtime>();
 
 /**
  * The Python the sandbox runs: VETTA_PYTHON, else the system's /usr/bin/python3 (version
@@ -69,17 +70,33 @@ function findPython(env: NodeJS.ProcessEnv): Runtime {
   return { program: 'python', path: real, mounts: withLibraries([real, ...stdlib], [real, ...extensionModules(stdlib)]) };
 }
 
-/** The Node the sandbox runs: VETTA_NODE, else the one running vetta (>= 22 by `engines`). */
+/** The oldest Node the harness runs on (package.json `engines`: stripTypeScriptTypes). */
+const MIN_NODE: [number, number] = [22, 13];
+
+/** The Node the sandbox runs: VETTA_NODE, else the one running vetta (>= 22.13 by `engines`). */
 function findNode(env: NodeJS.ProcessEnv): Runtime {
+  if (env.VETTA_NODE) {
+    let version: string;
+    try {
+      version = execFileSync(env.VETTA_NODE, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 10_000 }).trim();
+    } catch (cause) {
+      throw new VettaError('sandbox_unavailable', `VETTA_NODE (${env.VETTA_NODE}) does not run (${(cause as Error).message.split('\n')[0]}); point it at a working node ${MIN_NODE.join('.')} or later`, { cause });
+    }
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+      throw new VettaError('sandbox_unavailable', `VETTA_NODE is Node ${version}; solutions need Node ${MIN_NODE.join('.')} or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`);
+    }
+  }
   const path = realpathSync(env.VETTA_NODE || process.execPath);
   return { program: 'node', path, mounts: withLibraries([path], [path]) };
 }
 
 export function runtimeFor(program: Program, env: NodeJS.ProcessEnv = process.env): Runtime {
-  let rt = cache.get(program);
+  const key = `${program}:${(program === 'python' ? env.VETTA_PYTHON : env.VETTA_NODE) ?? ''}`;
+  let rt = cache.get(key);
   if (!rt) {
     rt = program === 'python' ? findPython(env) : findNode(env);
-    cache.set(program, rt);
+    cache.set(key, rt);
   }
   return rt;
 }

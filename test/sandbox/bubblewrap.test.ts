@@ -13,6 +13,7 @@ const plan = {
   interpreter: '/usr/bin/python3',
   interpreterArgs: ['-I'],
   interpreterMounts: ['/opt/py'],
+  mountSources: {},
   boxDir: '/tmp/vetta-judge-x',
   args: ['{box}/main.py'],
   env: { PATH: '/usr/bin', HOME: '/tmp' },
@@ -57,6 +58,12 @@ describe('bubblewrap command line', () => {
     // An interpreter installed under /tmp (a CI checkout's Node) must not be hidden by the tmpfs.
     assert.ok(args.indexOf('--tmpfs') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
     assert.ok(!args.some((a) => a.includes('/home') || a.includes('/root')));
+  });
+
+  it('mounts a reachable copy of an interpreter the sandbox user cannot reach, at its own path', () => {
+    const copied = bubblewrapArgs({ ...plan, mountSources: { '/opt/py': '/tmp/vetta-interpreter-x/py' } });
+    const at = copied.indexOf('/tmp/vetta-interpreter-x/py');
+    assert.deepEqual(copied.slice(at - 1, at + 2), ['--ro-bind', '/tmp/vetta-interpreter-x/py', '/opt/py']);
   });
 
   it('clears the environment and sets only the given variables', () => {

@@ -8,6 +8,7 @@ const args = nsjailArgs({
   interpreter: '/usr/bin/python3',
   interpreterArgs: ['-I'],
   interpreterMounts: ['/opt/py'],
+  mountSources: {},
   boxDir: '/tmp/vetta-judge-x',
   args: ['{box}/harness.py', '{box}/job.json'],
   env: { PATH: '/usr/bin', HOME: '/tmp' },
