@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
+import type { Sandbox } from '../../src/sandbox/spec.ts';
+import { localDocker } from './local-images.ts';
 import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
 
 /**
@@ -14,8 +16,11 @@ import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.t
  * verdict is the expected one, nothing was written on the host, no connection arrived, no planted
  * secret appears anywhere in the report, and no process is left.
  */
-const detected = BubblewrapSandbox.detect();
-const skip = typeof detected === 'string' ? `bubblewrap unavailable here: ${detected}` : false;
+/** Every backend that runs here; Docker with images of this machine's interpreters (local-images.ts). */
+const backends: Array<[string, Sandbox | string]> = [
+  ['bubblewrap', BubblewrapSandbox.detect()],
+  ['docker', process.env.VETTA_TEST_DOCKER === '0' ? 'VETTA_TEST_DOCKER=0' : localDocker()],
+];
 
 const MARK = `vetta-attack-${process.pid}`;
 const KEY = `planted-key-${process.pid}`;
@@ -220,43 +225,45 @@ function leftovers(): string[] {
   }
 }
 
-describe('hostile solutions', { skip }, () => {
-  before(async () => {
-    server = await loopbackServer();
-    port = server.port;
-    process.env.GEMINI_API_KEY = KEY;
-    // A process of the user's that "kill every process" must not reach.
-    hostSleeper = spawn('/bin/sh', ['-c', `sleep 300 # host ${MARK}`], { stdio: 'ignore' });
-    if (canPlant) writeTree(systemInstall, { ...largestProblem(), 'package.json': '{"name":"vetta"}' });
-  });
-  after(() => {
-    server.close();
-    delete process.env.GEMINI_API_KEY;
-    hostSleeper?.kill('SIGKILL');
-    rmSync(systemInstall, { recursive: true, force: true });
-  });
+for (const [backend, sandbox] of backends) {
+  describe(`hostile solutions (${backend})`, { skip: typeof sandbox === 'string' ? `${backend} unavailable here: ${sandbox}` : false }, () => {
+    before(async () => {
+      server = await loopbackServer();
+      port = server.port;
+      process.env.GEMINI_API_KEY = KEY;
+      // A process of the user's that "kill every process" must not reach.
+      hostSleeper = spawn('/bin/sh', ['-c', `sleep 300 # host ${MARK}`], { stdio: 'ignore' });
+      if (canPlant) writeTree(systemInstall, { ...largestProblem(), 'package.json': '{"name":"vetta"}' });
+    });
+    after(() => {
+      server.close();
+      delete process.env.GEMINI_API_KEY;
+      hostSleeper?.kill('SIGKILL');
+      rmSync(systemInstall, { recursive: true, force: true });
+    });
 
-  for (const attack of attacks) {
-    for (const language of ['python', 'javascript'] as const) {
-      const source = attack[language];
-      if (!source) continue;
-      it(`${language}: ${attack.name}`, { timeout: 60_000, skip: attack.skip ?? false }, async () => {
-        const before = readdirSync(process.cwd()).length;
-        const report = await judge(problem, tests, { source: source(), language, sandbox: detected as BubblewrapSandbox });
-        assert.notEqual(report.verdict, 'accepted');
-        if (attack.expect !== 'not_accepted') {
-          const allowed = ([] as Expect[]).concat(attack.expect);
-          assert.ok(allowed.includes(report.tests[0]!.verdict as Expect), JSON.stringify(report.tests[0]));
-        }
-        const text = JSON.stringify(report);
-        assert.ok(!text.includes(SECRET) && !text.includes(KEY), 'no secret in the report');
-        assert.ok(!existsSync(hostTarget) && !existsSync(join(process.cwd(), MARK)), 'nothing written on the host');
-        assert.equal(readdirSync(process.cwd()).length, before);
-        assert.equal(server.connections(), 0, 'no connection received');
-        await new Promise((r) => setTimeout(r, 100));
-        assert.deepEqual(leftovers(), [], 'no process left');
-        assert.equal(hostSleeper?.exitCode, null, "the user's own processes survive");
-      });
+    for (const attack of attacks) {
+      for (const language of ['python', 'javascript'] as const) {
+        const source = attack[language];
+        if (!source) continue;
+        it(`${language}: ${attack.name}`, { timeout: 60_000, skip: attack.skip ?? false }, async () => {
+          const before = readdirSync(process.cwd()).length;
+          const report = await judge(problem, tests, { source: source(), language, sandbox: sandbox as Sandbox });
+          assert.notEqual(report.verdict, 'accepted');
+          if (attack.expect !== 'not_accepted') {
+            const allowed = ([] as Expect[]).concat(attack.expect);
+            assert.ok(allowed.includes(report.tests[0]!.verdict as Expect), JSON.stringify(report.tests[0]));
+          }
+          const text = JSON.stringify(report);
+          assert.ok(!text.includes(SECRET) && !text.includes(KEY), 'no secret in the report');
+          assert.ok(!existsSync(hostTarget) && !existsSync(join(process.cwd(), MARK)), 'nothing written on the host');
+          assert.equal(readdirSync(process.cwd()).length, before);
+          assert.equal(server.connections(), 0, 'no connection received');
+          await new Promise((r) => setTimeout(r, 100));
+          assert.deepEqual(leftovers(), [], 'no process left');
+          assert.equal(hostSleeper?.exitCode, null, "the user's own processes survive");
+        });
+      }
     }
-  }
-});
+  });
+}
