@@ -25,6 +25,9 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 # The end-to-end practice test drives a pseudo-terminal; the store tests start a real Redis.
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# Docker's engine, so the hostile suite also runs through the docker backend (images are made
+# from this machine's interpreters: test/sandbox/local-images.ts).
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >/dev/null
@@ -33,6 +36,14 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "setup: missing Debian packages: ${need[*]}; run: sudo apt-get install ${need[*]}" >&2
     exit 1
   fi
+fi
+
+# A container has no init to start the engine: start it, without touching the network (the
+# sandbox's containers run with --network none). Where it cannot start, the docker tests skip.
+if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null 2>&1 && ! docker version >/dev/null 2>&1; then
+  nohup dockerd --iptables=false --ip6tables=false --bridge=none >/tmp/vetta-dockerd.log 2>&1 &
+  for _ in $(seq 50); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+  docker version >/dev/null 2>&1 || echo "setup: dockerd did not start (see /tmp/vetta-dockerd.log); the docker tests will skip" >&2
 fi
 
 major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

@@ -31,6 +31,7 @@ const VERDICT_WORDS: Record<string, string> = {
   time_limit: 'time limit exceeded',
   memory_limit: 'memory limit exceeded',
   output_limit: 'output limit exceeded',
+  not_run: 'not run',
   compile_error: 'compile error',
 };
 

@@ -13,7 +13,8 @@ import type { TestVerdict, Verdict } from './summary.js';
 
 export const MAX_SOURCE_BYTES = 1024 * 1024;
 const DEFAULT_TEST_TIME_MS = 1000;
-/** Slack for the harness to encode an answer and send it before a slow test is killed. */
+/** Slack on our clock for the harness to build a test's arguments and encode its answer: a
+ *  solution that forges its own time can gain at most this much. */
 const TEST_KILL_GRACE_MS = 250;
 const OUTPUT_CAP = 4096;
 
@@ -69,7 +70,6 @@ interface HarnessError {
 type HarnessRecord =
   | { t: 'hello' }
   | { t: 'ready' }
-  | { t: 'start'; i: number }
   | { t: 'result'; i: number; value: unknown; ms: number; out?: string }
   | { t: 'error'; i: number; error: HarnessError; ms: number; out?: string }
   | { t: 'compile_error'; line: number | null; message: string }
@@ -170,7 +170,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       const elapsed = performance.now() - started;
       const left = limits.wallMs - elapsed;
       if (left < 50 || options.signal?.aborted) {
-        for (const t of pending) finish(t, 'time_limit', { error: `not run: the submission's ${limits.wallMs / 1000} s limit was reached` });
+        for (const t of pending) finish(t, 'not_run', { error: `not run: the submission's ${limits.wallMs / 1000} s limit was reached` });
         break;
       }
       runs++;
@@ -202,45 +202,51 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       const controller = new AbortController();
       const onOuterAbort = () => controller.abort();
       options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-      let current: ProblemTest | undefined;
-      let testTimer: NodeJS.Timeout | undefined;
-      let perTestTimeout = false;
+      // Time is kept on our own clock, from the arrival of one record to the next: the harness
+      // shares its process with the candidate, so its `ms` and the moment it writes a record can
+      // be forged. A solution can delay a record (and look slower), never make a test faster.
+      let windowStarted = 0;
+      let windowTimer: NodeJS.Timeout | undefined;
+      let overran: 'loading' | 'test' | undefined;
+      let loaded = false;
       let loadError: HarnessError | undefined;
       let progressed = false;
-      let nextToStart = 0;
       let harnessStarted = false;
+      const due = () => pending.find((t) => !outcomes.has(t.index));
+      const openWindow = (phase: 'loading' | 'test') => {
+        windowStarted = performance.now();
+        clearTimeout(windowTimer);
+        windowTimer = setTimeout(() => {
+          overran = phase;
+          controller.abort();
+        }, testTimeMs + TEST_KILL_GRACE_MS);
+      };
 
       const onLine = (line: string) => {
         const r = parseRecord(line);
         if (!r) return;
         switch (r.t) {
           case 'hello':
+            if (harnessStarted) return;
             harnessStarted = true;
+            openWindow('loading');
             return;
-          case 'start': {
-            // The harness runs the job's tests in order; a start out of that order is forged.
-            while (nextToStart < pending.length && outcomes.has(pending[nextToStart]!.index)) nextToStart++;
-            const t = pending[nextToStart];
-            if (!t || r.i !== t.index || current) return;
-            current = t;
-            clearTimeout(testTimer);
-            testTimer = setTimeout(() => {
-              perTestTimeout = true;
-              controller.abort();
-            }, testTimeMs + TEST_KILL_GRACE_MS);
+          case 'ready':
+            if (!harnessStarted || loaded) return;
+            loaded = true;
+            openWindow('test');
             return;
-          }
           case 'result':
           case 'error': {
-            // Only the test that was announced as running can be answered: records that appear
-            // out of turn were not written by the harness.
-            if (!current || r.i !== current.index) return;
-            clearTimeout(testTimer);
-            const t = current;
-            current = undefined;
+            // The harness answers the job's tests in order; an answer for any other test is forged.
+            const t = loaded ? due() : undefined;
+            if (!t || r.i !== t.index) return;
+            const parentMs = performance.now() - windowStarted;
             progressed = true;
             const ms = typeof r.ms === 'number' ? r.ms : null;
-            if (ms !== null && ms > testTimeMs) {
+            if (parentMs > testTimeMs + TEST_KILL_GRACE_MS) {
+              finish(t, 'time_limit', { timeMs: Math.round(parentMs), error: `took ${Math.round(parentMs)} ms; the limit per test is ${testTimeMs} ms` });
+            } else if (ms !== null && ms > testTimeMs) {
               finish(t, 'time_limit', { timeMs: ms, error: `took ${Math.round(ms)} ms; the limit per test is ${testTimeMs} ms` });
             } else if (r.t === 'result') {
               const ok = matches(r.value, t.expected, t.compare, t.tolerance);
@@ -250,13 +256,15 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
             } else {
               finish(t, 'runtime_error', { timeMs: ms, error: r.error.trace || `${r.error.type}: ${r.error.message}`, output: r.out });
             }
+            if (due()) openWindow('test');
+            else clearTimeout(windowTimer);
             return;
           }
           case 'compile_error':
-            if (!progressed && !current) compileError = { line: r.line ?? null, message: String(r.message) };
+            if (harnessStarted && !loaded) compileError = { line: r.line ?? null, message: String(r.message) };
             return;
           case 'load_error':
-            if (!progressed && !current) loadError = r.error;
+            if (harnessStarted && !loaded) loadError = r.error;
             return;
           default:
             return;
@@ -274,7 +282,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
           onLine,
         });
       } finally {
-        clearTimeout(testTimer);
+        clearTimeout(windowTimer);
         options.signal?.removeEventListener('abort', onOuterAbort);
       }
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('aborted', 'AbortError');
@@ -291,15 +299,20 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
         for (const t of tests) finish(t, verdict, { error: message });
         break;
       }
-      const interrupted = current as ProblemTest | undefined;
+      if (overran === 'loading') {
+        // Work done before the first test (a precomputed table of answers) is held to one test's time.
+        for (const t of pending) finish(t, 'time_limit', { error: `loading the solution took more than ${testTimeMs} ms` });
+        break;
+      }
+      const interrupted = loaded ? due() : undefined;
       if (interrupted) {
         progressed = true;
-        const [verdict, error] = whyItStopped(result, perTestTimeout, testTimeMs, limits);
+        const [verdict, error] = whyItStopped(result, overran === 'test', testTimeMs, limits);
         finish(interrupted, verdict, { error, timeMs: verdict === 'time_limit' ? testTimeMs : null });
       }
       if (!progressed) {
         // The program died before running any test: nothing will go better on a second try.
-        const [verdict, error] = whyItStopped(result, perTestTimeout, testTimeMs, limits, true);
+        const [verdict, error] = whyItStopped(result, false, testTimeMs, limits, true);
         for (const t of pending) finish(t, verdict, { error });
         break;
       }
@@ -313,8 +326,9 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
   let verdict: Verdict;
   if (compileError) verdict = 'compile_error';
   else {
+    // Tests left unrun mean the submission as a whole ran out of time.
     const firstFailure = ordered.find((o) => o.verdict !== 'passed');
-    verdict = firstFailure ? (firstFailure.verdict as Exclude<TestVerdict, 'passed'>) : 'accepted';
+    verdict = !firstFailure ? 'accepted' : firstFailure.verdict === 'not_run' ? 'time_limit' : (firstFailure.verdict as Verdict);
   }
   const report: JudgeReport = {
     problem: problem.id,

@@ -1,7 +1,8 @@
 import { joinWords } from '../core/text.js';
 
-export type TestVerdict = 'passed' | 'wrong_answer' | 'runtime_error' | 'time_limit' | 'memory_limit' | 'output_limit';
-export type Verdict = 'accepted' | 'compile_error' | Exclude<TestVerdict, 'passed'>;
+/** `not_run`: the submission's overall time ran out before this test's turn. */
+export type TestVerdict = 'passed' | 'wrong_answer' | 'runtime_error' | 'time_limit' | 'memory_limit' | 'output_limit' | 'not_run';
+export type Verdict = 'accepted' | 'compile_error' | Exclude<TestVerdict, 'passed' | 'not_run'>;
 
 /** How the interviewer says a test tag out loud. */
 const TAG_PHRASES: Record<string, string> = {
@@ -30,6 +31,7 @@ const VERDICT_PHRASES: Record<Exclude<TestVerdict, 'passed'>, [string, string]> 
   time_limit: ['timeout', 'timeouts'],
   memory_limit: ['out-of-memory', 'out-of-memory'],
   output_limit: ['output overflow', 'output overflows'],
+  not_run: ['test not run', 'tests not run'],
 };
 
 export interface SummaryInput {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -81,6 +81,68 @@ function read(dir: string, file: string): string {
   }
 }
 
+/**
+ * Removes the cgroups earlier vetta processes left behind (killed mid-run, so their own cleanup
+ * never ran): folders named vetta-<pid>-<n> whose pid is gone. One still in use cannot be removed
+ * (EBUSY), so a folder of another live vetta is safe even across pid namespaces.
+ */
+export function sweepStaleCgroups(): void {
+  const layout = cachedLayout ?? detect();
+  if (!layout) return;
+  for (const parent of new Set([layout.memory, layout.pids])) {
+    let names: string[];
+    try {
+      names = readdirSync(parent);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const pid = /^vetta-(\d+)-\d+$/.exec(name)?.[1];
+      if (pid === undefined || isAlive(Number(pid))) continue;
+      try {
+        rmdirSync(join(parent, name));
+      } catch {
+        // busy or not ours to remove
+      }
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The cgroups of runs in flight, removed when a signal stops vetta mid-run. */
+const live = new Set<RunCgroup>();
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onStopSignal(signal: NodeJS.Signals): void {
+  for (const cg of live) {
+    cg.killAll();
+    cg.remove();
+  }
+  // Our listener replaced the default action (exit); with no other listener, restore and re-raise it.
+  for (const s of STOP_SIGNALS) process.removeListener(s, onStopSignal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function track(cg: RunCgroup): void {
+  if (live.size === 0) for (const s of STOP_SIGNALS) process.on(s, onStopSignal);
+  live.add(cg);
+}
+
+function untrack(cg: RunCgroup): void {
+  if (!live.delete(cg) || live.size > 0) return;
+  for (const s of STOP_SIGNALS) process.removeListener(s, onStopSignal);
+}
+
+let swept = false;
+
 export interface CgroupLimits {
   memoryBytes: number;
   maxProcesses: number;
@@ -89,12 +151,19 @@ export interface CgroupLimits {
 export class RunCgroup {
   private constructor(
     private readonly layout: Layout,
-    private readonly dirs: string[],
-  ) {}
+    /** The run's folders: one on cgroup v2, memory and pids on v1. */
+    readonly dirs: string[],
+  ) {
+    track(this);
+  }
 
   static create(limits: CgroupLimits): RunCgroup {
     const layout = cachedLayout ?? detect();
     if (!layout) throw new Error('no usable cgroup');
+    if (!swept) {
+      swept = true;
+      sweepStaleCgroups();
+    }
     const name = `vetta-${process.pid}-${++counter}`;
     if (layout.version === 2) {
       const dir = join(layout.memory, name);
@@ -177,6 +246,7 @@ export class RunCgroup {
 
   /** Removes the cgroup; waits briefly for killed processes to be reaped. */
   remove(): void {
+    untrack(this);
     for (const dir of this.dirs) {
       for (let attempt = 0; attempt < 200; attempt++) {
         try {

@@ -1,9 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findOnPath } from '../core/find-on-path.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, SANDBOX_ENV } from './runtimes.js';
+import { dockerSeccompProfile } from './seccomp.js';
 import type { Program, Sandbox, SandboxLimits, SandboxRequest, SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
 
@@ -21,12 +25,14 @@ export interface DockerPlan {
   env: Record<string, string>;
   limits: SandboxLimits;
   tmpfsBytes: number;
+  /** A host file holding the seccomp profile (dockerSeccompProfile). */
+  seccompProfile: string;
 }
 
 /**
  * The `docker run` command line for one submission, built as data: no network, a read-only root,
- * memory without swap, a process limit, no capabilities, no new privileges, nobody, a small /tmp
- * and the box read-only. The container is not removed automatically so its OOM flag can be read.
+ * memory without swap, a process limit, no capabilities, no new privileges, the seccomp deny list of
+ * seccomp.ts (in place of Docker's default profile), nobody, a small /tmp and the box read-only. The container is not removed automatically so its OOM flag can be read.
  */
 export function dockerArgs(plan: DockerPlan): string[] {
   const args = [
@@ -39,6 +45,7 @@ export function dockerArgs(plan: DockerPlan): string[] {
     '--pids-limit', String(plan.limits.maxProcesses),
     '--cap-drop', 'ALL',
     '--security-opt', 'no-new-privileges',
+    '--security-opt', `seccomp=${plan.seccompProfile}`,
     '--user', '65534:65534',
     '--tmpfs', `/tmp:rw,nosuid,nodev,size=${plan.tmpfsBytes}`,
     '--mount', `type=bind,source=${plan.boxDir},target=/box,readonly`,
@@ -49,6 +56,19 @@ export function dockerArgs(plan: DockerPlan): string[] {
   for (const [k, v] of Object.entries(plan.env)) args.push('--env', `${k}=${v}`);
   args.push(plan.image, INTERPRETERS[plan.program], ...interpreterArgs(plan.program, plan.limits), ...plan.args.map((a) => a.replaceAll('{box}', '/box')));
   return args;
+}
+
+let profileFile: string | undefined;
+
+/** The profile, written once per process to a private folder the docker client reads it from. */
+function seccompProfileFile(): string {
+  if (!profileFile) {
+    const dir = mkdtempSync(join(tmpdir(), 'vetta-seccomp-'));
+    profileFile = join(dir, 'profile.json');
+    writeFileSync(profileFile, JSON.stringify(dockerSeccompProfile()));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return profileFile;
 }
 
 export class DockerSandbox implements Sandbox {
@@ -84,7 +104,8 @@ export class DockerSandbox implements Sandbox {
 
   async run(request: SandboxRequest): Promise<SandboxResult> {
     const name = `vetta-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const argv = [this.docker, ...dockerArgs({ name, image: this.images[request.program], program: request.program, boxDir: request.boxDir, args: request.args, env: SANDBOX_ENV, limits: request.limits, tmpfsBytes: 16 * 1024 * 1024 })];
+    const plan = { name, image: this.images[request.program], program: request.program, boxDir: request.boxDir, args: request.args, env: SANDBOX_ENV, limits: request.limits, tmpfsBytes: 16 * 1024 * 1024 };
+    const argv = [this.docker, ...dockerArgs({ ...plan, seccompProfile: seccompProfileFile() })];
     const docker = this.docker;
     const env = this.env;
     try {

@@ -1,8 +1,13 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, lstatSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { VettaError } from '../core/errors.js';
 import { limitGaps, limitsFor } from './limits.js';
 import type { LimitsProvider } from './limits.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
+import type { SeccompArch } from './seccomp.js';
+import { seccompArch, seccompFilter } from './seccomp.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
 
 /** Where the request's box folder appears inside the sandbox. */
@@ -33,11 +38,16 @@ export interface NamespacePlan {
   interpreterArgs: string[];
   /** Extra read-only host paths the interpreter needs, mounted at the same path. */
   interpreterMounts: string[];
+  /** Where to mount some of them from instead of their own path: a copy the sandbox user can reach
+   *  of an interpreter it cannot (a Node under /root, mode 0700). */
+  mountSources: Record<string, string>;
   boxDir: string;
   args: string[];
   env: Record<string, string>;
   tmpfsBytes: number;
   layout: HostLayout;
+  /** The architecture the seccomp filter is built for, or null where there is none. */
+  seccompArch: SeccompArch | null;
 }
 
 /**
@@ -48,33 +58,42 @@ export abstract class NamespaceSandbox implements Sandbox {
   abstract readonly name: string;
   readonly gaps: readonly string[];
   private readonly layout = readHostLayout();
+  private readonly seccompProgram = seccompFilter() ?? undefined;
 
   protected constructor(
     private readonly launcher: string,
     private readonly limitsProvider: LimitsProvider,
+    launcherGaps: string[] = [],
   ) {
-    this.gaps = limitGaps(limitsProvider);
+    this.gaps = [...limitGaps(limitsProvider), ...launcherGaps, ...(seccompArch() ? [] : [`no seccomp filter for ${process.arch}: the kernel's full system-call surface is reachable`])];
   }
 
   protected abstract launcherArgs(plan: NamespacePlan): string[];
+  /** Whether the launcher reads the seccomp program from fd 3 (bwrap) rather than from its arguments. */
+  protected readonly seccompOnFd3: boolean = false;
   abstract explainStartFailure(result: SandboxResult): string;
 
   run(request: SandboxRequest): Promise<SandboxResult> {
     const runtime = runtimeFor(request.program);
+    const root = process.getuid?.() === 0;
+    // As root the launcher runs as nobody (below), who cannot reach an interpreter in a private
+    // folder (nvm under /root in a CI container): it mounts a reachable link or copy instead.
+    const mountSources = root ? Object.fromEntries(runtime.mounts.filter((m) => !reachableByOthers(m)).map((m) => [m, reachableCopy(m)])) : {};
     const argv = [
       this.launcher,
       ...this.launcherArgs({
         interpreter: runtime.path,
         interpreterArgs: interpreterArgs(request.program, request.limits),
         interpreterMounts: runtime.mounts,
+        mountSources,
         boxDir: request.boxDir,
         args: request.args,
         env: SANDBOX_ENV,
         tmpfsBytes: TMPFS_BYTES,
         layout: this.layout,
+        seccompArch: seccompArch(),
       }),
     ];
-    const root = process.getuid?.() === 0;
     return runLimited({
       argv,
       // The launcher gets an empty environment: the sandbox's pid 1 is the launcher, and its
@@ -88,7 +107,55 @@ export abstract class NamespaceSandbox implements Sandbox {
       limitsBy: limitsFor(this.limitsProvider, request.limits),
       signal: request.signal,
       onLine: request.onLine,
+      ...(this.seccompOnFd3 && this.seccompProgram ? { seccompProgram: this.seccompProgram } : {}),
       backend: this.name,
     });
+  }
+}
+
+const copies = new Map<string, string>();
+
+/**
+ * A path nobody can reach for a file it cannot: a hard link in a private, world-searchable folder
+ * of the temporary directory (instant, no space), or a copy where the two are on different file
+ * systems. Made once per process and removed at exit. A folder cannot be linked; the error says
+ * how to make it reachable.
+ */
+function reachableCopy(path: string): string {
+  const done = copies.get(path);
+  if (done) return done;
+  if (!statSync(path).isFile()) {
+    throw new VettaError('sandbox_unavailable', `the sandbox runs as nobody, who cannot reach ${path}: set VETTA_PYTHON / VETTA_NODE to an interpreter in a folder others can enter (chmod o+x on the folders above it)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vetta-interpreter-'));
+  chmodSync(dir, 0o755);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, basename(path));
+  try {
+    // A link shares the file's mode: only a file others may read and run can be linked.
+    if ((statSync(path).mode & 0o005) !== 0o005) throw new Error('not readable by others');
+    linkSync(path, copy);
+  } catch {
+    copyFileSync(path, copy);
+    chmodSync(copy, 0o755);
+  }
+  copies.set(path, copy);
+  return copy;
+}
+
+/** Whether a user other than the owner could read the path: it is readable by others and every folder above it searchable. */
+export function reachableByOthers(path: string): boolean {
+  try {
+    if ((statSync(path).mode & 0o004) === 0) return false;
+  } catch {
+    return false;
+  }
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    try {
+      if ((statSync(dir).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (dir === '/') return true;
   }
 }

@@ -2,13 +2,15 @@ import { chooseLimitsProvider } from './limits.js';
 import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
 import type { NamespacePlan } from './namespace.js';
 import { findOnPath } from '../core/find-on-path.js';
+import { nsjailSeccompPolicy } from './seccomp.js';
 import type { SandboxResult } from './spec.js';
 import { firstStderrLine } from './spec.js';
 
 /**
  * The nsjail command line (one-shot mode), built as data. nsjail unshares every namespace by
  * default (no network), clears the environment, drops capabilities and sets no_new_privs; we add
- * the user, the read-only mounts, a small /tmp and a minimal /dev. Time, memory and process limits
+ * the user, the read-only mounts, a small /tmp, a minimal /dev and the seccomp policy of seccomp.ts
+ * (which also keeps the program from making namespaces of its own). Time, memory and process limits
  * come from the same per-run cgroup and timer as the bubblewrap backend.
  */
 export function nsjailArgs(plan: NamespacePlan): string[] {
@@ -23,16 +25,14 @@ export function nsjailArgs(plan: NamespacePlan): string[] {
     // reserves address space far beyond what it uses.
     '--rlimit_as', 'hard',
     '--rlimit_nofile', '256',
-    '-R', '/usr',
   ];
+  if (plan.seccompArch) args.push('--seccomp_string', nsjailSeccompPolicy(plan.seccompArch));
   for (const [top, kind] of Object.entries(plan.layout)) {
-    if (kind === 'absent') continue;
-    if (kind === 'dir') args.push('-R', top);
-    else args.push('-s', `${kind.link}:${top}`);
+    if (typeof kind === 'object') args.push('-s', `${kind.link}:${top}`);
   }
   // The private /tmp goes before the interpreter's mounts, which may live under /tmp.
   args.push('-m', `none:/tmp:tmpfs:size=${plan.tmpfsBytes}`);
-  for (const m of plan.interpreterMounts) args.push('-R', m);
+  for (const m of plan.interpreterMounts) args.push('-R', plan.mountSources[m] ? `${plan.mountSources[m]}:${m}` : m);
   args.push(
     '-T', '/dev',
     '-R', '/dev/null', '-R', '/dev/zero', '-R', '/dev/urandom',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { RunCgroup } from './cgroup.js';
 import type { SandboxLimits, SandboxResult } from './spec.js';
 
@@ -15,12 +16,16 @@ export interface LimitedRun {
   limitsBy: 'cgroup' | { scopePrefix: string[] } | 'none';
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** Given to the program on fd SECCOMP_FD, then closed: bwrap reads its seccomp filter there. */
+  seccompProgram?: Buffer;
   /** Also called when the run is killed: for programs whose process tree is not ours (a container). */
   onKill?: () => void;
   backend: string;
 }
 
 const STDERR_KEEP = 32 * 1024;
+/** The descriptor a launcher reads the seccomp program from. */
+export const SECCOMP_FD = 3;
 
 /** Collects a stream's first and last bytes and counts the rest. */
 class HeadTail {
@@ -64,7 +69,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
   const child = spawn(argv[0]!, argv.slice(1), {
     env: run.env,
     cwd: run.cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: run.seccompProgram ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     detached: true,
     ...(run.uid !== undefined ? { uid: run.uid, gid: run.gid } : {}),
   });
@@ -99,6 +104,11 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       cgroup.remove();
       return Promise.reject(e);
     }
+  }
+  if (run.seccompProgram) {
+    const input = child.stdio[SECCOMP_FD] as Writable;
+    input.on('error', () => {});
+    input.end(run.seccompProgram);
   }
   child.stdin.on('error', () => {});
   child.stdin.end(cgroup ? '\n' : undefined);

@@ -1,19 +1,53 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { VettaError } from '../core/errors.js';
 import { findOnPath } from '../core/find-on-path.js';
+import { sharedLibraryClosure } from './elf.js';
 import type { Program, SandboxLimits } from './spec.js';
 
-/** An interpreter on the host: the binary, and the folders it needs to see inside a sandbox. */
+/** An interpreter on the host: the binary, and the files it needs to see inside a sandbox. */
 export interface Runtime {
   program: Program;
   path: string;
-  /** Host folders the interpreter needs beyond the system ones (a Python prefix outside /usr). */
+  /** Everything of the host the sandbox shows, each at its own path: the interpreter, its
+   *  standard library, the shared libraries they load, and /bin/sh. Never /usr as a whole, where
+   *  a system-wide npm install keeps Vetta's problems with their hidden tests. */
   mounts: string[];
 }
 
-const cache = new Map<Program, Runtime>();
+/** The shell, for solutions that start a command; it can read nothing the program cannot. */
+const SHELL = '/bin/sh';
+
+/** The paths, the libraries their binaries load, and the shell, without duplicates or paths inside another. */
+function withLibraries(paths: string[], binaries: string[]): string[] {
+  const shell = existsSync(SHELL) ? [SHELL] : [];
+  const all = [...new Set([...paths, ...shell, ...sharedLibraryClosure([...binaries, ...shell])].map(inCanonicalFolder))];
+  return all.filter((p) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
+}
+
+/**
+ * The path with its folder's links resolved (/lib64/ld-linux-x86-64.so.2 -> /usr/lib64/...): a
+ * mount cannot be made through a link whose target folder the sandbox does not have. The file
+ * itself may stay a link (a soname): the mount follows it.
+ */
+function inCanonicalFolder(path: string): string {
+  return join(realpathSync(dirname(path)), basename(path));
+}
+
+/** Python's compiled modules (lib-dynload): their libraries must be visible too. */
+function extensionModules(dirs: string[]): string[] {
+  return dirs.flatMap((d) => {
+    try {
+      return readdirSync(d).filter((f) => f.endsWith('.so')).map((f) => join(d, f));
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** By program and the interpreter the environment names. */
+const cache = new Map<string, Runtime>();
 
 /**
  * The Python the sandbox runs: VETTA_PYTHON, else the system's /usr/bin/python3 (version
@@ -22,30 +56,47 @@ const cache = new Map<Program, Runtime>();
 function findPython(env: NodeJS.ProcessEnv): Runtime {
   const chosen = env.VETTA_PYTHON || ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) || findOnPath('python3', env);
   if (!chosen) throw new VettaError('sandbox_unavailable', 'no python3 found: install Python 3 or set VETTA_PYTHON to its path');
-  let prefix: string;
   let executable: string;
+  let searchPath: string[];
   try {
-    const out = execFileSync(chosen, ['-I', '-S', '-c', 'import sys; print(sys.executable); print(sys.base_prefix)'], { encoding: 'utf8', timeout: 10_000 });
-    [executable, prefix] = out.trim().split('\n') as [string, string];
+    const out = execFileSync(chosen, ['-I', '-S', '-c', 'import sys; print(sys.executable); print("\\n".join(sys.path))'], { encoding: 'utf8', timeout: 10_000 });
+    [executable, ...searchPath] = out.trim().split('\n') as [string, ...string[]];
   } catch (cause) {
     throw new VettaError('sandbox_unavailable', `${chosen} does not run (${(cause as Error).message.split('\n')[0]}); set VETTA_PYTHON to a working python3`, { cause });
   }
   const real = realpathSync(executable);
-  const mounts = [real, prefix].filter((p) => !p.startsWith('/usr/'));
-  return { program: 'python', path: real, mounts: [...new Set(mounts.map((m) => (m === real ? dirname(m) : m)))] };
+  // The standard library: sys.path without site-packages (-S), so only what exists of it.
+  const stdlib = searchPath.filter((p) => existsSync(p) && statSync(p).isDirectory());
+  return { program: 'python', path: real, mounts: withLibraries([real, ...stdlib], [real, ...extensionModules(stdlib)]) };
 }
 
-/** The Node the sandbox runs: VETTA_NODE, else the one running vetta (>= 22 by `engines`). */
+/** The oldest Node the harness runs on (package.json `engines`: stripTypeScriptTypes). */
+const MIN_NODE: [number, number] = [22, 13];
+
+/** The Node the sandbox runs: VETTA_NODE, else the one running vetta (>= 22.13 by `engines`). */
 function findNode(env: NodeJS.ProcessEnv): Runtime {
+  if (env.VETTA_NODE) {
+    let version: string;
+    try {
+      version = execFileSync(env.VETTA_NODE, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 10_000 }).trim();
+    } catch (cause) {
+      throw new VettaError('sandbox_unavailable', `VETTA_NODE (${env.VETTA_NODE}) does not run (${(cause as Error).message.split('\n')[0]}); point it at a working node ${MIN_NODE.join('.')} or later`, { cause });
+    }
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+      throw new VettaError('sandbox_unavailable', `VETTA_NODE is Node ${version}; solutions need Node ${MIN_NODE.join('.')} or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`);
+    }
+  }
   const path = realpathSync(env.VETTA_NODE || process.execPath);
-  return { program: 'node', path, mounts: path.startsWith('/usr/') ? [] : [path] };
+  return { program: 'node', path, mounts: withLibraries([path], [path]) };
 }
 
 export function runtimeFor(program: Program, env: NodeJS.ProcessEnv = process.env): Runtime {
-  let rt = cache.get(program);
+  const key = `${program}:${(program === 'python' ? env.VETTA_PYTHON : env.VETTA_NODE) ?? ''}`;
+  let rt = cache.get(key);
   if (!rt) {
     rt = program === 'python' ? findPython(env) : findNode(env);
-    cache.set(program, rt);
+    cache.set(key, rt);
   }
   return rt;
 }

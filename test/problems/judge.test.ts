@@ -102,6 +102,22 @@ describe('judge', () => {
     assert.equal(r.tests[0]!.verdict, 'output_limit');
   });
 
+  it("reports the tests the submission's overall limit left unrun as not run", async () => {
+    // Each test takes 0.8 s (under the 1 s per test), the whole submission may take 1.2 s.
+    const r = await judge(problem, tests, {
+      source: 'import time\nclass Solution:\n    def largest(self, nums):\n        time.sleep(0.8)\n        return max(nums)\n',
+      language: 'python',
+      sandbox,
+      limits: { wallMs: 1200 },
+    });
+    const v = verdicts(r);
+    assert.equal(v.filter((x) => x === 'time_limit').length, 1, v.join());
+    assert.deepEqual(v.slice(-2), ['not_run', 'not_run']);
+    assert.match(r.tests[3]!.error!, /^not run: the submission's 1.2 s limit was reached$/);
+    assert.equal(r.verdict, 'time_limit');
+    assert.match(r.summary, /tests not run/);
+  });
+
   it('is not fooled by an early exit with status 0', async () => {
     const py = await run('import os\nclass Solution:\n    def largest(self, nums):\n        os._exit(0)\n', 'python');
     assert.notEqual(py.verdict, 'accepted');
@@ -126,6 +142,63 @@ describe('judge', () => {
       'javascript',
     );
     assert.equal(js.passed, 0, js.summary);
+  });
+
+  describe('keeps time on its own clock, whatever the harness in the solution\'s process reports', () => {
+    // Each solution is right but sleeps 800 ms on the one-element test (the limit is 300 ms), and
+    // tries to hide it: it holds every record back until its answer is ready, then claims 1 ms.
+    const slowPython = 'class Solution:\n    def largest(self, nums):\n        if len(nums) == 1:\n            time.sleep(0.8)\n        return max(nums)\n';
+    const slowJs = 'function largest(nums) {\n  if (nums.length === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);\n  return Math.max(...nums);\n}\n';
+    const cases: [string, string, Language][] = [
+      [
+        "Python: a wrapper around the harness's record writer, reached through sys.modules['__main__']",
+        'import sys, json, time\nharness = sys.modules["__main__"]\nwrite = harness.send_line\nheld = []\n' +
+          'def forged(line):\n    r = json.loads(line)\n    if r["t"] not in ("result", "error"):\n        held.append(line) if r["t"] == "start" else write(line)\n        return\n' +
+          '    r["ms"] = 1\n    for h in held:\n        write(h)\n    held.clear()\n    write(json.dumps(r, separators=(",", ":")))\n' +
+          'harness.send_line = forged\n' + slowPython,
+        'python',
+      ],
+      [
+        "Python: a replaced json.dumps that swallows the start record and rewrites the result's time",
+        'import json, time\nreal = json.dumps\nheld = []\n' +
+          'def dumps(obj, *a, **k):\n    if isinstance(obj, dict) and obj.get("t") == "start":\n        held.append(real(obj, *a, **k))\n        return "{}"\n' +
+          '    if isinstance(obj, dict) and "ms" in obj:\n        obj = dict(obj, ms=1)\n    lines = held + [real(obj, *a, **k)]\n    held.clear()\n    return "\\n".join(lines)\n' +
+          'json.dumps = dumps\n' + slowPython,
+        'python',
+      ],
+      [
+        "JavaScript: a wrapper around the harness's writeSync (fs patched, then synced into its ESM import)",
+        "const fs = require('fs');\nconst write = fs.writeSync;\nlet held = [];\n" +
+          "fs.writeSync = (fd, data, ...rest) => {\n  const text = String(data);\n  if (fd !== 1 || !text.includes('\"t\":')) return write(fd, data, ...rest);\n" +
+          "  if (text.includes('\"t\":\"start\"')) { held.push(text); return data.length; }\n" +
+          "  const out = held.join('') + text.replace(/\"ms\":[0-9.]+/, '\"ms\":1');\n  held = [];\n  write(fd, out);\n  return data.length;\n};\n" +
+          "require('module').syncBuiltinESMExports();\n" + slowJs,
+        'javascript',
+      ],
+      [
+        "JavaScript: a replaced JSON.stringify that swallows the start record and rewrites the result's time",
+        'const stringify = JSON.stringify;\nlet held = [];\n' +
+          "JSON.stringify = function (value, ...rest) {\n  if (value && value.t === 'start') { held.push(stringify(value)); return '{}'; }\n" +
+          "  if (value && 'ms' in value) value = { ...value, ms: 1 };\n  const out = [...held, stringify(value, ...rest)].join('\\n');\n  held = [];\n  return out;\n};\n" +
+          slowJs,
+        'javascript',
+      ],
+    ];
+    for (const [name, source, language] of cases) {
+      it(name, async () => {
+        const r = await run(source, language, 300);
+        assert.deepEqual(verdicts(r), ['passed', 'time_limit', 'passed', 'passed'], JSON.stringify(r.tests));
+        assert.match(r.tests[1]!.error!, /300 ms/);
+      });
+    }
+
+    it('holds the work a solution does while loading (answers computed before the first test) to one test\'s time', async () => {
+      const py = await run('import time\ntime.sleep(0.8)\n' + 'class Solution:\n    def largest(self, nums):\n        return max(nums)\n', 'python', 300);
+      assert.deepEqual(verdicts(py), ['time_limit', 'time_limit', 'time_limit', 'time_limit']);
+      assert.match(py.tests[0]!.error!, /loading the solution took more than 300 ms/);
+      const js = await run('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);\nfunction largest(nums) { return Math.max(...nums); }\n', 'javascript', 300);
+      assert.deepEqual(verdicts(js), ['time_limit', 'time_limit', 'time_limit', 'time_limit']);
+    });
   });
 
   it('is not fooled by a solution that changes the test data or the harness', async () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BubblewrapSandbox, bubblewrapArgs, explainBwrapFailure } from '../../src/sandbox/bubblewrap.ts';
+import { BubblewrapSandbox, bubblewrapArgs, bwrapDisablesUserns, explainBwrapFailure } from '../../src/sandbox/bubblewrap.ts';
 import { NOBODY } from '../../src/sandbox/namespace.ts';
 import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
 import type { SandboxResult } from '../../src/sandbox/spec.ts';
@@ -13,11 +13,13 @@ const plan = {
   interpreter: '/usr/bin/python3',
   interpreterArgs: ['-I'],
   interpreterMounts: ['/opt/py'],
+  mountSources: {},
   boxDir: '/tmp/vetta-judge-x',
   args: ['{box}/main.py'],
   env: { PATH: '/usr/bin', HOME: '/tmp' },
   tmpfsBytes: 1024,
   layout: { '/lib': { link: 'usr/lib' }, '/lib64': 'dir' as const, '/lib32': 'absent' as const },
+  seccompArch: 'x86_64' as const,
 };
 
 function pairAfter(args: string[], flag: string): string[] {
@@ -42,22 +44,43 @@ describe('bubblewrap command line', () => {
     assert.ok(!args.includes('--share-net'));
   });
 
-  it('mounts only system folders, the interpreter and the box, all read-only, plus a small tmpfs', () => {
+  it('mounts only what the interpreter needs and the box, all read-only, plus a small tmpfs', () => {
     assert.ok(!args.includes('--bind'), 'no writable bind mounts');
     const roSources = pairAfter(args, '--ro-bind');
-    assert.deepEqual(roSources, ['/usr', '/lib64', '/opt/py', '/tmp/vetta-judge-x']);
+    // Not /usr: a system-wide npm install keeps the problems' hidden tests under /usr/lib/node_modules.
+    assert.deepEqual(roSources, ['/opt/py', '/tmp/vetta-judge-x']);
     assert.deepEqual(pairAfter(args, '--symlink'), ['usr/lib']);
-    assert.deepEqual(pairAfter(args, '--tmpfs'), ['/tmp']);
-    assert.deepEqual(pairAfter(args, '--size'), ['1024']);
-    assert.deepEqual(pairAfter(args, '--remount-ro'), ['/']);
+    assert.deepEqual(pairAfter(args, '--tmpfs'), ['/tmp', '/dev/shm']);
+    assert.deepEqual(pairAfter(args, '--size'), ['1024', '1024']);
+    // /dev is read-only after /dev/shm is mounted on it; / last of all.
+    assert.deepEqual(pairAfter(args, '--remount-ro'), ['/dev', '/']);
+    assert.ok(args.indexOf('/dev/shm') < args.lastIndexOf('/dev'));
     // An interpreter installed under /tmp (a CI checkout's Node) must not be hidden by the tmpfs.
     assert.ok(args.indexOf('--tmpfs') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
     assert.ok(!args.some((a) => a.includes('/home') || a.includes('/root')));
   });
 
+  it('mounts a reachable copy of an interpreter the sandbox user cannot reach, at its own path', () => {
+    const copied = bubblewrapArgs({ ...plan, mountSources: { '/opt/py': '/tmp/vetta-interpreter-x/py' } });
+    const at = copied.indexOf('/tmp/vetta-interpreter-x/py');
+    assert.deepEqual(copied.slice(at - 1, at + 2), ['--ro-bind', '/tmp/vetta-interpreter-x/py', '/opt/py']);
+  });
+
   it('clears the environment and sets only the given variables', () => {
     assert.ok(args.indexOf('--clearenv') < args.indexOf('--setenv'));
     assert.deepEqual(pairAfter(args, '--setenv'), ['PATH', 'HOME']);
+  });
+
+  it('forbids nested user namespaces and loads the seccomp filter from fd 3', () => {
+    assert.ok(args.includes('--disable-userns'));
+    assert.deepEqual(pairAfter(args, '--seccomp'), ['3']);
+    // bwrap older than 0.8 has no --disable-userns; a machine without a filter table gets no --seccomp.
+    assert.ok(!bubblewrapArgs(plan, false).includes('--disable-userns'));
+    assert.ok(!bubblewrapArgs({ ...plan, seccompArch: null }).includes('--seccomp'));
+    assert.equal(bwrapDisablesUserns('bubblewrap 0.8.0\n'), true);
+    assert.equal(bwrapDisablesUserns('bubblewrap 0.11.1\n'), true);
+    assert.equal(bwrapDisablesUserns('bubblewrap 0.6.1\n'), false);
+    assert.equal(bwrapDisablesUserns(''), false);
   });
 
   it('ends with the interpreter and the arguments, {box} resolved', () => {
@@ -137,12 +160,13 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
     }
   });
 
-  it('writes only to its private /tmp, which the host never sees', async () => {
+  it('writes only to its private /tmp and /dev/shm, each 16 MB at most, which the host never sees', async () => {
     const before = readdirSync('/tmp').length;
     const { lines } = await runPython(
-      'import os\nfor p in ["/tmp/ok.txt", "/box/x.txt", "/usr/x.txt", "/x.txt"]:\n    try:\n        open(p, "w").write("x")\n        print(p, "written")\n    except OSError as e:\n        print(p, "refused")\n',
+      'import os\nfor p in ["/tmp/ok.txt", "/box/x.txt", "/usr/x.txt", "/x.txt", "/dev/x.txt"]:\n    try:\n        open(p, "w").write("x")\n        print(p, "written")\n    except OSError as e:\n        print(p, "refused")\n' +
+        'for p in ["/tmp/big", "/dev/shm/big"]:\n    try:\n        with open(p, "wb") as f:\n            for _ in range(64):\n                f.write(b"x" * (1 << 20))\n        print(p, "64 MB")\n    except OSError as e:\n        print(p, "capped" if os.path.getsize(p) <= 16 << 20 else "not capped")\n',
     );
-    assert.deepEqual(lines, ['/tmp/ok.txt written', '/box/x.txt refused', '/usr/x.txt refused', '/x.txt refused']);
+    assert.deepEqual(lines, ['/tmp/ok.txt written', '/box/x.txt refused', '/usr/x.txt refused', '/x.txt refused', '/dev/x.txt refused', '/tmp/big capped', '/dev/shm/big capped']);
     assert.ok(!existsSync('/tmp/ok.txt'));
     assert.ok(readdirSync('/tmp').length <= before + 1);
   });
@@ -157,7 +181,7 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
 
   it('kills a program that outlives its limit, children included', async () => {
     const marker = `vetta-sleeper-${process.pid}`;
-    const { result } = await runPython(`# ${marker}\nimport os, time, subprocess\nsubprocess.Popen(["/bin/sleep", "30"])\nos.setsid() if os.fork() == 0 else None\ntime.sleep(30)\n`, { wallMs: 500 });
+    const { result } = await runPython(`# ${marker}\nimport os, sys, time, subprocess\nsubprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\nos.setsid() if os.fork() == 0 else None\ntime.sleep(30)\n`, { wallMs: 500 });
     assert.equal(result.timedOut, true);
     assert.ok(result.durationMs < 3000);
     await new Promise((r) => setTimeout(r, 200));

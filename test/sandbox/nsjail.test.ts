@@ -2,16 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NOBODY } from '../../src/sandbox/namespace.ts';
 import { nsjailArgs, NsjailSandbox } from '../../src/sandbox/nsjail.ts';
+import { nsjailSeccompPolicy } from '../../src/sandbox/seccomp.ts';
 
 const args = nsjailArgs({
   interpreter: '/usr/bin/python3',
   interpreterArgs: ['-I'],
   interpreterMounts: ['/opt/py'],
+  mountSources: {},
   boxDir: '/tmp/vetta-judge-x',
   args: ['{box}/harness.py', '{box}/job.json'],
   env: { PATH: '/usr/bin', HOME: '/tmp' },
   tmpfsBytes: 4096,
   layout: { '/lib': { link: 'usr/lib' }, '/lib64': 'dir', '/lib32': 'absent' },
+  seccompArch: 'x86_64',
 });
 const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
 
@@ -24,12 +27,16 @@ describe('nsjail command line', () => {
     assert.ok(!args.includes('--keep_env') && !args.includes('--keep_caps') && !args.some((a) => a.startsWith('--disable_clone')), 'every namespace, no env, no caps');
   });
 
-  it('mounts the system, the interpreter and the box read-only, and a small /tmp', () => {
-    assert.deepEqual(after('-R'), ['/usr', '/lib64', '/opt/py', '/dev/null', '/dev/zero', '/dev/urandom', '/tmp/vetta-judge-x:/box']);
+  it('mounts the interpreter and the box read-only, and a small /tmp', () => {
+    assert.deepEqual(after('-R'), ['/opt/py', '/dev/null', '/dev/zero', '/dev/urandom', '/tmp/vetta-judge-x:/box']);
     assert.ok(!args.includes('-B'), 'no writable binds');
     assert.deepEqual(after('-s'), ['usr/lib:/lib']);
     assert.deepEqual(after('-m'), ['none:/tmp:tmpfs:size=4096']);
     assert.ok(args.indexOf('-m') < args.indexOf('/opt/py'), 'the tmpfs is mounted before the interpreter');
+  });
+
+  it('runs under the seccomp policy that also forbids new namespaces', () => {
+    assert.deepEqual(after('--seccomp_string'), [nsjailSeccompPolicy('x86_64')]);
   });
 
   it('sets only the given environment and ends with the command', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../helpers.ts';
@@ -28,5 +29,37 @@ describe('interpreters in unusual places', { skip: typeof sandbox === 'string' ?
     const problem = loadProblem(`${dir}/largest`);
     const report = await judge(problem, loadTests(problem), { source: 'function largest(nums) { return Math.max(...nums); }', language: 'javascript', sandbox: sandbox as InstanceType<typeof BubblewrapSandbox> });
     assert.equal(report.verdict, 'accepted', report.summary);
+  });
+
+  const dir = tempDir();
+  writeTree(dir, largestProblem());
+  const problem = loadProblem(`${dir}/largest`);
+  const judgeJs = () => judge(problem, loadTests(problem), { source: 'function largest(nums) { return Math.max(...nums); }', language: 'javascript', sandbox: sandbox as InstanceType<typeof BubblewrapSandbox> });
+  const withNode = async <T>(path: string, body: () => Promise<T>): Promise<T> => {
+    process.env.VETTA_NODE = path;
+    try {
+      return await body();
+    } finally {
+      process.env.VETTA_NODE = nodeUnderTmp;
+    }
+  };
+
+  it('runs a Node in a folder only root may enter (nvm under /root in a CI container)', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    const root = tempDir('vetta-root-');
+    chmodSync(root, 0o700);
+    const privateNode = join(root, 'node');
+    copyFileSync(process.execPath, privateNode);
+    chmodSync(privateNode, 0o755);
+    const report = await withNode(privateNode, judgeJs);
+    assert.equal(report.verdict, 'accepted', report.summary);
+  });
+
+  const oldNode = '/usr/bin/node';
+  const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : '';
+  it('names a too-old VETTA_NODE in one line', { skip: oldVersion && Number(oldVersion.split('.')[0]) < 22 ? false : `no Node older than 22 at ${oldNode}` }, async () => {
+    await assert.rejects(
+      withNode(oldNode, judgeJs),
+      (e: Error) => e.message === `VETTA_NODE is Node ${oldVersion}; solutions need Node 22.13 or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`,
+    );
   });
 });

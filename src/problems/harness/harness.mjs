@@ -240,7 +240,6 @@ function main() {
 
   for (const test of job.tests) {
     captured = '';
-    send({ t: 'start', i: test.i });
     // The clock covers the solution's own work, not building its arguments or encoding its
     // answer, so a large input or output does not eat into the candidate's time.
     let started = performance.now();

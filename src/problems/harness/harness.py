@@ -3,7 +3,8 @@
 # Trust model: this file runs in the same process as untrusted code, so it decides nothing. It
 # reports what the solution returned for each test as JSON lines on the original stdout; the parent
 # compares them with expected values that never enter the sandbox. A solution that forges records
-# or exits early can only make tests fail. The candidate's own prints go to stderr (fd 1 is
+# or exits early can only make tests fail, and the time limits run on the parent's clock (a record's
+# "ms" can only make a test slower). The candidate's own prints go to stderr (fd 1 is
 # re-pointed there) so they cannot mix with the records; each record starts on a fresh line.
 import collections
 import json
@@ -279,7 +280,6 @@ def main():
     for test in job["tests"]:
         captured = CapturedOutput(cap)
         sys.stdout = captured
-        send({"t": "start", "i": test["i"]})
         # The clock covers the solution's own work, not building its arguments or encoding its
         # answer, so a large input or output does not eat into the candidate's time.
         started = time.perf_counter()
