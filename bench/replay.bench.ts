@@ -19,7 +19,7 @@ import { checkRecording } from '../src/interview/replay-check.ts';
 import { loadTests, ProblemSet } from '../src/problems/load.ts';
 import { readRecording } from '../src/replay/recording.ts';
 import { selectSandbox } from '../src/sandbox/select.ts';
-import type { Sandbox } from '../src/sandbox/spec.ts';
+import type { Sandbox } from '../src/core/sandbox.ts';
 
 const GOAL_MS = 10_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

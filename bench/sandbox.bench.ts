@@ -11,8 +11,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.ts';
 import { interpreterArgs, runtimeFor } from '../src/sandbox/runtimes.ts';
-import type { Program, Sandbox } from '../src/sandbox/spec.ts';
-import { DEFAULT_LIMITS } from '../src/sandbox/spec.ts';
+import type { Program, Sandbox } from '../src/core/sandbox.ts';
+import { DEFAULT_LIMITS } from '../src/core/sandbox.ts';
 import { UnsafeSandbox } from '../src/sandbox/unsafe.ts';
 
 const RUNS = Math.max(20, Number(process.env.BENCH_RUNS ?? 31));

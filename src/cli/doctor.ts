@@ -10,7 +10,7 @@ import { loadVad } from '../audio/vad.js';
 import { errorMessage } from '../core/errors.js';
 import { EspeakTts } from '../providers/espeak/tts.js';
 import { selectSandbox } from '../sandbox/select.js';
-import { DEFAULT_LIMITS } from '../sandbox/spec.js';
+import { DEFAULT_LIMITS } from '../core/sandbox.js';
 import { styleFor } from '../ui/style.js';
 import { onlineChecks } from './doctor-online.js';
 import { sandboxOption } from './context.js';

@@ -16,7 +16,7 @@ import type { Recording } from '../replay/recording.js';
 import { divergenceText, junitXml } from '../replay/report.js';
 import type { CheckResult } from '../replay/report.js';
 import { selectSandbox } from '../sandbox/select.js';
-import type { Sandbox } from '../sandbox/spec.js';
+import type { Sandbox } from '../core/sandbox.js';
 import { styleFor } from '../ui/style.js';
 import type { Style } from '../ui/style.js';
 import type { CliContext } from './context.js';

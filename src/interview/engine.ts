@@ -5,7 +5,7 @@ import type { Language, Problem, ProblemTest } from '../problems/load.js';
 import { parseConstraints } from '../problems/constraints.js';
 import type { ProblemFacts } from '../problems/constraints.js';
 import { ProviderError } from '../providers/errors.js';
-import type { Sandbox } from '../sandbox/spec.js';
+import type { Sandbox } from '../core/sandbox.js';
 import type { Brain, Instruction, InterviewContext } from './brain.js';
 import { estimateCodeTime } from './code-complexity.js';
 import { planReply, sayNumber } from './conduct.js';

@@ -7,7 +7,7 @@ import { EXTENSIONS } from '../problems/load.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Brain, BrainPart, Instruction, InterviewContext } from './brain.js';
 import { ScriptedBrain } from './scripted-brain.js';
-import type { Sandbox } from '../sandbox/spec.js';
+import type { Sandbox } from '../core/sandbox.js';
 import { Recorder, RecordingBrain } from '../replay/recorder.js';
 import { canonicalJson, Cassette, diffValues, normaliseRequest } from '../replay/recording.js';
 import type { CassetteEntry, NormalisedRequest, RecordedAction, Recording, RecordingLine } from '../replay/recording.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { preview } from '../core/text.js';
-import type { Sandbox } from '../sandbox/spec.js';
+import type { Sandbox } from '../core/sandbox.js';
 import { judge } from './judge.js';
 import type { Language, Problem, ProblemTest } from './load.js';
 import { EXTENSIONS, languageOfFile, loadTests, ProblemFormatError } from './load.js';

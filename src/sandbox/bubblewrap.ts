@@ -6,8 +6,8 @@ import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
 import type { NamespacePlan } from './namespace.js';
 import { findOnPath } from '../core/find-on-path.js';
 import { SECCOMP_FD } from './process.js';
-import type { SandboxResult } from './spec.js';
-import { firstStderrLine } from './spec.js';
+import type { SandboxResult } from '../core/sandbox.js';
+import { firstStderrLine } from '../core/sandbox.js';
 
 /**
  * The bwrap command line, built without touching the system so it can be tested as data.

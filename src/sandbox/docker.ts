@@ -8,8 +8,8 @@ import { findOnPath } from '../core/find-on-path.js';
 import { runLimited } from './process.js';
 import { interpreterArgs, SANDBOX_ENV } from './runtimes.js';
 import { dockerSeccompProfile } from './seccomp.js';
-import type { Program, Sandbox, SandboxLimits, SandboxRequest, SandboxResult } from './spec.js';
-import { firstStderrLine } from './spec.js';
+import type { Program, Sandbox, SandboxLimits, SandboxRequest, SandboxResult } from '../core/sandbox.js';
+import { firstStderrLine } from '../core/sandbox.js';
 
 const run = promisify(execFile);
 

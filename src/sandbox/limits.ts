@@ -1,7 +1,7 @@
 import { cgroupUnavailableReason } from './cgroup.js';
 import type { LimitedRun } from './process.js';
 import { systemdScope, systemdScopePrefix } from './scope.js';
-import type { SandboxLimits } from './spec.js';
+import type { SandboxLimits } from '../core/sandbox.js';
 
 /** Where a namespace backend gets its memory and process limits on this machine. */
 export type LimitsProvider = { kind: 'cgroup' } | { kind: 'scope'; systemdRun: string } | { kind: 'none'; reason: string };

@@ -8,7 +8,7 @@ import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
 import type { SeccompArch } from './seccomp.js';
 import { seccompArch, seccompFilter } from './seccomp.js';
-import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
+import type { Sandbox, SandboxRequest, SandboxResult } from '../core/sandbox.js';
 
 /** Where the request's box folder appears inside the sandbox. */
 export const BOX = '/box';

@@ -3,8 +3,8 @@ import { BOX, NamespaceSandbox, NOBODY } from './namespace.js';
 import type { NamespacePlan } from './namespace.js';
 import { findOnPath } from '../core/find-on-path.js';
 import { nsjailSeccompPolicy } from './seccomp.js';
-import type { SandboxResult } from './spec.js';
-import { firstStderrLine } from './spec.js';
+import type { SandboxResult } from '../core/sandbox.js';
+import { firstStderrLine } from '../core/sandbox.js';
 
 /**
  * The nsjail command line (one-shot mode), built as data. nsjail unshares every namespace by

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { RunCgroup } from './cgroup.js';
-import type { SandboxLimits, SandboxResult } from './spec.js';
+import type { SandboxLimits, SandboxResult } from '../core/sandbox.js';
 
 export interface LimitedRun {
   argv: string[];

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { VettaError } from '../core/errors.js';
 import { findOnPath } from '../core/find-on-path.js';
 import { sharedLibraryClosure } from './elf.js';
-import type { Program, SandboxLimits } from './spec.js';
+import type { Program, SandboxLimits } from '../core/sandbox.js';
 
 /** An interpreter on the host: the binary, and the files it needs to see inside a sandbox. */
 export interface Runtime {

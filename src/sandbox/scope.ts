@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findOnPath } from '../core/find-on-path.js';
-import type { SandboxLimits } from './spec.js';
+import type { SandboxLimits } from '../core/sandbox.js';
 
 /**
  * Memory and process limits for a user who cannot make cgroups but runs a systemd user session

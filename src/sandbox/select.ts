@@ -2,7 +2,7 @@ import { VettaError } from '../core/errors.js';
 import { BubblewrapSandbox } from './bubblewrap.js';
 import { DockerSandbox } from './docker.js';
 import { NsjailSandbox } from './nsjail.js';
-import type { Sandbox } from './spec.js';
+import type { Sandbox } from '../core/sandbox.js';
 import { UnsafeSandbox } from './unsafe.js';
 
 export const SANDBOX_NAMES = ['auto', 'nsjail', 'bubblewrap', 'docker', 'unsafe'] as const;

@@ -1,7 +1,7 @@
 import { runLimited } from './process.js';
 import { interpreterArgs, runtimeFor, SANDBOX_ENV } from './runtimes.js';
-import type { Sandbox, SandboxRequest, SandboxResult } from './spec.js';
-import { firstStderrLine } from './spec.js';
+import type { Sandbox, SandboxRequest, SandboxResult } from '../core/sandbox.js';
+import { firstStderrLine } from '../core/sandbox.js';
 
 /**
  * No isolation at all: the program runs as the user, with the user's files and network. Only

@@ -6,7 +6,7 @@ import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { VettaError } from '../../src/core/errors.ts';
 import type { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
 import { selectSandbox } from '../../src/sandbox/select.ts';
-import type { Sandbox } from '../../src/sandbox/spec.ts';
+import type { Sandbox } from '../../src/core/sandbox.ts';
 import { largestProblem, tempDir, writeTree } from '../helpers.ts';
 
 const dir = tempDir();

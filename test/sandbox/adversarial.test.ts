@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
-import type { Sandbox } from '../../src/sandbox/spec.ts';
+import type { Sandbox } from '../../src/core/sandbox.ts';
 import { localDocker } from './local-images.ts';
 import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BubblewrapSandbox, bubblewrapArgs, bwrapDisablesUserns, explainBwrapFailure } from '../../src/sandbox/bubblewrap.ts';
 import { NOBODY } from '../../src/sandbox/namespace.ts';
-import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
-import type { SandboxResult } from '../../src/sandbox/spec.ts';
+import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
+import type { SandboxResult } from '../../src/core/sandbox.ts';
 import { loopbackServer, tempDir } from '../helpers.ts';
 
 const plan = {

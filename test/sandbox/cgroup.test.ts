@@ -39,7 +39,7 @@ describe('run cgroups are not left behind', { skip }, () => {
     // A vetta-like process that starts a long sandboxed run, says so, and is then interrupted.
     const script = `
       import { BubblewrapSandbox } from ${JSON.stringify(new URL('../../src/sandbox/bubblewrap.ts', import.meta.url).pathname)};
-      import { DEFAULT_LIMITS } from ${JSON.stringify(new URL('../../src/sandbox/spec.ts', import.meta.url).pathname)};
+      import { DEFAULT_LIMITS } from ${JSON.stringify(new URL('../../src/core/sandbox.ts', import.meta.url).pathname)};
       import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
       const box = mkdtempSync('/tmp/vetta-sigint-'); chmodSync(box, 0o755);
       writeFileSync(box + '/main.py', 'print("running", flush=True)\\nimport time\\ntime.sleep(30)\\n', { mode: 0o644 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_IMAGES, dockerArgs, DockerSandbox } from '../../src/sandbox/docker.ts';
-import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
+import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
 import { localDocker } from './local-images.ts';
 
 const args = dockerArgs({

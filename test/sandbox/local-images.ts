@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerSandbox } from '../../src/sandbox/docker.ts';
 import { runtimeFor } from '../../src/sandbox/runtimes.ts';
-import type { Program } from '../../src/sandbox/spec.ts';
+import type { Program } from '../../src/core/sandbox.ts';
 import { tempDir } from '../helpers.ts';
 
 /**

@@ -51,7 +51,7 @@ describe('nsjail sandbox, for real', { skip: typeof found === 'string' ? `nsjail
     const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { DEFAULT_LIMITS } = await import('../../src/sandbox/spec.ts');
+    const { DEFAULT_LIMITS } = await import('../../src/core/sandbox.ts');
     const box = mkdtempSync(join(tmpdir(), 'vetta-nsjail-'));
     chmodSync(box, 0o755);
     writeFileSync(join(box, 'main.py'), 'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n', { mode: 0o644 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { limitGaps } from '../../src/sandbox/limits.ts';
 import { systemdScopePrefix } from '../../src/sandbox/scope.ts';
-import { DEFAULT_LIMITS } from '../../src/sandbox/spec.ts';
+import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
 
 describe('limits for users who cannot make cgroups', () => {
   it('asks systemd for a user scope with the memory, swap and task limits', () => {
