@@ -171,6 +171,17 @@ function readValue(text: string, parse: (t: string) => unknown, asExpression: (t
   }
 }
 
+/** `a = 1, b = [2]`, or the older shape's positional `1, [2]` as `$0`, `$1`. */
+function readArgs(text: string): Record<string, unknown> {
+  try {
+    return parsePyArgs(text);
+  } catch (e) {
+    if (!(e instanceof PyLiteralError)) throw e;
+    const values = parsePyValue(`[${text}]`) as unknown[];
+    return Object.fromEntries(values.map((v, k) => [`$${k}`, v]));
+  }
+}
+
 function readOutput(text: string, returns: string): Pending | { dropped: string } {
   if (ERROR_OUTPUT.test(text.trim())) return { dropped: `its expected output is error text (${text.trim().split('\n')[0]!.slice(0, 60)})` };
   // A string result written without quotes (or an empty one): the text is the value.
@@ -229,7 +240,7 @@ export async function convertRecord(record: ImportRecord, evaluate?: PythonEvalu
       return null;
     }
     // Python sorts out what the literal reader cannot: expressions, and arguments given by position.
-    return { index: i, input: readValue(pair.input, parsePyArgs, (t) => `(lambda *a, **k: {**{'$' + str(i): v for i, v in enumerate(a)}, **k})(${t})`), output };
+    return { index: i, input: readValue(pair.input, readArgs, (t) => `(lambda *a, **k: {**{'$' + str(i): v for i, v in enumerate(a)}, **k})(${t})`), output };
   });
   const pending = read.flatMap((r) => (r ? [r.input, r.output] : [])).filter((p): p is { expression: string } => 'expression' in p);
   if (pending.length > 0) {

@@ -37,6 +37,8 @@ export interface Complexity {
 }
 
 const LOOP = /^(?:async\s+)?(for|while)\b/;
+/** Calls that walk a whole collection; `max(a, b)` does not, `max(nums)` does. */
+const SCANS = /\b(?:sum|Counter|set|list|any|all|sorted|reversed)\s*\(\s*\w|\b(?:max|min)\s*\(\s*[\w.]+\s*\)|\.(?:join|count|index|split)\s*\(/;
 
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
@@ -55,9 +57,10 @@ function loopShape(lines: string[]): { n: number; log: number } {
     if (!text || text.startsWith('#')) return;
     const indent = indentOf(line);
     while (stack.length > 0 && stack.at(-1)!.indent >= indent) stack.pop();
-    // A comprehension or generator on this line is one more loop inside the enclosing ones.
-    const inline = (text.match(/\bfor\b/g) ?? []).length - (LOOP.test(text) && text.startsWith('for') ? 1 : 0);
     const m = LOOP.exec(text);
+    // A comprehension, or a built-in that scans (sum, Counter, join...), is one more loop inside the enclosing ones.
+    const comprehensions = (text.match(/\bfor\b/g) ?? []).length - (m?.[1] === 'for' ? 1 : 0);
+    const inline = Math.max(comprehensions, !m && SCANS.test(text) ? 1 : 0);
     if (m) {
       const end = lines.findIndex((l, k) => k > i && l.trim() && indentOf(l) <= indent);
       const body = lines.slice(i + 1, end < 0 ? undefined : end);
@@ -130,7 +133,7 @@ export function estimateComplexity(shape: ReferenceShape): Complexity {
   if (shape.binarySearch && time.n === 0) consider({ n: 0, log: 1 });
   if (shape.memo) consider({ n: Math.max(shape.memo.params, 1), log: 0 });
   if (shape.recursion && time.n === 0) consider({ n: 1, log: 0 });
-  const spaceN = Math.max(shape.table, shape.memo?.params ?? 0, shape.hashMap || shape.set || shape.stack || shape.queue || shape.recursion || shape.prefixSum || shape.unionFind || shape.trie ? 1 : 0);
+  const spaceN = Math.max(shape.table, shape.memo?.params ?? 0, shape.hashMap || shape.set || shape.heap || shape.stack || shape.queue || shape.recursion || shape.prefixSum || shape.unionFind || shape.trie ? 1 : 0);
   return { time: power(time.n, time.log), space: power(spaceN, 0) };
 }
 
