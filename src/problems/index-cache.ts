@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FrontMatter } from './schema.js';
 
 /**
- * The parsed front matter of every problem seen, keyed by its problem.md and that file's size and
+ * The parsed front matter of every problem in one problems folder, keyed by its problem.md and that file's size and
  * modification time, so listing 3,000 problems reads one file instead of parsing 3,000 YAML
  * documents. An entry is used only while its file is unchanged; a rebuilt Vetta (whose schema
  * may have changed) starts a new index. Failing to read or write it only costs the parse.
@@ -21,8 +22,9 @@ interface IndexFile {
   entries: Record<string, FileStamp & { meta: FrontMatter }>;
 }
 
-function indexPath(env: NodeJS.ProcessEnv): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'vetta', 'problem-index.json');
+function indexPath(env: NodeJS.ProcessEnv, root: string): string {
+  const name = `${basename(root).replace(/[^\w.-]/g, '_')}-${createHash('sha1').update(root).digest('hex').slice(0, 12)}.json`;
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'vetta', 'problem-index', name);
 }
 
 /** When this code was built: an index from another build is not trusted. */
@@ -40,8 +42,9 @@ export class ProblemIndex {
   private entries: IndexFile['entries'] | undefined;
   private changed = false;
 
-  constructor(env: NodeJS.ProcessEnv) {
-    this.file = indexPath(env);
+  /** `root` is the problems folder whose problems this index holds. */
+  constructor(env: NodeJS.ProcessEnv, root: string) {
+    this.file = indexPath(env, root);
   }
 
   private read(): IndexFile['entries'] {

@@ -233,6 +233,14 @@ export interface ProblemSetOptions {
   includeBuiltin?: boolean;
 }
 
+/** A problem folder found in one of the problems folders (its root). */
+interface ProblemDir {
+  dir: string;
+  origin: Problem['origin'];
+  root: string;
+  stamp?: FileStamp;
+}
+
 /**
  * The built-in problems plus the user's folders; a user's id replaces a built-in one. Only the
  * folders are listed up front: a problem.md is parsed when it is first asked for, so starting an
@@ -240,8 +248,9 @@ export interface ProblemSetOptions {
  */
 export class ProblemSet {
   /** Problem folders in order of precedence, lowest first. */
-  private readonly dirs: { dir: string; origin: Problem['origin']; stamp?: FileStamp }[] = [];
-  private readonly index: ProblemIndex;
+  private readonly dirs: ProblemDir[] = [];
+  /** One index a problems folder, so a small folder never reads a large one's. */
+  private readonly indexes = new Map<string, ProblemIndex>();
   private readonly loaded = new Map<string, Problem | BrokenProblem>();
   private all?: { problems: Map<string, Problem>; broken: BrokenProblem[] };
 
@@ -253,8 +262,10 @@ export class ProblemSet {
     // A config file cannot rely on a shell to expand "~".
     const expand = (d: string) => (d === '~' || d.startsWith('~/') ? join(homedir(), d.slice(1)) : d);
     for (const d of [...(options.configDirs ?? []), ...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(expand(d)), origin: 'user' });
-    for (const { dir, origin } of roots) for (const found of problemDirsIn(dir)) this.dirs.push({ ...found, origin });
-    this.index = new ProblemIndex(env);
+    for (const { dir, origin } of roots) {
+      this.indexes.set(dir, new ProblemIndex(env, dir));
+      for (const found of problemDirsIn(dir)) this.dirs.push({ ...found, origin, root: dir });
+    }
   }
 
   /** Every problem that loads, by id. */
@@ -275,7 +286,8 @@ export class ProblemSet {
   /** An id, or a path to a problem folder. */
   get(idOrDir: string): Problem {
     // A problem's id is its folder's name, so only folders of that name can hold it; the last wins.
-    const candidates = this.dirs.filter(({ dir }) => basename(dir) === idOrDir).map((d) => this.load(d));
+    // One problem.md is parsed faster than an index is read.
+    const candidates = this.dirs.filter(({ dir }) => basename(dir) === idOrDir).map((d) => this.load(d, false));
     const found = candidates.findLast((c): c is Problem => 'id' in c);
     if (found) return found;
     if ((idOrDir.includes('/') || idOrDir.startsWith('.')) && isProblemDir(idOrDir)) return loadProblem(resolve(idOrDir));
@@ -286,21 +298,23 @@ export class ProblemSet {
     throw new VettaError('not_found', `no problem "${idOrDir}"${hint}`);
   }
 
-  private load({ dir, origin, stamp }: { dir: string; origin: Problem['origin']; stamp?: FileStamp }): Problem | BrokenProblem {
+  private load({ dir, origin, stamp, root }: ProblemDir, useIndex: boolean): Problem | BrokenProblem {
     let result = this.loaded.get(dir);
+    if (result) return result;
     const file = join(dir, 'problem.md');
-    const indexed = stamp && this.index.get(file, stamp);
-    if (!result && indexed) result = indexedProblem(dir, origin, indexed);
-    if (!result) {
+    const index = useIndex && stamp ? this.indexes.get(root) : undefined;
+    const indexed = index?.get(file, stamp!);
+    if (indexed) result = indexedProblem(dir, origin, indexed);
+    else {
       try {
         result = loadProblem(dir, origin);
-        if (stamp) this.index.set(file, stamp, result.meta);
+        index?.set(file, stamp!, result.meta);
       } catch (e) {
         if (!(e instanceof ProblemFormatError)) throw e;
         result = { dir, errors: e.errors };
       }
-      this.loaded.set(dir, result);
     }
+    this.loaded.set(dir, result);
     return result;
   }
 
@@ -308,11 +322,11 @@ export class ProblemSet {
     if (!this.all) {
       const all = { problems: new Map<string, Problem>(), broken: [] as BrokenProblem[] };
       for (const d of this.dirs) {
-        const result = this.load(d);
+        const result = this.load(d, true);
         if ('id' in result) all.problems.set(result.id, result);
         else all.broken.push(result);
       }
-      this.index.save();
+      for (const index of this.indexes.values()) index.save();
       this.all = all;
     }
     return this.all;

@@ -249,7 +249,9 @@ export function deriveHints(shape: ReferenceShape, complexity: Complexity, tags:
     const target = complexity.time !== 'O(1)' ? complexity.time : budgetFor(largest.max!);
     nudge.push(`${largest.subject} is up to ${formatBound(largest.max!)}: what would an ${target} approach look like?`);
   }
-  const tagNudge = tags.map((t) => TAG_NUDGES[t]).find(Boolean);
+  // A technique says more than the kind of input: "dynamic-programming" before "array".
+  const generic = new Set(['array', 'string', 'math', 'matrix', 'simulation']);
+  const tagNudge = [...tags.filter((t) => !generic.has(t)), ...tags.filter((t) => generic.has(t))].map((t) => TAG_NUDGES[t]).find(Boolean);
   if (tagNudge) nudge.push(tagNudge);
   const kept = structures(shape);
   const sorting = shape.sorts ? 'Sort first, then use ' : 'Try ';

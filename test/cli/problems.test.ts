@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { largestProblem, runCli, tempDir, writeTree } from '../helpers.ts';
 
@@ -56,7 +56,7 @@ describe('problems list at scale', () => {
     const env = { XDG_CACHE_HOME: cache };
     const first = await runCli(['--problems', dir, 'problems', 'list', '--json'], env);
     assert.deepEqual(JSON.parse(first.stdout).filter((p: { origin: string }) => p.origin === 'user').map((p: { title: string }) => p.title), ['Largest', 'Largest']);
-    assert.ok(existsSync(join(cache, 'vetta', 'problem-index.json')));
+    assert.equal(readdirSync(join(cache, 'vetta', 'problem-index')).filter((f) => f.startsWith(basename(dir))).length, 1);
     writeTree(dir, { 'a2/problem.md': copyOfLargest('a2')['a2/problem.md']!.replace('title: Largest', 'title: Largest Again') });
     const second = await runCli(['--problems', dir, 'problems', 'list', '--json'], env);
     assert.deepEqual(JSON.parse(second.stdout).filter((p: { origin: string }) => p.origin === 'user').map((p: { title: string }) => p.title), ['Largest', 'Largest Again']);

@@ -200,7 +200,7 @@ describe('problems import', () => {
     const problem = loadProblem(join(dir, 'out', 'count-ranges'));
     assert.deepEqual(problem.meta.complexity, { time: 'O(n log n)', space: 'O(1)' });
     assert.equal(problem.meta.hints.nudge[0], 'nums.length is up to 10^5: what would an O(n log n) approach look like?');
-    assert.equal(problem.meta.hints.nudge[1], 'Think about what one pass over the array could keep track of.');
+    assert.equal(problem.meta.hints.nudge[1], 'Would the problem get easier if the input were sorted?');
     assert.match(problem.meta.hints.hint[0]!, /^Sort first, then use a binary search/);
     assert.match(problem.meta.hints.reveal[0]!, /O\(n log n\) time and O\(1\) space\.$/);
     const intro = problem.statement.split(/\n\s*\n/)[0];
