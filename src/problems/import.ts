@@ -8,7 +8,7 @@ import { VettaError } from '../core/errors.js';
 import { parseConstraints } from './constraints.js';
 import type { PythonEvaluator } from './evaluate.js';
 import { parsePyArgs, parsePyValue, PyLiteralError } from './pyliteral.js';
-import { analyseReference, deriveHints, estimateComplexity, inferTags } from './reference.js';
+import { analyseReference, deriveHints, estimateComplexity, inferTags, plausible } from './reference.js';
 import type { FunctionSpec } from './schema.js';
 import { javascriptStarter, typescriptStarter } from './starter.js';
 import { importStatement } from './statement.js';
@@ -285,7 +285,8 @@ export async function convertRecord(record: ImportRecord, evaluate?: PythonEvalu
   const complexity = estimateComplexity(shape);
   const given = Array.isArray(fields.tags) ? fields.tags.map((t) => slug(String(t))).filter(Boolean) : [];
   const tags = given.length > 0 ? given : inferTags(shape, spec.params.map((p) => p.type));
-  const hints = deriveHints(shape, complexity, tags, parseConstraints(statement.markdown));
+  const facts = parseConstraints(statement.markdown);
+  const hints = deriveHints(shape, complexity, tags, facts);
   const frontMatter = {
     id,
     title: id.split('-').map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(' '),
@@ -294,7 +295,7 @@ export async function convertRecord(record: ImportRecord, evaluate?: PythonEvalu
     function: spec,
     ...(spec.returns === 'float' || spec.returns === 'float[]' ? { compare: 'float' } : {}),
     hints,
-    complexity,
+    ...(plausible(complexity, facts) ? { complexity } : {}),
   };
   const starter = starterCode.replace(/\s+$/, '');
   return {

@@ -234,6 +234,27 @@ function joinList(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+/** Roughly how many steps `time` ("O(n^2 log n)") takes at n = size. */
+function stepsAt(time: string, size: number): number {
+  if (time === 'O(2^n)') return 2 ** Math.min(size, 1000);
+  const m = /^O\((?:n(?:\^(\d+))?)?\s*(?:log(?:\^(\d+))? n)?\)$/.exec(time);
+  if (!m) return 1;
+  const n = time.startsWith('O(n') ? Number(m[1] ?? 1) : 0;
+  const log = time.includes('log') ? Number(m[2] ?? 1) : 0;
+  return size ** n * Math.log2(Math.max(size, 2)) ** log;
+}
+
+/** Steps no accepted reference takes: an estimate above this at the stated size overcounted. */
+const MAX_PLAUSIBLE_STEPS = 1e9;
+
+/**
+ * Whether the estimate is believable given the Constraints: a reference cannot be O(n^3) when n is
+ * up to 10^5 (the loops were over something smaller), and then the estimate is not stored.
+ */
+export function plausible(complexity: Complexity, facts: ProblemFacts): boolean {
+  return facts.maxInputSize === null || stepsAt(complexity.time, facts.maxInputSize) <= MAX_PLAUSIBLE_STEPS;
+}
+
 export interface DerivedHints {
   nudge: string[];
   hint: string[];
@@ -246,7 +267,7 @@ export function deriveHints(shape: ReferenceShape, complexity: Complexity, tags:
   const nudge: string[] = [];
   const largest = facts.bounds.filter((b) => b.size && b.max !== undefined).sort((a, b) => b.max! - a.max!)[0];
   if (largest) {
-    const target = complexity.time !== 'O(1)' ? complexity.time : budgetFor(largest.max!);
+    const target = complexity.time !== 'O(1)' && plausible(complexity, facts) ? complexity.time : budgetFor(largest.max!);
     nudge.push(`${largest.subject} is up to ${formatBound(largest.max!)}: what would an ${target} approach look like?`);
   }
   // A technique says more than the kind of input: "dynamic-programming" before "array".
@@ -256,8 +277,7 @@ export function deriveHints(shape: ReferenceShape, complexity: Complexity, tags:
   const kept = structures(shape);
   const sorting = shape.sorts ? 'Sort first, then use ' : 'Try ';
   const hint = [`${sorting}${loopWords(shape)}${kept.length ? `, keeping ${joinList(kept)}` : ''}.`];
-  const reveal = [
-    `The reference solution ${shape.sorts ? 'sorts, then uses' : 'uses'} ${loopWords(shape)}${kept.length ? ` with ${joinList(kept)}` : ''}: ${complexity.time} time and ${complexity.space} space.`,
-  ];
+  const cost = plausible(complexity, facts) ? `: ${complexity.time} time and ${complexity.space} space` : '';
+  const reveal = [`The reference solution ${shape.sorts ? 'sorts, then uses' : 'uses'} ${loopWords(shape)}${kept.length ? ` with ${joinList(kept)}` : ''}${cost}.`];
   return { nudge, hint, reveal };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConstraints } from '../../src/problems/constraints.ts';
-import { analyseReference, deriveHints, estimateComplexity, inferTags } from '../../src/problems/reference.ts';
+import { analyseReference, deriveHints, estimateComplexity, inferTags, plausible } from '../../src/problems/reference.ts';
 
 const method = (body: string) => `class Solution:\n    def f(self, nums: List[int]) -> int:\n${body.replace(/^/gm, '        ')}\n`;
 const complexityOf = (source: string) => estimateComplexity(analyseReference(source));
@@ -32,5 +32,17 @@ describe('what a reference solution shows', () => {
       hint: ['Try a single pass over the input, keeping a hash map.'],
       reveal: ['The reference solution uses a single pass over the input with a hash map: O(n) time and O(n) space.'],
     });
+  });
+
+  it('does not believe an estimate the bounds rule out, and nudges toward what they allow', () => {
+    const shape = analyseReference(method('ans = 0\nfor i in range(len(nums)):\n    for j in range(26):\n        for k in range(26):\n            ans += 1\nreturn ans'));
+    const complexity = estimateComplexity(shape);
+    assert.equal(complexity.time, 'O(n^3)');
+    const facts = parseConstraints('## Constraints\n\n- `1 <= nums.length <= 10^5`\n');
+    assert.equal(plausible(complexity, facts), false);
+    const hints = deriveHints(shape, complexity, [], facts);
+    assert.equal(hints.nudge[0], 'nums.length is up to 10^5: what would an O(n log n) approach look like?');
+    assert.equal(hints.reveal[0], 'The reference solution uses 3 nested loops.');
+    assert.equal(plausible(complexity, parseConstraints('## Constraints\n\n- `1 <= nums.length <= 200`\n')), true);
   });
 });
