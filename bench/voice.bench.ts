@@ -18,8 +18,9 @@ import { turnTimeline } from '../src/pipeline/turn-taker.ts';
 import type { CandidateUtterance, TurnEvent } from '../src/pipeline/turn-taker.ts';
 import { PreemptiveBrain } from '../src/interview/preemptive-brain.ts';
 import { initialState } from '../src/interview/state.ts';
-import { OpenAiCompatibleBrain } from '../src/providers/openai/brain.ts';
-import type { Brain, InterviewContext } from '../src/providers/spec.ts';
+import type { Brain, InterviewContext } from '../src/interview/brain.ts';
+import { ModelBrain } from '../src/interview/model-brain.ts';
+import { OpenAiCompatibleModel } from '../src/providers/openai/model.ts';
 import { ESPEAK_SENTENCES, RECORDED_CLIPS, espeakClip, materialUnavailable, recordedClip, typingInARoom } from '../test/audio/material.ts';
 import type { SpeechClip } from '../test/audio/material.ts';
 import { pulseUnavailable, startPulse } from '../test/audio/pulse.ts';
@@ -66,7 +67,7 @@ log(`speech: ${speechSource}; ${TURNS} turns`);
 // ---- The LLM fake, through the real OpenAI-compatible adapter ----------------------------------------
 
 const llm = await startFakeOpenAi([{ text: REPLY, firstTokenDelayMs: PROFILE.llmFirstTokenMs, tokenDelayMs: 1000 / PROFILE.llmTokensPerSecond }]);
-const brain: Brain = new OpenAiCompatibleBrain({ baseUrl: llm.baseUrl, model: 'fake', retries: 0 });
+const brain: Brain = new ModelBrain(new OpenAiCompatibleModel({ baseUrl: llm.baseUrl, model: 'fake', retries: 0 }));
 const context: InterviewContext = {
   problem: { id: 'valid-anagram', title: 'Valid Anagram', statement: 'Decide whether two strings are anagrams.', difficulty: 'easy' },
   state: initialState({ sessionId: 'bench', problemId: 'valid-anagram', language: 'python', atMs: 0 }),

@@ -1,5 +1,5 @@
 import { VettaError } from '../core/errors.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Interview } from '../interview/engine.js';
 import type { InterviewOptions } from '../interview/engine.js';
@@ -9,6 +9,7 @@ import { Transcript } from '../interview/transcript.js';
 import type { SpeechOutcome, SpokenOutput } from '../pipeline/spoken-output.js';
 import { EXTENSIONS, readProblemFile } from '../problems/load.js';
 import type { Action } from '../interview/actions.js';
+import { readSolution } from './run.js';
 
 /** How the candidate's editor is run: the line transcript hands it the terminal, the TUI suspends first. */
 export type EditorRunner = (file: string) => Promise<{ status: number | null; signal?: string | null }>;
@@ -190,7 +191,9 @@ export class PracticeSession {
   private async edit(file?: string): Promise<void> {
     if (file) {
       if (!existsSync(file)) throw new VettaError('invalid_input', `${file} does not exist`);
-      this.interview.codeSaved(readFileSync(file, 'utf8'));
+      const source = this.checked(file);
+      if (source === null) return;
+      this.interview.codeSaved(source);
       await this.interview.runTests('run');
       return;
     }
@@ -206,7 +209,28 @@ export class PracticeSession {
       else this.interview.codeSaved('');
       return;
     }
-    this.interview.codeSaved(readFileSync(path, 'utf8'));
+    const source = this.checked(path);
+    if (source === null) {
+      if (previous !== undefined) this.interview.codeSaved(previous);
+      return;
+    }
+    this.interview.codeSaved(source);
     await this.interview.runTests('run');
+  }
+
+  /**
+   * The saved solution, with `vetta run`'s checks (binary, empty, too large): a file that fails them
+   * is one line to the candidate and never reaches the judge or the interviewer.
+   */
+  private checked(file: string): string | null {
+    try {
+      return readSolution(file);
+    } catch (e) {
+      if (!(e instanceof VettaError)) throw e;
+      const message = `${e.message}; keeping your previous code`;
+      this.transcript.notice(message);
+      this.options.onNotice?.(message);
+      return null;
+    }
   }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { VettaError } from '../core/errors.js';
 import { mark } from '../core/marks.js';
 import { dataDir } from '../core/paths.js';
@@ -15,8 +15,9 @@ import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
 import { EXTENSIONS, LANGUAGES, loadTests } from '../problems/load.js';
 import type { Language, Problem } from '../problems/load.js';
-import { DEFAULT_GEMINI_MODEL } from '../providers/gemini/brain.js';
-import { ScriptedBrain } from '../providers/scripted/brain.js';
+import { DEFAULT_MINUTES } from '../interview/engine.js';
+import { ScriptedBrain } from '../interview/scripted-brain.js';
+import { DEFAULT_GEMINI_MODEL } from '../providers/gemini/model.js';
 import { SubprocessPlayer } from '../audio/player.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
@@ -55,6 +56,13 @@ interface PracticeOptions {
   resume?: string | true;
   record?: string | true;
   preemptive: boolean;
+  minutes?: number;
+}
+
+function parseMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes < 5 || minutes > 240) throw new InvalidArgumentError('expected a number of minutes from 5 to 240');
+  return minutes;
 }
 
 const HELP = 'commands: /edit (open your editor; saving runs the visible tests), /run, /submit, /hint, /quit; anything else is said to the interviewer';
@@ -86,6 +94,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .addOption(new Option('--stt <recogniser>', 'what understands you: deepgram (DEEPGRAM_API_KEY), pocketsphinx (offline), none (you type), or auto').choices(['auto', 'deepgram', 'pocketsphinx', 'none']))
     .option('--input-device <name>', 'the microphone (see "vetta devices")')
     .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
+    .option('--minutes <n>', 'the interview\'s length: follow-ups fill it, then your questions, then the close (default 45; also "minutes" in the config file)', parseMinutes)
     .option('--no-preemptive', 'spoken: wait until your turn is decided before asking the model (saves the tokens of replies started on words you then went on from)')
     .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
     .option('--record [file]', 'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)')
@@ -176,6 +185,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     voice,
     waitForSpeech: Boolean(scriptLines),
     advanceClock: (ms) => (virtualMs += ms),
+    minutes: opts.minutes ?? ctx.config().minutes ?? DEFAULT_MINUTES,
     ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}),
     ...(printer ? { onText: printer.text } : {}),
     onAction: (action) => recording?.recorder.action(action),
@@ -311,8 +321,9 @@ async function runScript(session: PracticeSession, lines: string[], file: string
 }
 
 /** Live sessions let the hint policy look at the clock while the candidate is quiet. */
-function tickWhileIdle(session: PracticeSession): () => void {
-  const timer = setInterval(() => void session.tick().catch(() => {}), TICK_MS);
+function tickWhileIdle(session: PracticeSession, onEnded: () => void): () => void {
+  // Time running out ends the interview from here: the front end then closes as after /quit.
+  const timer = setInterval(() => void session.tick().then(() => session.ended && onEnded(), () => {}), TICK_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -338,8 +349,8 @@ function leaveOnSignals(session: PracticeSession, ctx: CliContext, restore: () =
 async function runTyped(session: PracticeSession, ctx: CliContext, style: Style): Promise<Scorecard> {
   const stopOnSignals = leaveOnSignals(session, ctx, async () => {});
   await session.start();
-  const stopTicking = tickWhileIdle(session);
   const rl = createInterface({ input: ctx.stdin, terminal: false });
+  const stopTicking = tickWhileIdle(session, () => rl.close());
   const prompt = () => ctx.stdout.isTTY && ctx.stdout.write('> ');
   prompt();
   try {
@@ -385,7 +396,7 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
   mark(ctx.env, 'first-frame');
   for (const notice of notices) session.transcript.notice(notice);
   const stopOnSignals = leaveOnSignals(session, ctx, () => screen.close());
-  const stopTicking = tickWhileIdle(session);
+  const stopTicking = tickWhileIdle(session, () => quit());
   try {
     // Drawn first, then the voice: the interview starts once it can be heard.
     await prepareVoice();

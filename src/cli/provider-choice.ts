@@ -4,11 +4,13 @@ import { VettaError } from '../core/errors.js';
 import { DEFAULT_DEEPGRAM_MODEL, DeepgramStt } from '../providers/deepgram/stt.js';
 import { DEFAULT_ELEVENLABS_VOICE, ElevenLabsTts } from '../providers/elevenlabs/tts.js';
 import { EspeakTts } from '../providers/espeak/tts.js';
-import { DEFAULT_GEMINI_MODEL, GeminiBrain } from '../providers/gemini/brain.js';
-import { OpenAiCompatibleBrain } from '../providers/openai/brain.js';
+import type { Brain } from '../interview/brain.js';
+import { ModelBrain } from '../interview/model-brain.js';
+import { ScriptedBrain } from '../interview/scripted-brain.js';
+import { DEFAULT_GEMINI_MODEL, GeminiModel } from '../providers/gemini/model.js';
+import { OpenAiCompatibleModel } from '../providers/openai/model.js';
 import { PocketsphinxStt } from '../providers/pocketsphinx/stt.js';
-import { ScriptedBrain } from '../providers/scripted/brain.js';
-import type { Brain, SpeechRecognizer, SpeechSynthesizer } from '../providers/spec.js';
+import type { SpeechRecognizer, SpeechSynthesizer } from '../providers/spec.js';
 import type { CliContext } from './main.js';
 
 /**
@@ -104,9 +106,9 @@ export function chooseBrain(flags: BrainFlags, ctx: CliContext, notice: (message
   const { settings } = plan;
   switch (settings.llm) {
     case 'gemini':
-      return new GeminiBrain({ apiKey: settings.apiKey, model: settings.model, ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}) });
+      return new ModelBrain(new GeminiModel({ apiKey: settings.apiKey, model: settings.model, ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}) }));
     case 'openai':
-      return new OpenAiCompatibleBrain({ baseUrl: settings.baseUrl, model: settings.model, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) });
+      return new ModelBrain(new OpenAiCompatibleModel({ baseUrl: settings.baseUrl, model: settings.model, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) }));
     case 'scripted':
       return new ScriptedBrain();
   }

@@ -33,6 +33,8 @@ export const ConfigFile = z.looseObject({
   endpointingMaxMs: z.number({ error: 'expected a number of milliseconds' }).int().min(0).max(30_000).optional(),
   /** Start the spoken reply once the candidate has probably finished (false: as --no-preemptive). */
   preemptive: z.boolean({ error: 'expected true or false' }).optional(),
+  /** The length of a practice interview in minutes, as --minutes. */
+  minutes: z.number({ error: 'expected a number of minutes from 5 to 240' }).min(5, { error: 'expected a number of minutes from 5 to 240' }).max(240, { error: 'expected a number of minutes from 5 to 240' }).optional(),
   /** Record every practice interview for "vetta replay", as --record does. */
   record: z.boolean({ error: 'expected true or false' }).optional(),
   llm: z.enum(LLM_NAMES, { error: `expected ${oneOf(LLM_NAMES)}` }).optional(),

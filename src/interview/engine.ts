@@ -2,15 +2,22 @@ import { z } from 'zod';
 import type { JudgeReport } from '../problems/judge.js';
 import { judge } from '../problems/judge.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
+import { parseConstraints } from '../problems/constraints.js';
+import type { ProblemFacts } from '../problems/constraints.js';
 import { ProviderError } from '../providers/errors.js';
-import type { Brain, Instruction } from '../providers/spec.js';
 import type { Sandbox } from '../sandbox/spec.js';
+import type { Brain, Instruction, InterviewContext } from './brain.js';
+import { estimateCodeTime } from './code-complexity.js';
+import { planReply, sayNumber } from './conduct.js';
+import type { Reply } from './conduct.js';
 import { decideHint, DEFAULT_HINT_POLICY } from './hint-policy.js';
-import type { HintPolicyConfig } from './hint-policy.js';
+import type { HintPolicyConfig, ProblemHints } from './hint-policy.js';
 import { rubricScorecard, scorecardSentence } from './scorecard.js';
 import type { Scorecard } from './scorecard.js';
 import { initialState, reduce } from './state.js';
-import type { InterviewEvent, InterviewState, Phase, TestRunRecord, TurnTimings } from './state.js';
+import type { InterviewEvent, InterviewState, Phase, TestRunRecord, TurnTimings, Understood } from './state.js';
+import { understand } from './understanding.js';
+import type { Reading } from './understanding.js';
 
 export interface InterviewOptions {
   problem: Problem;
@@ -35,30 +42,23 @@ export interface InterviewOptions {
   turnSignal?: () => AbortSignal | undefined;
   /** A saved session: the interview continues from the state its events lead to. */
   resumeFrom?: { startedAtMs: number; events: readonly InterviewEvent[] };
+  /** The interview's time budget in minutes (45 by default): follow-ups fill it, "that's time" ends it. */
+  minutes?: number;
 }
 
-const QUESTION_START = /^(what|how|can|could|should|is|are|do|does|will|would|may|might|which|why|where|when|if)\b/i;
+export const DEFAULT_MINUTES = 45;
+/** Follow-ups go on while at least this much time is left; then the candidate's questions, then the close. */
+const FOLLOW_UP_MIN_LEFT_MS = 5 * 60_000;
+const QUESTIONS_MIN_LEFT_MS = 60_000;
+/** The candidate hears once, while coding, that this much time is left. */
+const TIME_WARNING_MS = 5 * 60_000;
 
-export function isQuestion(text: string): boolean {
-  return /\?\s*$/.test(text) || QUESTION_START.test(text.trim());
-}
-
-const STOP_WORDS = new Set(['the', 'a', 'an', 'is', 'are', 'can', 'i', 'it', 'to', 'of', 'in', 'be', 'do', 'does', 'what', 'if', 'and', 'or', 'we', 'you', 'there', 'will', 'should']);
-const words = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g)?.filter((w) => !STOP_WORDS.has(w)) ?? [];
-
-/** The problem's prepared answer that best fits the candidate's question, if any fits. */
-export function matchClarification(question: string, clarifications: Problem['meta']['clarifications']): string | null {
-  const asked = question.toLowerCase();
-  const askedWords = new Set(words(question));
-  let best: { score: number; answer: string } | null = null;
-  for (const c of clarifications) {
-    const keywordHits = (c.keywords ?? []).filter((k) => new RegExp(`\\b${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asked)).length;
-    const overlap = words(c.q).filter((w) => askedWords.has(w)).length;
-    const score = keywordHits * 2 + overlap;
-    if ((keywordHits > 0 || overlap >= 2) && (!best || score > best.score)) best = { score, answer: c.a };
-  }
-  return best?.answer ?? null;
-}
+/** Follow-ups any problem allows once the problem's own are asked. */
+export const GENERAL_FOLLOW_UPS = [
+  'Which edge cases would you add tests for, and why?',
+  'If the input were too large to fit in memory, what would you change?',
+  'What was the hardest part to get right, and how did you convince yourself it works?',
+];
 
 const Assessed = z.object({ grade: z.coerce.number().int().min(1).max(4), note: z.string().min(1).max(400) });
 const Assessment = z.object({ problemSolving: Assessed, codeQuality: Assessed, testing: Assessed, communication: Assessed });
@@ -91,11 +91,19 @@ export class Interview {
   private heardWhenCut: string | null = null;
   private readonly hintPolicy: HintPolicyConfig;
   private brain: Brain;
+  readonly facts: ProblemFacts;
+  private readonly budgetMs: number;
+  private readonly pausedMs: number;
 
   constructor(private readonly options: InterviewOptions) {
     this.brain = options.brain;
+    this.facts = parseConstraints(options.problem.statement);
+    this.budgetMs = (options.minutes ?? DEFAULT_MINUTES) * 60_000;
     const init = { sessionId: options.sessionId, problemId: options.problem.id, language: options.language };
     const saved = options.resumeFrom;
+    // A resumed interview does not count the time it lay stopped against its budget.
+    const lastEvent = saved?.events.findLast((e) => 'atMs' in e) as { atMs: number } | undefined;
+    this.pausedMs = saved && lastEvent ? Math.max(0, options.now() - lastEvent.atMs) : 0;
     this.state = saved ? saved.events.reduce(reduce, initialState({ ...init, atMs: saved.startedAtMs })) : initialState({ ...init, atMs: options.now() });
     this.hintPolicy = options.hintPolicy ?? DEFAULT_HINT_POLICY;
   }
@@ -131,12 +139,25 @@ export class Interview {
     }
   }
 
-  private context() {
+  private context(state: InterviewState = this.state): InterviewContext {
     const { problem } = this.options;
     return {
-      problem: { id: problem.id, title: problem.meta.title, statement: problem.statement, difficulty: problem.meta.difficulty, ...(problem.meta.complexity ? { complexity: problem.meta.complexity } : {}) },
-      state: this.state,
+      problem: {
+        id: problem.id,
+        title: problem.meta.title,
+        statement: problem.statement,
+        difficulty: problem.meta.difficulty,
+        ...(problem.meta.complexity ? { complexity: problem.meta.complexity } : {}),
+        maxInputSize: this.facts.maxInputSize,
+      },
+      state,
+      minutesLeft: Math.max(0, Math.round(this.leftMs(state) / 60_000)),
     };
+  }
+
+  /** Time left of the budget, by the interview's clock. */
+  private leftMs(state: InterviewState = this.state): number {
+    return this.budgetMs - (this.options.now() - state.startedAtMs - this.pausedMs);
   }
 
   /**
@@ -209,10 +230,17 @@ export class Interview {
   }
 
   async say(text: string): Promise<void> {
-    const instruction = this.answerTo(text, (event) => this.emit(event), () => this.state);
+    const { instruction, reply } = this.answerTo(text, (event) => this.emit(event), () => this.state);
+    // "No questions" after the invitation: the close with the scorecard is the reply.
+    if (reply?.move === 'close') {
+      await this.end();
+      return;
+    }
     const followingUp = this.state.phase === 'follow_up';
     await this.speak(instruction);
-    if (followingUp) await this.nextFollowUpOrWrapUp();
+    if (reply?.move === 'answer_their_question') await this.end();
+    // A reply that asks something waits for the answer; otherwise the next follow-up comes.
+    else if (followingUp && !reply?.text.includes('?')) await this.nextFollowUpOrWrapUp();
   }
 
   /**
@@ -224,26 +252,50 @@ export class Interview {
   anticipate(text: string): void {
     if (this.streaming || !this.brain.anticipate || this.state.phase === 'ended') return;
     let state = this.state;
-    const instruction = this.answerTo(text, (event) => (state = reduce(state, event)), () => state);
-    this.brain.anticipate(instruction, { ...this.context(), state });
+    const { instruction } = this.answerTo(text, (event) => (state = reduce(state, event)), () => state);
+    this.brain.anticipate(instruction, this.context(state));
   }
 
-  /** What `say` records before the interviewer answers, through `record`, and the answer to ask for. */
-  private answerTo(text: string, record: (event: InterviewEvent) => void, state: () => InterviewState): Instruction {
-    const { now } = this.options;
+  /**
+   * What `say` records before the interviewer answers, through `record`, and the answer to ask for:
+   * the utterance is read, then a request for help climbs the hint ladder and anything else gets
+   * the reply the conduct policy plans.
+   */
+  private answerTo(text: string, record: (event: InterviewEvent) => void, state: () => InterviewState): { instruction: Instruction; reply: Reply | null } {
+    const { now, problem } = this.options;
     record({ type: 'candidate_said', text, atMs: now() });
-    const { phase } = state();
-    if (phase === 'follow_up') return { kind: 'acknowledge', said: text };
-    if (isQuestion(text)) {
-      const answer = matchClarification(text, this.options.problem.meta.clarifications);
-      if (answer) record({ type: 'clarification_answered', atMs: now() });
-      return { kind: 'answer_clarification', question: text, answer };
+    const reading = understand(text);
+    const understood = (move: string, reply?: Reply): Understood => ({
+      intent: reading.intent,
+      move,
+      ...(reading.properties.length ? { properties: reading.properties.map((p) => `${p.inverted ? '!' : ''}${p.property}`) } : {}),
+      ...(reading.approach ? { approach: reading.approach.techniques, approachTime: reading.approach.time.label } : {}),
+      ...(reading.claim ? { claim: { ...(reading.claim.time ? { time: reading.claim.time.label } : {}), ...(reading.claim.space ? { space: reading.claim.space.label } : {}) } } : {}),
+      ...(reply?.claimCheck ? { claimCheck: reply.claimCheck } : {}),
+      facts: reply?.facts ?? [],
+      atMs: now(),
+    });
+    if ((reading.intent === 'stuck' || reading.intent === 'hint') && state().phase !== 'wrap_up') {
+      const decision = decideHint(state(), this.hints(), now(), { asked: true }, this.hintPolicy);
+      record({ type: 'candidate_understood', ...understood(decision ? 'give_hint' : 'no_more_hints') });
+      if (!decision) return { instruction: { kind: 'no_more_hints', said: text }, reply: null };
+      record({ type: 'hint_given', ...decision, atMs: now() });
+      return { instruction: { kind: 'give_hint', ...decision, said: text }, reply: null };
     }
-    if (before(phase, 'code')) {
-      if (phase !== 'approach') record({ type: 'phase_changed', phase: 'approach', atMs: now() });
-      return { kind: 'discuss_approach', said: text };
+    const reply = planReply(reading, text, { problem, facts: this.facts, state: state(), nowMs: now(), budgetMs: this.budgetMs, codeTime: this.codeTime(state()) });
+    record({ type: 'candidate_understood', ...understood(reply.move, reply) });
+    if (reading.intent === 'clarify' || (reading.intent === 'question' && reply.move === 'answer')) record({ type: 'clarification_answered', atMs: now() });
+    const phase = state().phase;
+    if (before(phase, 'approach') && (reading.intent === 'approach' || reading.intent === 'complexity' || reading.intent === 'statement')) {
+      record({ type: 'phase_changed', phase: 'approach', atMs: now() });
     }
-    return { kind: 'acknowledge', said: text };
+    return { instruction: { kind: 'respond', said: text, reading, reply }, reply };
+  }
+
+  /** The time the latest code takes, read from it. */
+  private codeTime(state: InterviewState) {
+    const code = state.codeSnapshots.at(-1)?.code;
+    return code ? estimateCodeTime(code, this.options.language) : null;
   }
 
   /** The candidate spoke over the interviewer, who had said `heard` of its turn when it stopped. */
@@ -305,25 +357,66 @@ export class Interview {
     if (!given) await this.speak({ kind: 'no_more_hints' });
   }
 
-  /** Time has passed: an automatic hint if the candidate is stuck. */
+  /** Time has passed: "that's time" when the budget is spent, a warning near its end, an automatic hint if the candidate is stuck. */
   async tick(): Promise<void> {
+    if (this.state.phase === 'ended') return;
+    const left = this.leftMs();
+    if (left <= 0) {
+      await this.end();
+      return;
+    }
+    const working = this.state.phase === 'code' || this.state.phase === 'test' || this.state.phase === 'approach';
+    if (left <= TIME_WARNING_MS && working && !this.state.timeWarned) {
+      this.emit({ type: 'time_warned', atMs: this.options.now() });
+      await this.speak({ kind: 'time_warning', minutesLeft: Math.max(1, Math.round(left / 60_000)) });
+      return;
+    }
     await this.maybeHint(false);
   }
 
+  /**
+   * The problem's ladder; a problem with none (an imported one not yet given one) gets a short
+   * one from its bounds, so "give me a hint" is never met with "that's everything".
+   */
+  private hints(): ProblemHints {
+    const own = this.options.problem.meta.hints;
+    if (own.nudge.length + own.hint.length + own.reveal.length > 0) return own;
+    const n = this.facts.maxInputSize;
+    const target = n === null ? null : n >= 10_000 ? 'O(n) or O(n log n)' : n >= 500 ? 'O(n^2) at worst' : null;
+    return {
+      nudge: [n !== null && target ? `The input goes up to ${sayNumber(n)}, so aim for ${target}. What would that look like?` : 'Start from the simplest correct approach and tell me what it costs.'],
+      hint: ['Take the brute force and ask what work it repeats; what could you remember instead of recomputing?'],
+      reveal: [],
+    };
+  }
+
   private async maybeHint(asked: boolean): Promise<boolean> {
-    const decision = decideHint(this.state, this.options.problem.meta.hints, this.options.now(), { asked }, this.hintPolicy);
+    const decision = decideHint(this.state, this.hints(), this.options.now(), { asked }, this.hintPolicy);
     if (!decision) return false;
     this.emit({ type: 'hint_given', ...decision, atMs: this.options.now() });
     await this.speak({ kind: 'give_hint', ...decision });
     return true;
   }
 
+  /**
+   * After an accepted submission and after each follow-up answer: another follow-up while time
+   * allows (the problem's, then general ones; one on complexity is skipped when the candidate
+   * already stated it correctly), then the candidate's questions, then the close.
+   */
   private async nextFollowUpOrWrapUp(): Promise<void> {
-    const followUps = this.options.problem.meta.follow_ups;
-    if (this.state.followUpsAsked < Math.min(2, followUps.length)) {
-      const question = followUps[this.state.followUpsAsked]!;
-      this.emit({ type: 'follow_up_asked', atMs: this.options.now() });
+    const left = this.leftMs();
+    const stated = this.state.understood.some((u) => u.claimCheck?.correct);
+    const asked = new Set(this.state.followUps);
+    const question = [...this.options.problem.meta.follow_ups, ...GENERAL_FOLLOW_UPS].find((q) => !asked.has(q) && !(stated && /\bcomplexit/i.test(q)));
+    if (question && left > FOLLOW_UP_MIN_LEFT_MS) {
+      this.emit({ type: 'follow_up_asked', question, atMs: this.options.now() });
       await this.speak({ kind: 'ask_follow_up', question });
+      return;
+    }
+    if (!this.state.questionsInvited && left > QUESTIONS_MIN_LEFT_MS) {
+      this.enter('wrap_up');
+      this.emit({ type: 'questions_invited', atMs: this.options.now() });
+      await this.speak({ kind: 'invite_questions' });
       return;
     }
     await this.end();
@@ -337,7 +430,7 @@ export class Interview {
     const card = this.brain.name === 'scripted' ? rubric : await this.assess(rubric);
     this.card = card;
     this.enter('wrap_up');
-    await this.speak({ kind: 'wrap_up', scorecardSummary: scorecardSentence(card) });
+    await this.speak({ kind: 'wrap_up', scorecardSummary: scorecardSentence(card), timeUp: this.leftMs() <= 0 });
     this.enter('ended');
     return card;
   }

@@ -1,11 +1,12 @@
-import type { HintLevel, HintReason, InterviewState } from './state.js';
+import type { HintLevel, HintReason, InterviewState, TestRunRecord } from './state.js';
 
 /**
  * When the interviewer gives a hint, and which. Deterministic: the same state and clock give the
  * same decision. Hints come in order (every nudge, then every hint, then every reveal), so a reveal
  * never comes before a nudge and a hint, and an explicit ask moves one step, never straight to the
  * answer. Time only counts as "stuck" while the candidate is idle: editing, reading test results
- * and talking keep the clock still.
+ * and talking keep the clock still. Failing runs escalate by count too: a streak of them skips
+ * the remaining nudges. A failing edge case is hinted at by that case, not by the approach.
  */
 
 export interface HintPolicyConfig {
@@ -19,6 +20,8 @@ export interface HintPolicyConfig {
   nextHintAfterFailures: number;
   /** No automatic hint sooner than this after the previous one. */
   minGapMs: number;
+  /** Failed runs in a row, hints or not, after which a hint is at least a "hint", not a nudge. */
+  escalateAfterFailures: number;
 }
 
 export const DEFAULT_HINT_POLICY: HintPolicyConfig = {
@@ -27,6 +30,7 @@ export const DEFAULT_HINT_POLICY: HintPolicyConfig = {
   firstHintAfterFailures: 2,
   nextHintAfterFailures: 2,
   minGapMs: 90_000,
+  escalateAfterFailures: 3,
 };
 
 export interface ProblemHints {
@@ -42,11 +46,35 @@ export interface HintDecision {
 }
 
 const ORDER: HintLevel[] = ['nudge', 'hint', 'reveal'];
+const AUTOMATIC_PHASES = new Set(['clarify', 'approach', 'code', 'test']);
 
-/** The next hint not given yet, in order, or null when all were given. */
-export function nextHint(hints: ProblemHints, state: InterviewState): { level: HintLevel; text: string } | null {
+/** What an edge case looks like in a failing test's input, and the question that points at it. */
+function edgeOf(input: unknown, name: string): string | null {
+  const args = Array.isArray(input) ? input : [input];
+  const label = name.toLowerCase();
+  if (args.some((a) => a === '') || /empty string/.test(label)) return 'What does your code return for an empty string?';
+  if (args.some((a) => Array.isArray(a) && a.length === 0) || /\bempty\b/.test(label)) return 'What does your code return for an empty input?';
+  if (args.some((a) => a === null) || /\bnull\b|\bno nodes\b/.test(label)) return 'What happens when the input has no nodes at all?';
+  if (args.some((a) => Array.isArray(a) && a.length === 1) || /\bsingle\b|\bone element\b/.test(label)) return 'What does your code do with a single element?';
+  if (args.some((a) => Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === 'number' && x < 0)) || /negative/.test(label)) return 'What happens when every value is negative?';
+  if (/\bdup/.test(label)) return 'What does your code do when a value repeats?';
+  return null;
+}
+
+/** A hint about the edge case a failing run trips over ("what does your code return for an empty string?"), once. */
+export function edgeCaseHint(run: TestRunRecord | undefined, state: InterviewState): string | null {
+  if (!run || run.verdict === 'accepted' || run.verdict === 'compile_error') return null;
+  const failing = run.failing[0];
+  if (!failing) return null;
+  const text = edgeOf(failing.input, failing.name);
+  if (!text || state.hintsGiven.some((h) => h.text === text)) return null;
+  return text;
+}
+
+/** The next hint not given yet, in order (from `atLeast` on), or null when all were given. */
+export function nextHint(hints: ProblemHints, state: InterviewState, atLeast: HintLevel = 'nudge'): { level: HintLevel; text: string } | null {
   const given = new Set(state.hintsGiven.map((h) => `${h.level}\u0000${h.text}`));
-  for (const level of ORDER) {
+  for (const level of ORDER.slice(ORDER.indexOf(atLeast))) {
     for (const text of hints[level]) if (!given.has(`${level}\u0000${text}`)) return { level, text };
   }
   return null;
@@ -66,15 +94,21 @@ export function decideHint(
   config: HintPolicyConfig = DEFAULT_HINT_POLICY,
 ): HintDecision | null {
   const next = nextHint(hints, state);
-  if (!next) return null;
-  if (options.asked) return { ...next, reason: 'asked' };
-  // Automatic hints only while the candidate is coding or testing.
-  if (state.phase !== 'code' && state.phase !== 'test') return null;
+  if (options.asked) return next ? { ...next, reason: 'asked' } : null;
+  // Automatic hints while the candidate works on the problem: from the first question to the last run.
+  if (!AUTOMATIC_PHASES.has(state.phase)) return null;
   const last = state.hintsGiven.at(-1);
   if (last && nowMs - last.atMs < config.minGapMs) return null;
   const first = state.hintsGiven.length === 0;
   const failures = first ? config.firstHintAfterFailures : config.nextHintAfterFailures;
-  if (state.consecutiveFailures >= failures) return { ...next, reason: 'failing' };
+  if (state.consecutiveFailures >= failures) {
+    const edge = edgeCaseHint(state.testRuns.at(-1), state);
+    if (edge) return { level: 'nudge', text: edge, reason: 'failing' };
+    const escalated = state.failingStreak >= config.escalateAfterFailures && !state.hintsGiven.some((h) => h.level !== 'nudge') ? nextHint(hints, state, 'hint') : null;
+    const hint = escalated ?? next;
+    return hint ? { ...hint, reason: 'failing' } : null;
+  }
+  if (!next) return null;
   const idle = first ? config.firstHintAfterIdleMs : config.nextHintAfterIdleMs;
   if (idleMs(state, nowMs) >= idle) return { ...next, reason: 'stuck' };
   return null;

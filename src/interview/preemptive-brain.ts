@@ -1,6 +1,6 @@
 import { AsyncQueue } from '../core/async-queue.js';
-import type { BrainPart, Instruction, InterviewContext } from '../providers/spec.js';
-import { WrappedBrain } from '../providers/wrapped-brain.js';
+import type { BrainPart, Instruction, InterviewContext } from './brain.js';
+import { WrappedBrain } from './wrapped-brain.js';
 import { buildPrompt } from './prompt.js';
 
 /** Two turns are the same request when the model would be sent the same prompt. */

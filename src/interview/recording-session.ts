@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { dataDir, packageRoot } from '../core/paths.js';
 import { readProblemFile } from '../problems/load.js';
 import type { Language, Problem } from '../problems/load.js';
-import type { Brain } from '../providers/spec.js';
+import type { Brain } from './brain.js';
 import { audioFileFor, Recorder, RecordingBrain } from '../replay/recorder.js';
 import { digest, RECORDING_FORMAT, RECORDING_VERSION } from '../replay/recording.js';
 import { scrubber, secretValues } from '../core/secrets.js';

@@ -5,8 +5,8 @@ import { preview } from '../core/text.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
 import { EXTENSIONS } from '../problems/load.js';
 import { ProviderError } from '../providers/errors.js';
-import { ScriptedBrain } from '../providers/scripted/brain.js';
-import type { Brain, BrainPart, Instruction, InterviewContext } from '../providers/spec.js';
+import type { Brain, BrainPart, Instruction, InterviewContext } from './brain.js';
+import { ScriptedBrain } from './scripted-brain.js';
 import type { Sandbox } from '../sandbox/spec.js';
 import { Recorder, RecordingBrain } from '../replay/recorder.js';
 import { canonicalJson, Cassette, diffValues, normaliseRequest } from '../replay/recording.js';
@@ -100,6 +100,12 @@ export function decision(event: InterviewEvent): string | null {
       return 'follow-up asked';
     case 'clarification_answered':
       return 'clarification answered from the problem';
+    case 'candidate_understood':
+      return `read as ${event.intent}${event.properties ? ` (${event.properties.join(', ')})` : ''}${event.approachTime ? ` (${event.approachTime})` : ''}: ${event.move}${event.claimCheck ? `, claim ${event.claimCheck.claimed} ${event.claimCheck.correct ? 'right' : `wrong (${event.claimCheck.actual})`}` : ''}`;
+    case 'questions_invited':
+      return "asked for the candidate's questions";
+    case 'time_warned':
+      return 'said how little time is left';
     default:
       return null;
   }
@@ -258,10 +264,13 @@ export async function checkRecording(recording: Recording, options: CheckOptions
     recorder?.close();
   }
 
+  // A recording made before utterances were read has no readings to compare: it is checked on the rest.
+  const readingsRecorded = recording.lines.some((l) => l.type === 'event' && l.event.type === 'candidate_understood');
   for (const [i, segment] of segments.entries()) {
     const recorded = decisions(segment.events);
-    if (canonicalJson(recorded) === canonicalJson(today[i])) continue;
-    diverged(i, { where: where(i), diff: diffLines(recorded, today[i]!) });
+    const todays = readingsRecorded ? today[i]! : today[i]!.filter((d) => !d.startsWith('read as '));
+    if (canonicalJson(recorded) === canonicalJson(todays)) continue;
+    diverged(i, { where: where(i), diff: diffLines(recorded, todays) });
   }
   // A request that changed because a decision before it did says nothing new: count it, show the rest.
   const decided = new Set(found.map((f) => f.segment));

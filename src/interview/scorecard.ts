@@ -51,15 +51,26 @@ export function rubricScorecard(state: InterviewState, endedAtMs: number): Score
   if (ranBeforeSubmit && failedSubmits === 0) testing = { grade: 4, note: `ran the tests ${count(runs.length, 'time')} before submitting, and the first submission passed` };
   else if (ranBeforeSubmit) testing = { grade: 3, note: `ran the tests before submitting; ${count(failedSubmits, 'submission')} failed` };
   else if (submits.length > 0) testing = { grade: 2, note: 'submitted without running the visible tests first' };
+  else if (runs.length > 0) testing = { grade: 2, note: `ran the visible tests ${count(runs.length, 'time')} but never submitted` };
   else testing = { grade: 1, note: 'never ran the tests' };
 
-  const spoke = state.conversation.filter((t) => t.role === 'candidate');
-  const words = spoke.reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
+  // Communication is judged on what was said: clarified, explained an approach, stated its cost.
+  const spoke = state.conversation.some((t) => t.role === 'candidate');
+  const clarified = state.clarificationsAnswered > 0;
+  const explained = state.understood.some((u) => u.intent === 'approach');
+  const claims = state.understood.filter((u) => u.claimCheck);
+  const stated = claims.length > 0;
+  const wrongClaims = claims.filter((u) => !u.claimCheck!.correct).length;
+  const did = [clarified ? `asked ${count(state.clarificationsAnswered, 'clarifying question')}` : '', explained ? 'explained the approach' : '', stated ? `stated its complexity${wrongClaims ? ` (${count(wrongClaims, 'claim')} wrong)` : ''}` : ''].filter(Boolean);
+  const missed = [clarified ? '' : 'asked no clarifying questions', explained ? '' : 'never described an approach', stated ? '' : 'never stated a complexity'].filter(Boolean);
+  const followUps = state.followUpAnswers > 0 ? `; answered ${count(state.followUpAnswers, 'follow-up')}` : '';
+  const points = did.length - (wrongClaims > 0 && stated ? 0.5 : 0);
   let communication: Scorecard['communication'];
-  if (state.clarificationsAnswered > 0 && words >= 40) communication = { grade: 4, note: `asked ${count(state.clarificationsAnswered, 'clarifying question')} and explained the approach` };
-  else if (words >= 40) communication = { grade: 3, note: 'explained the approach but asked no clarifying questions' };
-  else if (words > 0) communication = { grade: 2, note: 'said little about the approach' };
-  else communication = { grade: 1, note: 'worked in silence' };
+  if (!spoke) communication = { grade: 1, note: 'worked in silence' };
+  else if (points >= 3) communication = { grade: 4, note: `${did.join(', ')}${followUps}` };
+  else if (points >= 2) communication = { grade: 3, note: `${did.join(' and ')}, but ${missed.join(' and ') || 'a claim was wrong'}${followUps}` };
+  else if (did.length > 0) communication = { grade: 2, note: `${did.join(' and ')}, but ${missed.join(' and ')}${followUps}` };
+  else communication = { grade: 2, note: `talked, but ${missed.join(', ')}` };
 
   return { problemSolving, codeQuality, testing, communication, hintsUsed: hints, minutes: Math.round((endedAtMs - state.startedAtMs) / 60_000) };
 }

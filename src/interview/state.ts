@@ -40,6 +40,25 @@ export interface TestRunRecord {
   atMs: number;
 }
 
+/** How one candidate utterance was read and answered: what the scorecard and later replies build on. */
+export interface Understood {
+  intent: string;
+  /** What the interviewer did with it (a conduct move, or a hint). */
+  move: string;
+  /** The properties a clarifying question was about, `!` marking one asked the other way round. */
+  properties?: string[];
+  /** The approach described and the time it takes. */
+  approach?: string[];
+  approachTime?: string;
+  /** A complexity claim: what was claimed. */
+  claim?: { time?: string; space?: string };
+  /** The claim checked against the code or the approach. */
+  claimCheck?: { claimed: string; actual: string; correct: boolean };
+  /** The facts the reply rested on (constraints, prepared answers, step counts). */
+  facts: string[];
+  atMs: number;
+}
+
 export interface InterviewState {
   sessionId: string;
   problemId: string;
@@ -53,11 +72,23 @@ export interface InterviewState {
   testRuns: TestRunRecord[];
   /** Failed runs and submissions since the last passing one or the last hint. */
   consecutiveFailures: number;
+  /** Failed runs and submissions in a row, hints or not: three call for more than a nudge. */
+  failingStreak: number;
+  /** Every candidate utterance as it was read, in order. */
+  understood: Understood[];
+  /** The candidate's answers to follow-up questions. */
+  followUpAnswers: number;
+  /** The interviewer asked whether the candidate has questions; the next reply closes. */
+  questionsInvited: boolean;
+  /** The interviewer said how little time is left. */
+  timeWarned: boolean;
   /** When the candidate last made progress: a phase change, a hint, a better run. */
   lastProgressAtMs: number;
   /** Until when the candidate counts as working (editing, reading results, talking), not idle. */
   workingUntilMs: number;
   followUpsAsked: number;
+  /** The follow-up questions asked, in order. */
+  followUps: string[];
   clarificationsAnswered: number;
   /** Per spoken turn, in order. */
   timings: TurnTimings[];
@@ -71,11 +102,15 @@ export type InterviewEvent =
   | { type: 'tests_ran'; run: TestRunRecord }
   | { type: 'hint_given'; level: HintLevel; text: string; reason: HintReason; atMs: number }
   | { type: 'clarification_answered'; atMs: number }
-  | { type: 'follow_up_asked'; atMs: number }
+  /** `question` is absent in recordings made before follow-ups were chosen by time. */
+  | { type: 'follow_up_asked'; question?: string; atMs: number }
   | { type: 'phase_changed'; phase: Phase; atMs: number }
   /** The candidate spoke over the interviewer, who stopped having said `heard` of its last turn. */
   | { type: 'interviewer_interrupted'; heard: string; atMs: number }
-  | { type: 'turn_timed'; timings: TurnTimings; atMs: number };
+  | { type: 'turn_timed'; timings: TurnTimings; atMs: number }
+  | ({ type: 'candidate_understood' } & Understood)
+  | { type: 'questions_invited'; atMs: number }
+  | { type: 'time_warned'; atMs: number };
 
 /** Time after an action during which the candidate is busy, not stuck (reading results, typing). */
 export const WORKING_GRACE_MS = 45_000;
@@ -91,9 +126,15 @@ export function initialState(init: { sessionId: string; problemId: string; langu
     codeSnapshots: [],
     testRuns: [],
     consecutiveFailures: 0,
+    failingStreak: 0,
+    understood: [],
+    followUpAnswers: 0,
+    questionsInvited: false,
+    timeWarned: false,
     lastProgressAtMs: init.atMs,
     workingUntilMs: init.atMs,
     followUpsAsked: 0,
+    followUps: [],
     clarificationsAnswered: 0,
     timings: [],
   };
@@ -129,6 +170,7 @@ export function reduce(state: InterviewState, event: InterviewEvent): InterviewS
         ...state,
         testRuns: [...state.testRuns, run],
         consecutiveFailures: passed ? 0 : state.consecutiveFailures + 1,
+        failingStreak: passed ? 0 : state.failingStreak + 1,
         lastProgressAtMs: improved || passed ? run.atMs : state.lastProgressAtMs,
         workingUntilMs: busyUntil(state, run.atMs + WORKING_GRACE_MS),
       };
@@ -143,13 +185,25 @@ export function reduce(state: InterviewState, event: InterviewEvent): InterviewS
     case 'clarification_answered':
       return { ...state, clarificationsAnswered: state.clarificationsAnswered + 1 };
     case 'follow_up_asked':
-      return { ...state, followUpsAsked: state.followUpsAsked + 1 };
+      return { ...state, followUpsAsked: state.followUpsAsked + 1, followUps: event.question ? [...state.followUps, event.question] : state.followUps };
     case 'interviewer_interrupted': {
       const index = state.conversation.findLastIndex((t) => t.role === 'interviewer');
       if (index < 0) return state;
       const conversation = state.conversation.map((t, i) => (i === index ? { ...t, heard: event.heard } : t));
       return { ...state, conversation };
     }
+    case 'candidate_understood': {
+      const { type: _type, ...understood } = event;
+      return {
+        ...state,
+        understood: [...state.understood, understood],
+        followUpAnswers: state.followUpAnswers + (state.phase === 'follow_up' ? 1 : 0),
+      };
+    }
+    case 'questions_invited':
+      return { ...state, questionsInvited: true };
+    case 'time_warned':
+      return { ...state, timeWarned: true };
     case 'turn_timed':
       return { ...state, timings: [...state.timings, event.timings] };
     case 'phase_changed':

@@ -1,6 +1,4 @@
-import { guardTurn } from '../interview/output-guard.js';
 import { ProviderError } from './errors.js';
-import type { BrainPart } from './spec.js';
 
 export interface StreamPolicy {
   provider: string;
@@ -53,29 +51,5 @@ export async function* streamWithRetries(open: (signal: AbortSignal) => AsyncIte
     } finally {
       clearTimeout(timer);
     }
-  }
-}
-
-/**
- * A brain's turn: the model's deltas, as brain parts. A spoken turn goes through the output guard,
- * and when the guard ends the turn the model's request is aborted instead of being read to the
- * end; a turn that is read, not spoken (the scorecard's JSON), goes through as it is, since the
- * guard would cut it short.
- */
-export async function* modelTurn(deltas: (signal: AbortSignal) => AsyncIterable<string>, spoken: boolean, signal?: AbortSignal): AsyncGenerator<BrainPart> {
-  const request = new AbortController();
-  const onAbort = () => request.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const texts = spoken ? guardTurn(deltas(request.signal), undefined, () => request.abort()) : deltas(request.signal);
-    for await (const text of texts) {
-      // After an abort the guard still flushes what it held; none of it is wanted.
-      if (signal?.aborted) return;
-      yield { type: 'text-delta', text };
-    }
-    if (!signal?.aborted) yield { type: 'finish' };
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    request.abort();
   }
 }

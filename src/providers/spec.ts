@@ -1,47 +1,28 @@
-import type { Scorecard } from '../interview/scorecard.js';
-import type { HintLevel, HintReason, InterviewState, TestRunRecord } from '../interview/state.js';
-
 /**
- * The interviewer's brain: the policy decides what happens, the brain decides how it is said.
- * Implementations stream text and take an AbortSignal: the offline scripted brain here, LLM brains
- * (Gemini, OpenAI-compatible) behind the same interface.
+ * The small interfaces every provider implements, several times each: a language model (text in,
+ * text out), a voice (text in, audio out) and an ear (audio in, transcripts out). They know nothing
+ * of interviews: the interview builds the prompt and judges the words.
  */
 
-export type Instruction =
-  | { kind: 'introduce' }
-  | { kind: 'resume'; lastInterviewerTurn: string | null }
-  | { kind: 'answer_clarification'; question: string; answer: string | null }
-  | { kind: 'discuss_approach'; said: string }
-  | { kind: 'comment_on_run'; run: TestRunRecord }
-  | { kind: 'give_hint'; level: HintLevel; text: string; reason: HintReason }
-  | { kind: 'no_more_hints' }
-  | { kind: 'no_code_yet' }
-  | { kind: 'ask_follow_up'; question: string }
-  | { kind: 'acknowledge'; said: string }
-  | { kind: 'wrap_up'; scorecardSummary: string }
-  /** Not spoken: the model grades the interview as JSON, starting from the offline rubric's card. */
-  | { kind: 'assess'; rubric: Scorecard };
-
-/** What a brain may know. The reference solution is never in it. */
-export interface InterviewContext {
-  problem: { id: string; title: string; statement: string; difficulty: string; complexity?: { time: string; space: string } };
-  state: InterviewState;
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
 }
 
-export type BrainPart = { type: 'text-delta'; text: string } | { type: 'finish' };
+export interface ModelRequest {
+  system: string;
+  messages: ChatMessage[];
+  /** An upper bound on the answer's length. */
+  maxTokens: number;
+}
 
-export interface Brain {
+/** A language model: a request in, its text out as it streams, stopped by the signal. */
+export interface LanguageModel {
+  /** The provider: "gemini", "openai". */
   readonly name: string;
-  /** The model behind it, for recordings and reports; none for the offline interviewer. */
-  readonly model?: string;
-  /** Every text delta ends a sentence (LLM brains release text through the output guard so): a voice may speak each at once. */
-  readonly wholeSentences?: boolean;
-  stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncIterable<BrainPart>;
-  /**
-   * Preemptive generation: the turn this brain will probably be asked for next, before it is sure.
-   * It may start it now; a stream() of the same request takes it over, any other drops it.
-   */
-  anticipate?(instruction: Instruction, context: InterviewContext): void;
+  /** The model behind it, e.g. "gemini-2.5-flash". */
+  readonly model: string;
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<string>;
 }
 
 /** A voice: text in, 16 kHz mono PCM out as it is synthesised, stopped by the signal. */

@@ -4,8 +4,8 @@ import { errorMessage, VettaError } from '../core/errors.js';
 import type { Action } from '../interview/actions.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
-import type { Brain, BrainPart, Instruction, InterviewContext } from '../providers/spec.js';
-import { WrappedBrain } from '../providers/wrapped-brain.js';
+import type { Brain, BrainPart, Instruction, InterviewContext } from '../interview/brain.js';
+import { WrappedBrain } from '../interview/wrapped-brain.js';
 import { normaliseRequest, requestKey } from './recording.js';
 import type { RecordedAction, RecordingEntry, RecordingHeader, VoiceEntry } from './recording.js';
 

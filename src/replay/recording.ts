@@ -5,7 +5,7 @@ import type { Action } from '../interview/actions.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import type { InterviewEvent } from '../interview/state.js';
 import type { Language } from '../problems/load.js';
-import type { Instruction, InterviewContext } from '../providers/spec.js';
+import type { Instruction, InterviewContext } from '../interview/brain.js';
 
 /**
  * A recording: one interview as a self-contained JSONL file, a header line then one entry a line.

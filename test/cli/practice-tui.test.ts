@@ -100,8 +100,13 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     await waitFor(/as many transactions as you like\?/, 'the second follow-up');
     keys('-l', 'I would add up every rise.');
     keys('Enter');
+    // Follow-ups go on while the 45 minutes last: the candidate ends it, and confirms.
+    await waitFor(/a fixed fee\?/, 'the third follow-up');
+    keys('C-q');
+    await waitFor(/End the interview now\?/, 'the quit question');
+    keys('y');
 
-    // The interview ends by itself; the terminal is restored and the scorecard stays on screen.
+    // The terminal is restored and the scorecard stays on screen.
     shown = await waitFor(/\[exit 0\]/, 'vetta to exit');
     assert.match(shown, /scorecard/);
     assert.match(shown, /problem solving 3\/4 reached a passing solution after 1 nudge/);

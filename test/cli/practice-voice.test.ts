@@ -118,7 +118,7 @@ describe('a microphone lost mid-interview', () => {
     const { VettaError } = await import('../../src/core/errors.ts');
     const { EchoCanceller } = await import('../../src/pipeline/echo.ts');
     const { ProblemSet, loadTests } = await import('../../src/problems/load.ts');
-    const { ScriptedBrain } = await import('../../src/providers/scripted/brain.ts');
+    const { ScriptedBrain } = await import('../../src/interview/scripted-brain.ts');
     const { UnsafeSandbox } = await import('../../src/sandbox/unsafe.ts');
     const problem = new ProblemSet({ env: {} }).get('valid-anagram');
     const session = new PracticeSession({ problem, tests: loadTests(problem), language: 'python', brain: new ScriptedBrain(), sandbox: new UnsafeSandbox(), sessionId: 's', now: () => 0, solutionFile: join(tempDir(), 'solution.py'), runEditor: async () => ({ status: 1 }) });

@@ -38,13 +38,17 @@ describe('vetta practice', () => {
     assert.match(stdout, /you: Can I sell before I buy\?\ninterviewer: No\. The selling day must come after the buying day\./);
     assert.match(stdout, /\[run\] wrong_answer: passes 2 of 5 tests/);
     assert.match(stdout, /with \{"prices":\[7,1,5,3,6,4\]\} it returns 6 where 5 is expected/);
+    assert.match(stdout, /you: I would take the maximum price minus the minimum price\.\ninterviewer: Walk me through it on the first example\. What does it return\?/);
     assert.match(stdout, /\[hint: nudge\]\ninterviewer: Let me give you something to go on\. If you had to sell on a given day/);
     assert.match(stdout, /\[submit\] accepted: passes all 16 tests/);
     assert.match(stdout, /interviewer: What are the time and space complexity of your solution\?/);
+    assert.match(stdout, /you: Linear time and constant space\.\ninterviewer: Right, O\(n\)/);
     assert.match(stdout, /interviewer: How would you solve it if you could make as many transactions as you like\?/);
+    // The script ends before the time does: no "that's time".
+    assert.match(stdout, /interviewer: That's all from me/);
     assert.match(stdout, /problem solving\s+3\/4 {2}reached a passing solution after 1 nudge/);
-    // 30 words in all: the offline rubric wants 40 or more to call the approach explained.
-    assert.match(stdout, /communication\s+2\/4 {2}said little about the approach/);
+    // Judged on content: a clarifying question, an approach in words, a correct complexity.
+    assert.match(stdout, /communication\s+4\/4 {2}asked 1 clarifying question, explained the approach, stated its complexity; answered 2 follow-ups/);
   });
 
   it('prints the interview as JSON events with --json, ending with the scorecard', async () => {
@@ -86,6 +90,22 @@ describe('vetta practice', () => {
     const broken = await runCli(['practice', '--problem', PROBLEM], { ...env, EDITOR: failing }, '/edit\n/run\n/quit\n');
     assert.match(broken.stderr, /note: the editor exited with status 1; keeping your previous code/);
     assert.match(broken.stdout, /There's no code to run yet/);
+  });
+
+  it('/edit of a binary, empty or huge file is one line, the judge never sees it, and the interview goes on', async () => {
+    const files = tempDir();
+    writeFileSync(join(files, 'binary.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0]));
+    writeFileSync(join(files, 'empty.py'), '  \n');
+    writeFileSync(join(files, 'huge.py'), `# ${'x'.repeat(1024 * 1024 + 10)}\n`);
+    const lines = [`/edit ${join(files, 'binary.py')}`, `/edit ${join(files, 'empty.py')}`, `/edit ${join(files, 'huge.py')}`, `/edit ${join(dir, 'right.py')}`, '/submit'];
+    const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(lines)], env);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /binary\.py is not a text file; keeping your previous code/);
+    assert.match(stderr, /empty\.py is empty; write a solution first; keeping your previous code/);
+    assert.match(stderr, /huge\.py is 1\.0 MB; a solution may be at most 1 MB; keeping your previous code/);
+    assert.doesNotMatch(stdout, /negative|single element/);
+    assert.equal(stdout.match(/\[run\]/g)?.length, 1);
+    assert.match(stdout, /\[submit\] accepted/);
   });
 
   it('refuses a bad script line with its file and line number', async () => {

@@ -32,7 +32,7 @@ describe('vetta replay --check', () => {
     const junit = join(tempDir(), 'report.xml');
     const { code, stdout, stderr } = await runCli(['replay', FIXTURES, '--check', '--junit', junit]);
     assert.equal(code, 0, stdout + stderr);
-    assert.match(stdout, /\[1\/2\] OK +.*gemini-stock\.jsonl \(10 actions, 15 interviewer turns/);
+    assert.match(stdout, /\[1\/2\] OK +.*gemini-stock\.jsonl \(10 actions, 16 interviewer turns/);
     assert.match(stdout, /\[2\/2\] OK +.*scripted-stock\.jsonl/);
     assert.match(stdout, /all 2 recordings OK/);
     const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.get("tests"), r.get("failures"), len(list(r.iter("testcase"))))', junit], { encoding: 'utf8' });
@@ -74,12 +74,12 @@ describe('vetta replay --check', () => {
 
   it('reports an interviewer request that is not in the recording with the fields that differ', async () => {
     const lines = readLines(join(FIXTURES, 'gemini-stock.jsonl'));
-    const clarify = lines.find((l) => l.type === 'llm_request' && l.request.instruction.kind === 'answer_clarification')!;
-    clarify.request.instruction.answer = 'Yes, any order.';
+    const clarify = lines.find((l) => l.type === 'llm_request' && l.request.instruction.kind === 'respond')!;
+    clarify.request.instruction.reply.text = 'Yes, any order.';
     clarify.key = requestKey(clarify.request as NormalisedRequest);
     const { code, stdout } = await runCli(['replay', writeLines(lines), '--check']);
     assert.equal(code, 1, stdout);
-    assert.match(stdout, /after action 1 at 00:00, said "Can I sell before I buy\?": the interviewer's "answer_clarification" request is not in the recording\n +- instruction\.answer: "Yes, any order\."\n +\+ instruction\.answer: "No\. The selling day must come after the buying day\."/);
+    assert.match(stdout, /after action 1 at 00:00, said "Can I sell before I buy\?": the interviewer's "respond" request is not in the recording\n +- instruction\.reply\.text: "Yes, any order\."\n +\+ instruction\.reply\.text: "No\. The selling day must come after the buying day\."/);
   });
 
   it('--update rewrites a recording from today\'s behaviour, which then checks OK', async () => {

@@ -1,29 +1,101 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isQuestion, matchClarification } from '../../src/interview/engine.ts';
+import { Interview } from '../../src/interview/engine.ts';
+import { ScriptedBrain } from '../../src/interview/scripted-brain.ts';
+import { loadTests, ProblemSet } from '../../src/problems/load.ts';
+import { UnsafeSandbox } from '../../src/sandbox/unsafe.ts';
 
-const CLARIFICATIONS = [
-  { q: 'Can the array be empty?', a: 'No, it has at least one element.', keywords: ['empty'] },
-  { q: 'Can values be negative?', a: 'Yes, any 32-bit integer.', keywords: ['negative'] },
-  { q: 'Does the order of the output matter?', a: 'No, any order.' },
-];
+/** An offline interview on a built-in problem, on a clock the test moves. */
+function offline(problemId: string, minutes?: number) {
+  const problem = new ProblemSet({ env: {} }).get(problemId);
+  let now = 0;
+  const said: string[] = [];
+  const interview = new Interview({
+    problem,
+    tests: loadTests(problem),
+    language: 'python',
+    brain: new ScriptedBrain(),
+    sandbox: new UnsafeSandbox(),
+    sessionId: 't',
+    now: () => now,
+    onEvent: (e) => e.type === 'interviewer_said' && said.push(e.text),
+    ...(minutes ? { minutes } : {}),
+  });
+  return { interview, said, advance: (ms: number) => (now += ms), last: () => said.at(-1) ?? '' };
+}
 
-describe('answering clarifying questions', () => {
-  it('matches by keyword or by the words of the prepared question', () => {
-    assert.equal(matchClarification('what happens with an empty list?', CLARIFICATIONS), 'No, it has at least one element.');
-    assert.equal(matchClarification('Could there be negative numbers in it?', CLARIFICATIONS), 'Yes, any 32-bit integer.');
-    assert.equal(matchClarification('does the output order matter at all?', CLARIFICATIONS), 'No, any order.');
+describe('an interviewer that understands the candidate', () => {
+  it('answers from the constraints, negation included, and records how it read the question', async () => {
+    const { interview, last } = offline('house-robber');
+    await interview.start();
+    await interview.say('can the array be empty');
+    assert.match(last(), /^No\b.*at least one element/);
+    await interview.say('will there always be at least one house');
+    assert.match(last(), /^Yes\b/);
+    await interview.say('can values be negative');
+    assert.match(last(), /^No\b.*0 to 400/);
+    const reading = interview.state.understood.at(-1)!;
+    assert.equal(reading.intent, 'clarify');
+    assert.deepEqual(reading.properties, ['negative']);
+    assert.ok(reading.facts.some((f) => /nums\[i\]/.test(f)));
   });
 
-  it('does not pretend to know what the problem does not say', () => {
-    assert.equal(matchClarification('Which language should I use?', CLARIFICATIONS), null);
-    assert.equal(matchClarification('Is emptiness a concern?', CLARIFICATIONS), null, 'a keyword must match as a whole word');
+  it('says so when nothing settles a question, and never says yes by accident', async () => {
+    const { interview, last } = offline('word-break');
+    await interview.start();
+    await interview.say('what if there is a tie');
+    assert.doesNotMatch(last(), /^Yes/);
+    assert.match(last(), /assum/);
   });
 
-  it('tells questions from statements', () => {
-    assert.ok(isQuestion('Can I sort it first'));
-    assert.ok(isQuestion('So the answer is unique?'));
-    assert.ok(!isQuestion('I would sort the array and scan once.'));
+  it('pushes back on an approach too slow for the bounds, with the numbers, and confirms a sound one', async () => {
+    const { interview, last } = offline('best-time-to-buy-and-sell-stock');
+    await interview.start();
+    await interview.say('check every pair of days and take the max difference');
+    assert.match(last(), /O\(n\^2\).*10\^10.*too slow/);
+    await interview.say('keep track of the minimum price so far and the best profit');
+    assert.match(last(), /^That works/);
+  });
+
+  it('takes "I\'m stuck" as a request for help on the hint ladder, and never repeats a sentence', async () => {
+    const { interview, said } = offline('house-robber');
+    await interview.start();
+    await interview.say("I'm stuck");
+    assert.equal(interview.state.hintsGiven[0]?.level, 'nudge');
+    await interview.say('hmm');
+    await interview.say('hmm');
+    await interview.say('hmm');
+    for (let i = 1; i < said.length; i++) assert.notEqual(said[i], said[i - 1]);
+  });
+
+  it('challenges a wrong complexity claim once, then corrects it', async () => {
+    const { interview, last } = offline('house-robber');
+    await interview.start();
+    await interview.say('dynamic programming with a dp array');
+    await interview.say('it is O(n^2) time');
+    assert.match(last(), /Are you sure/);
+    await interview.say('n squared i think');
+    assert.match(last(), /^Not quite.*O\(n\)/);
+  });
+
+  it('nudges after six silent minutes, even before any code', async () => {
+    const { interview, advance } = offline('house-robber');
+    await interview.start();
+    advance(6 * 60_000);
+    await interview.tick();
+    assert.equal(interview.state.hintsGiven[0]?.reason, 'stuck');
+  });
+
+  it('says "that\'s time" only when the budget is spent', async () => {
+    const { interview, advance, last } = offline('house-robber', 20);
+    await interview.start();
+    advance(19 * 60_000);
+    await interview.tick();
+    assert.notEqual(interview.state.phase, 'ended');
+    advance(2 * 60_000);
+    await interview.tick();
+    assert.equal(interview.state.phase, 'ended');
+    assert.match(last(), /^That's time/);
   });
 });
 

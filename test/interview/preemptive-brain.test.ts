@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { Interview } from '../../src/interview/engine.ts';
 import { PreemptiveBrain } from '../../src/interview/preemptive-brain.ts';
 import { loadTests, ProblemSet } from '../../src/problems/load.ts';
-import { OpenAiCompatibleBrain } from '../../src/providers/openai/brain.ts';
+import { ModelBrain } from '../../src/interview/model-brain.ts';
+import { OpenAiCompatibleModel } from '../../src/providers/openai/model.ts';
 import { UnsafeSandbox } from '../../src/sandbox/unsafe.ts';
 import { startFakeOpenAi } from '../fakes/openai-server.ts';
 import type { FakeOpenAi } from '../fakes/openai-server.ts';
@@ -16,7 +17,7 @@ const REPLY = 'Sorting works. What does it cost in time? ';
 
 async function interviewWith(fake: FakeOpenAi) {
   const problem = new ProblemSet({ env: {} }).get('valid-anagram');
-  const brain = new PreemptiveBrain(new OpenAiCompatibleBrain({ baseUrl: fake.baseUrl, model: 'fake', retries: 0 }));
+  const brain = new PreemptiveBrain(new ModelBrain(new OpenAiCompatibleModel({ baseUrl: fake.baseUrl, model: 'fake', retries: 0 })));
   const interview = new Interview({ problem, tests: loadTests(problem), language: 'python', brain, sandbox: new UnsafeSandbox(), sessionId: 's', now: () => Date.now() });
   await interview.start();
   return { interview, brain };

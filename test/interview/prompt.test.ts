@@ -6,7 +6,7 @@ import { buildPrompt, DEFAULT_BUDGET } from '../../src/interview/prompt.ts';
 import { initialState, reduce } from '../../src/interview/state.ts';
 import type { InterviewEvent, InterviewState } from '../../src/interview/state.ts';
 import { ProblemSet } from '../../src/problems/load.ts';
-import type { InterviewContext } from '../../src/providers/spec.ts';
+import type { InterviewContext } from '../../src/interview/brain.ts';
 
 const problem = new ProblemSet({ env: {} }).get('trapping-rain-water');
 const reference = readFileSync(join(problem.dir, 'solution.py'), 'utf8');

@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { initialState, reduce } from '../../src/interview/state.ts';
 import { ProviderError } from '../../src/providers/errors.ts';
-import { GeminiBrain } from '../../src/providers/gemini/brain.ts';
-import type { InterviewContext } from '../../src/providers/spec.ts';
+import { ModelBrain } from '../../src/interview/model-brain.ts';
+import { GeminiModel } from '../../src/providers/gemini/model.ts';
+import type { GeminiModelOptions } from '../../src/providers/gemini/model.ts';
+
+/** The adapter as the interview uses it: behind the model brain. */
+const gemini = (options: GeminiModelOptions) => new ModelBrain(new GeminiModel(options));
+import type { InterviewContext } from '../../src/interview/brain.ts';
 import { startFakeGemini } from '../fakes/gemini-server.ts';
 import type { FakeGemini } from '../fakes/gemini-server.ts';
 
@@ -23,16 +28,16 @@ async function fake(...script: Parameters<typeof startFakeGemini>[0]) {
   return s;
 }
 
-async function say(brain: GeminiBrain): Promise<string> {
+async function say(brain: ModelBrain): Promise<string> {
   let text = '';
-  for await (const part of brain.stream({ kind: 'acknowledge', said: 'ok' }, context)) if (part.type === 'text-delta') text += part.text;
+  for await (const part of brain.stream({ kind: 'introduce' }, context)) if (part.type === 'text-delta') text += part.text;
   return text;
 }
 
 describe('Gemini brain, through the official SDK', () => {
   it('streams the answer with thinking off and the conversation as alternating turns', async () => {
     const server = await fake({ text: 'Right. Which data structure gives you constant-time lookups? Anything else?' });
-    const text = await say(new GeminiBrain({ apiKey: 'test-key', model: 'gemini-test', baseUrl: server.baseUrl }));
+    const text = await say(gemini({ apiKey: 'test-key', model: 'gemini-test', baseUrl: server.baseUrl }));
     assert.equal(text, 'Right. Which data structure gives you constant-time lookups?');
     const { path, apiKey, body } = server.requests[0]!;
     assert.match(path, /^\/v1(beta)?\/models\/gemini-test:streamGenerateContent\?alt=sse/);
@@ -44,15 +49,15 @@ describe('Gemini brain, through the official SDK', () => {
 
   it('retries 429 and 503 before the first token, and gives a clear error after', async () => {
     const flaky = await fake({ status: 429 }, { status: 503 }, { text: 'Hello.' });
-    assert.equal(await say(new GeminiBrain({ apiKey: 'k', baseUrl: flaky.baseUrl, backoffMs: 5 })), 'Hello.');
+    assert.equal(await say(gemini({ apiKey: 'k', baseUrl: flaky.baseUrl, backoffMs: 5 })), 'Hello.');
     assert.equal(flaky.requests.length, 3);
     const forbidden = await fake({ status: 403 });
-    await assert.rejects(say(new GeminiBrain({ apiKey: 'secret-key-value', baseUrl: forbidden.baseUrl, backoffMs: 5 })), (e: unknown) => e instanceof ProviderError && /HTTP 403; check GEMINI_API_KEY/.test(e.message) && !e.message.includes('secret-key-value'));
+    await assert.rejects(say(gemini({ apiKey: 'secret-key-value', baseUrl: forbidden.baseUrl, backoffMs: 5 })), (e: unknown) => e instanceof ProviderError && /HTTP 403; check GEMINI_API_KEY/.test(e.message) && !e.message.includes('secret-key-value'));
     assert.equal(forbidden.requests.length, 1, 'a refused key is not retried');
   });
 
   it('times out a request that produces no first token', async () => {
     const slow = await fake({ text: 'Late.', firstTokenDelayMs: 2000 });
-    await assert.rejects(say(new GeminiBrain({ apiKey: 'k', baseUrl: slow.baseUrl, firstTokenTimeoutMs: 100, retries: 0 })), /gemini: no answer within 0.1 s/);
+    await assert.rejects(say(gemini({ apiKey: 'k', baseUrl: slow.baseUrl, firstTokenTimeoutMs: 100, retries: 0 })), /gemini: no answer within 0.1 s/);
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { initialState } from '../../src/interview/state.ts';
-import type { Brain } from '../../src/providers/spec.ts';
+import type { Brain } from '../../src/interview/brain.ts';
 import { audioFileFor, Recorder, RecordingBrain } from '../../src/replay/recorder.ts';
 import { parseRecording, readRecording, RECORDING_VERSION } from '../../src/replay/recording.ts';
 import { scrubber, secretValues } from '../../src/core/secrets.ts';

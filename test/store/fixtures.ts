@@ -7,7 +7,7 @@ import { createClient } from '@keyv/redis';
 import { Interview } from '../../src/interview/engine.ts';
 import type { InterviewEvent } from '../../src/interview/state.ts';
 import { loadTests, ProblemSet } from '../../src/problems/load.ts';
-import { ScriptedBrain } from '../../src/providers/scripted/brain.ts';
+import { ScriptedBrain } from '../../src/interview/scripted-brain.ts';
 import { selectSandbox } from '../../src/sandbox/select.ts';
 import type { SessionStore } from '../../src/store/sessions.ts';
 import { tempDir } from '../helpers.ts';
@@ -55,6 +55,8 @@ export async function recordInterview(store: SessionStore, options: { finish?: b
     await interview.runTests('submit');
     await interview.say('Linear time and constant space.');
     await interview.say('I would add up every rise between consecutive days.');
+    // The follow-ups would go on while time is left: the candidate ends it here.
+    await interview.end();
   }
   await Promise.all(writes);
   return { sessionId, events, state: interview.state };

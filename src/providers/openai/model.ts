@@ -1,10 +1,9 @@
-import { buildPrompt } from '../../interview/prompt.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
-import { modelTurn, streamWithRetries } from '../llm-stream.js';
+import { streamWithRetries } from '../llm-stream.js';
 import type { StreamPolicy } from '../llm-stream.js';
-import type { Brain, BrainPart, Instruction, InterviewContext } from '../spec.js';
+import type { LanguageModel, ModelRequest } from '../spec.js';
 
-export interface OpenAiBrainOptions {
+export interface OpenAiModelOptions {
   /** e.g. http://localhost:11434/v1 (Ollama), http://localhost:8080/v1 (llama.cpp server). */
   baseUrl: string;
   model: string;
@@ -20,13 +19,12 @@ export interface OpenAiBrainOptions {
 /**
  * Any OpenAI-compatible chat-completions endpoint, streamed (Ollama, llama.cpp, vLLM).
  */
-export class OpenAiCompatibleBrain implements Brain {
+export class OpenAiCompatibleModel implements LanguageModel {
   readonly name = 'openai';
-  readonly wholeSentences = true;
   readonly model: string;
   private readonly policy: StreamPolicy;
 
-  constructor(private readonly options: OpenAiBrainOptions) {
+  constructor(private readonly options: OpenAiModelOptions) {
     this.model = options.model;
     this.policy = {
       provider: 'openai',
@@ -37,16 +35,15 @@ export class OpenAiCompatibleBrain implements Brain {
     };
   }
 
-  stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncGenerator<BrainPart> {
-    const prompt = buildPrompt(instruction, context);
+  stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<string> {
     const body = JSON.stringify({
       model: this.options.model,
       stream: true,
       temperature: 0.4,
-      max_tokens: 220,
-      messages: [{ role: 'system', content: prompt.system }, ...prompt.messages],
+      max_tokens: request.maxTokens,
+      messages: [{ role: 'system', content: request.system }, ...request.messages],
     });
-    return modelTurn((request) => streamWithRetries((attempt) => this.open(body, attempt), request, this.policy), instruction.kind !== 'assess', signal);
+    return streamWithRetries((attempt) => this.open(body, attempt), signal, this.policy);
   }
 
   private async *open(body: string, signal: AbortSignal): AsyncGenerator<string> {

@@ -1,4 +1,4 @@
-import type { Brain, BrainPart, Instruction, InterviewContext } from './spec.js';
+import type { Brain, BrainPart, Instruction, InterviewContext } from './brain.js';
 
 /** A brain around another (recording it, anticipating it): it goes by the inner brain's name, model and habits. */
 export abstract class WrappedBrain implements Brain {

@@ -1,15 +1,13 @@
 import type { Content, GoogleGenAI } from '@google/genai';
-import { buildPrompt } from '../../interview/prompt.js';
-import type { PromptMessage } from '../../interview/prompt.js';
 import { isRetryableStatus, ProviderError } from '../errors.js';
-import { modelTurn, streamWithRetries } from '../llm-stream.js';
+import { streamWithRetries } from '../llm-stream.js';
 import type { StreamPolicy } from '../llm-stream.js';
-import type { Brain, BrainPart, Instruction, InterviewContext } from '../spec.js';
+import type { ChatMessage, LanguageModel, ModelRequest } from '../spec.js';
 
 /** A current Flash model: fast first tokens, with thinking turned off below. */
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
 
-export interface GeminiBrainOptions {
+export interface GeminiModelOptions {
   apiKey: string;
   model?: string;
   /** Another endpoint speaking the Gemini API (a proxy, or a test server). */
@@ -20,7 +18,7 @@ export interface GeminiBrainOptions {
 }
 
 /** Gemini wants alternating user/model turns; adjacent turns of one role are joined. */
-function toContents(messages: PromptMessage[]): Content[] {
+function toContents(messages: ChatMessage[]): Content[] {
   const contents: Content[] = [];
   for (const m of messages) {
     const role = m.role === 'assistant' ? 'model' : 'user';
@@ -45,16 +43,15 @@ function providerError(error: unknown, endpoint: string): ProviderError {
  * Google's Gemini through the official SDK, streamed. The SDK retries nothing on its own; the
  * shared policy retries before the first token and times out a silent request.
  */
-export class GeminiBrain implements Brain {
+export class GeminiModel implements LanguageModel {
   readonly name = 'gemini';
-  readonly wholeSentences = true;
   /** Loaded on first use, so the commands that never ask Gemini do not pay for the SDK. */
   private client: Promise<GoogleGenAI> | null = null;
   private readonly clientOptions: { apiKey: string; httpOptions?: { baseUrl: string } };
   readonly model: string;
   private readonly policy: StreamPolicy;
 
-  constructor(options: GeminiBrainOptions) {
+  constructor(options: GeminiModelOptions) {
     this.clientOptions = { apiKey: options.apiKey, ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}) };
     this.model = options.model ?? DEFAULT_GEMINI_MODEL;
     this.policy = {
@@ -66,20 +63,19 @@ export class GeminiBrain implements Brain {
     };
   }
 
-  stream(instruction: Instruction, context: InterviewContext, signal?: AbortSignal): AsyncGenerator<BrainPart> {
-    const prompt = buildPrompt(instruction, context);
-    const contents = toContents(prompt.messages);
-    return modelTurn((request) => streamWithRetries((attempt) => this.open(contents, prompt.system, attempt), request, this.policy), instruction.kind !== 'assess', signal);
+  stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<string> {
+    const contents = toContents(request.messages);
+    return streamWithRetries((attempt) => this.open(contents, request, attempt), signal, this.policy);
   }
 
-  private async *open(contents: Content[], system: string, signal: AbortSignal): AsyncGenerator<string> {
+  private async *open(contents: Content[], request: ModelRequest, signal: AbortSignal): AsyncGenerator<string> {
     let stream: AsyncGenerator<{ text?: string | undefined }>;
     try {
       this.client ??= import('@google/genai').then(({ GoogleGenAI }) => new GoogleGenAI(this.clientOptions));
       stream = await (await this.client).models.generateContentStream({
         model: this.model,
         contents,
-        config: { systemInstruction: system, temperature: 0.4, maxOutputTokens: 220, thinkingConfig: { thinkingBudget: 0 }, abortSignal: signal },
+        config: { systemInstruction: request.system, temperature: 0.4, maxOutputTokens: request.maxTokens, thinkingConfig: { thinkingBudget: 0 }, abortSignal: signal },
       });
     } catch (error) {
       if (signal.aborted) throw error;

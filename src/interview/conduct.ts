@@ -1,0 +1,531 @@
+import { formatBound } from '../problems/constraints.js';
+import type { Bound, ProblemFacts } from '../problems/constraints.js';
+import type { Problem } from '../problems/load.js';
+import { FEASIBLE_STEPS_EXPONENT, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
+import type { Cost } from './complexity.js';
+import type { InterviewState } from './state.js';
+import { understand } from './understanding.js';
+import type { ApproachEstimate, ComplexityClaim, PropertyAsked, Reading } from './understanding.js';
+
+/**
+ * What the interviewer does with what the candidate said: the policy an expert follows, decided
+ * here and worded offline; a model gets the same decision and its facts and words it itself.
+ * Clarifying questions are answered from the problem's constraints, negation included; an approach
+ * is weighed against the largest input; a complexity claim is checked against the code or the
+ * approach; one question a turn, and never the same sentence twice in a row.
+ */
+
+export const MOVES = [
+  'answer',
+  'push_back',
+  'trace_example',
+  'ask_complexity',
+  'confirm_complexity',
+  'challenge_complexity',
+  'correct_complexity',
+  'repeat',
+  'steer_back',
+  'time_left',
+  'language',
+  'explain_tools',
+  'assess_progress',
+  'wait',
+  'invite_code',
+  'acknowledge',
+  'defer_question',
+  'answer_their_question',
+  'close',
+] as const;
+export type Move = (typeof MOVES)[number];
+
+export interface Reply {
+  move: Move;
+  /** What the offline interviewer says. */
+  text: string;
+  /** The facts the reply rests on, for a model and for the recording. */
+  facts: string[];
+  /** A complexity claim checked: whether it held, against what. */
+  claimCheck?: { claimed: string; actual: string; correct: boolean };
+}
+
+export interface ConductContext {
+  problem: Problem;
+  facts: ProblemFacts;
+  state: InterviewState;
+  nowMs: number;
+  /** The interview's time budget. */
+  budgetMs: number;
+  /** The time the candidate's latest code takes, read from it; null without code. */
+  codeTime: Cost | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The input as an interviewer names it
+
+interface Subject {
+  name: string;
+  noun: string;
+  unit: string;
+  units: string;
+}
+
+function subjectOf(said: string, problem: Problem): Subject {
+  const params = problem.meta.function?.params ?? problem.meta.design?.constructor ?? [];
+  const text = said.toLowerCase();
+  const collections = params.filter((p) => /\[\]|string|ListNode|TreeNode/.test(p.type));
+  const named = collections.find((p) => new RegExp(`\\b${p.name.toLowerCase()}\\b`).test(text)) ?? collections[0] ?? params[0];
+  if (!named) return { name: 'input', noun: 'the input', unit: 'element', units: 'elements' };
+  const t = named.type;
+  if (t.endsWith('[][]')) return { name: named.name, noun: 'the grid', unit: 'row', units: 'rows' };
+  if (t === 'string' || t === 'char[]') return { name: named.name, noun: named.name.length <= 2 ? `the string ${named.name}` : 'the string', unit: 'character', units: 'characters' };
+  if (t === 'string[]') return { name: named.name, noun: 'the list', unit: 'word', units: 'words' };
+  if (t === 'TreeNode') return { name: named.name, noun: 'the tree', unit: 'node', units: 'nodes' };
+  if (t === 'ListNode') return { name: named.name, noun: 'the list', unit: 'node', units: 'nodes' };
+  if (t.endsWith('[]')) return { name: named.name, noun: 'the array', unit: 'element', units: 'elements' };
+  return { name: named.name, noun: named.name, unit: 'value', units: 'values' };
+}
+
+function sizeBound(facts: ProblemFacts, subject: Subject): Bound | undefined {
+  const sizes = facts.bounds.filter((b) => b.size);
+  const n = subject.name.toLowerCase();
+  return (
+    sizes.find((b) => b.subject.toLowerCase() === `${n}.length` || b.subject.toLowerCase() === `len(${n})`) ??
+    sizes.find((b) => (subject.unit === 'node' ? /nodes/.test(b.subject) : subject.unit === 'row' ? /^(rows|m)$/.test(b.subject) : false)) ??
+    sizes.find((b) => b.subject === 'n' || b.subject.endsWith('.length')) ??
+    sizes[0]
+  );
+}
+
+function valueBound(facts: ProblemFacts, subject: Subject): Bound | undefined {
+  const values = facts.bounds.filter((b) => !b.size);
+  const n = subject.name.toLowerCase();
+  return values.find((b) => b.subject.toLowerCase().startsWith(`${n}[`)) ?? values.find((b) => /node\.val/i.test(b.subject)) ?? values[0];
+}
+
+/** 100000 -> "100,000", 10^9 -> "a billion": a bound as it is said. */
+export function sayNumber(n: number): string {
+  const a = Math.abs(n);
+  const sign = n < 0 ? 'minus ' : '';
+  if (a >= 1e9 && a % 1e9 === 0) return `${sign}${a === 1e9 ? 'a billion' : `${a / 1e9} billion`}`;
+  if (a >= 1e6 && a % 1e6 === 0) return `${sign}${a === 1e6 ? 'a million' : `${a / 1e6} million`}`;
+  if (a > 1e12) return `${sign}${formatBound(a)}`;
+  return `${n < 0 ? '-' : ''}${a.toLocaleString('en-US')}`;
+}
+
+const plural = (n: number, unit: string, units: string) => (n === 1 ? `one ${unit}` : `${sayNumber(n)} ${units}`);
+
+// ---------------------------------------------------------------------------------------------
+// Clarifying questions
+
+interface Answer {
+  /** Whether the property asked about holds, as asked (the other way round for inverted questions); null when not a yes/no. */
+  yes: boolean | null;
+  text: string;
+  fact: string;
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A scalar parameter the question names ("what if k is zero?"): its values are what is asked about. */
+function scalarNamed(said: string, problem: Problem): string | null {
+  const params = problem.meta.function?.params ?? problem.meta.design?.constructor ?? [];
+  const words = new Set(said.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  return params.find((p) => /^(int|float|bool|char)$/.test(p.type) && p.name.length > 0 && p.name !== 'a' && p.name !== 'i' && words.has(p.name.toLowerCase()))?.name ?? null;
+}
+
+function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, facts: ProblemFacts): Answer | null {
+  const subject = subjectOf(said, problem);
+  const size = sizeBound(facts, subject);
+  const scalar = scalarNamed(said, problem);
+  // A question about k's values is not about the array's: k's own bound, or nothing.
+  const value = scalar ? facts.bounds.find((b) => b.subject === scalar) : valueBound(facts, subject);
+  const yesNo = (holds: boolean, because: string, fact: string): Answer => {
+    const yes = asked.inverted ? !holds : holds;
+    return { yes, text: `${yes ? 'Yes' : 'No'}, ${because}`, fact };
+  };
+  switch (asked.property) {
+    case 'empty': {
+      if (!size || size.min === undefined) return null;
+      const fact = `${size.subject} >= ${size.min}`;
+      if (size.min >= 1) return yesNo(false, `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}${size.max !== undefined ? ` and at most ${sayNumber(size.max)}` : ''}.`, fact);
+      return yesNo(true, `${subject.noun} can be empty, so handle that case.`, fact);
+    }
+    case 'negative': {
+      if (!value || value.min === undefined) return null;
+      const range = `${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}`;
+      const fact = `${value.min} <= ${value.subject}${value.max !== undefined ? ` <= ${value.max}` : ''}`;
+      if (value.min < 0) return yesNo(true, `values go as low as ${sayNumber(value.min)}: they run from ${range}.`, fact);
+      if (asked.inverted && value.min === 0) return { yes: null, text: `They're never negative, but zero can appear: values run from ${range}.`, fact };
+      return yesNo(false, `values run from ${range}${value.min === 0 ? ', so zero can appear but nothing below it' : ''}.`, fact);
+    }
+    case 'zero': {
+      if (!value || value.min === undefined) return null;
+      const fact = `${value.min} <= ${value.subject}${value.max !== undefined ? ` <= ${value.max}` : ''}`;
+      const zero = value.min <= 0 && (value.max === undefined || value.max >= 0);
+      return yesNo(zero, zero ? `zero can appear: values run from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}.` : `every value is at least ${sayNumber(value.min)}.`, fact);
+    }
+    case 'duplicates': {
+      if (facts.distinct === true) return yesNo(false, 'all the values are distinct.', 'distinct');
+      if (facts.distinct === false) return yesNo(true, 'values can repeat.', 'duplicates allowed');
+      return { yes: null, text: `Nothing says they're distinct, so your code should handle repeated values.`, fact: 'distinctness not stated' };
+    }
+    case 'sorted': {
+      if (facts.sorted) return yesNo(true, `it's sorted in ${facts.sorted} order.`, `sorted ${facts.sorted}`);
+      if (/\bsorted\b/i.test(problem.statement)) return null;
+      return yesNo(false, `don't assume any order.`, 'order not stated');
+    }
+    case 'size': {
+      const sizes = facts.bounds.filter((b) => b.size && b.max !== undefined).slice(0, 2);
+      if (sizes.length === 0) return null;
+      const parts = sizes.map((b) => `${b.subject} goes ${b.min !== undefined ? `from ${sayNumber(b.min)} ` : ''}up to ${sayNumber(b.max!)}`);
+      return { yes: null, text: `${cap(parts.join(', and '))}.`, fact: sizes.map((b) => `${b.subject} <= ${b.max}`).join(', ') };
+    }
+    case 'value_range': {
+      if (!value || value.max === undefined) return null;
+      const biggest = Math.max(Math.abs(value.min ?? 0), Math.abs(value.max));
+      const total = (facts.maxInputSize ?? 1) * biggest;
+      const note = total > 2 ** 31 - 1 ? 'a sum over the whole input can pass 32 bits, so mind overflow in a fixed-width type.' : 'even a sum over the whole input fits in 32 bits.';
+      return { yes: null, text: `Values run from ${sayNumber(value.min ?? 0)} to ${sayNumber(value.max)}; ${note}`, fact: `${value.min} <= ${value.subject} <= ${value.max}` };
+    }
+    case 'ties':
+      if (facts.uniqueAnswer) return { yes: null, text: `There's exactly one valid answer, so ties don't come up.`, fact: 'the answer is unique' };
+      if (/\bin any order\b|\bany (?:of them|valid answer|one of them)\b/i.test(problem.statement)) return { yes: null, text: 'Any valid answer is fine; the tests accept each of them.', fact: 'any valid answer accepted' };
+      return null;
+    case 'output_format': {
+      const sentence = /(?:^|[.\n]\s*)((?:Return|You should return|Output)\b[^.\n]*\.)/.exec(problem.statement.replace(/`/g, ''))?.[1];
+      if (!sentence) return null;
+      const any = /\bin any order\b/i.test(problem.statement) ? ' Any order is fine.' : '';
+      return { yes: null, text: `${sentence.trim()}${any}`, fact: sentence.trim() };
+    }
+    case 'libraries':
+      return { yes: true, text: `Yes, the standard library is fine; be ready to tell me what the calls you use cost.`, fact: 'standard library allowed' };
+    case 'characters':
+      if (!facts.characters) return null;
+      return { yes: null, text: `Only ${facts.characters}.`, fact: facts.characters };
+    case 'in_place':
+      return { yes: true, text: `You may change the input if you like; nothing uses it afterwards. Just say that you do.`, fact: 'the input is not reused' };
+    case 'single': {
+      if (!size || size.min === undefined) return null;
+      const possible = size.min <= 1 && (size.max === undefined || size.max >= 1);
+      return yesNo(possible, possible ? `${subject.noun} can have a single ${subject.unit}; make sure that case works.` : `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}.`, `${size.subject} >= ${size.min}`);
+    }
+    case 'validity':
+      return { yes: null, text: 'No need to validate: the input always meets the constraints.', fact: 'inputs meet the constraints' };
+  }
+}
+
+type Clarification = Problem['meta']['clarifications'][number];
+
+/** A prepared answer fits when it is about the property asked, asked the same way round. */
+function preparedFor(asked: PropertyAsked, clarifications: readonly Clarification[]): string | null {
+  for (const c of clarifications) {
+    const theirs = understand(c.q).properties.find((p) => p.property === asked.property);
+    if (theirs && theirs.inverted === asked.inverted) return c.a;
+  }
+  return null;
+}
+
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'can', 'i', 'it', 'to', 'of', 'in', 'be', 'do', 'does', 'what', 'if', 'and', 'or', 'we', 'you', 'there', 'will', 'should', 'on', 'at']);
+const contentWords = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g)?.filter((w) => !STOP.has(w)) ?? [];
+
+/** A question about the problem itself ("can I rob two adjacent houses?"): the prepared answer it names by keyword. */
+export function preparedByKeyword(question: string, clarifications: readonly Clarification[]): string | null {
+  const asked = question.toLowerCase();
+  const askedWords = new Set(contentWords(question));
+  let best: { score: number; answer: string } | null = null;
+  for (const c of clarifications) {
+    if (understand(c.q).properties.length > 0) continue;
+    const hits = (c.keywords ?? []).filter((k) => new RegExp(`\\b${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asked)).length;
+    const overlap = contentWords(c.q).filter((w) => askedWords.has(w)).length;
+    const score = hits * 2 + overlap;
+    if ((hits > 0 || overlap >= 2) && (!best || score > best.score)) best = { score, answer: withoutVerdict(c, askedWords) };
+  }
+  return best?.answer ?? null;
+}
+
+/**
+ * A prepared "Yes, ..." or "No, ..." answers its own question; asked differently ("can k be larger
+ * than ...?" for "is k always valid?") the same yes would be wrong, so only the fact is said.
+ */
+function withoutVerdict(c: Clarification, askedWords: Set<string>): string {
+  const theirs = contentWords(c.q);
+  const shared = theirs.filter((w) => askedWords.has(w)).length;
+  if (shared >= Math.ceil((theirs.length * 2) / 3)) return c.a;
+  const rest = c.a.replace(/^(?:yes|no)\b[,.;:]?\s*/i, '');
+  if (rest === c.a || rest === '') return c.a;
+  // "k is between ..." keeps the variable as it is written.
+  return /^[a-z]{1,2}\b|^\S*[_.[]/.test(rest) ? rest : cap(rest);
+}
+
+/** A question that names a variable the constraints speak of ("can k be larger than ...?"): those lines. */
+function constraintsNaming(said: string, problem: Problem, facts: ProblemFacts): string | null {
+  const params = (problem.meta.function?.params ?? problem.meta.design?.constructor ?? []).map((p) => p.name).filter((n) => n !== 'a' && n !== 'i');
+  const words = new Set(said.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const named = params.filter((name) => words.has(name.toLowerCase()));
+  const lines = facts.lines.filter((line) => named.some((name) => new RegExp(`(?<![\\w.])${name}(?![\\w\\[])`).test(line)));
+  if (lines.length === 0) return null;
+  return `The constraints say: ${lines.slice(0, 2).map((l) => l.replace(/\.$/, '')).join('; ')}.`;
+}
+
+const UNSETTLED = [
+  "The problem doesn't settle that. What would you assume? Say it, and carry on with it.",
+  "That's open. Make a reasonable assumption, tell me what it is, and go on.",
+  "Nothing in the problem decides that; state your assumption and we'll go with it.",
+];
+
+function answerClarification(reading: Reading, said: string, ctx: ConductContext): Reply {
+  const { problem, facts } = ctx;
+  const parts: string[] = [];
+  const used: string[] = [];
+  let unsettled = false;
+  for (const asked of reading.properties.slice(0, 3)) {
+    const fromFacts = answerFromFacts(asked, said, problem, facts);
+    const prepared = fromFacts ? null : preparedFor(asked, problem.meta.clarifications);
+    if (fromFacts) {
+      // An assumption is confirmed or corrected, not answered like a question.
+      const text = reading.assumption && fromFacts.yes !== null ? `${fromFacts.yes ? "That's safe" : "Don't assume that"}: ${fromFacts.text.replace(/^(Yes|No), /, '')}` : fromFacts.text;
+      parts.push(text);
+      used.push(fromFacts.fact);
+    } else if (prepared) {
+      parts.push(prepared);
+      used.push(`prepared: ${prepared}`);
+    } else unsettled = true;
+  }
+  if (parts.length === 0) {
+    const quoted = constraintsNaming(said, problem, facts);
+    if (quoted) return { move: 'answer', text: quoted, facts: [quoted] };
+    return { move: 'answer', text: vary(UNSETTLED, ctx.state), facts: [] };
+  }
+  if (unsettled) parts.push('The rest is your call: state what you assume.');
+  return { move: 'answer', text: parts.join(' '), facts: used };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approaches and complexity
+
+/** A technique as a sentence says it: "checking every pair", "a hash map". */
+const TECHNIQUE_WORDS: Record<string, string> = {
+  'every permutation': 'trying every permutation',
+  'every subset': 'trying every subset',
+  'three nested loops': 'three nested loops',
+  'every pair': 'checking every pair',
+  'recursion without memo': 'plain recursion that tries both choices',
+  backtracking: 'backtracking',
+  'memoised recursion': 'memoised recursion',
+  'dynamic programming': 'dynamic programming',
+  sort: 'sorting',
+  heap: 'a heap',
+  'binary search': 'binary search',
+  'binary search per element': 'a binary search per element',
+  'hash map': 'a hash map',
+  'two pointers': 'two pointers',
+  'sliding window': 'a sliding window',
+  BFS: 'a BFS',
+  DFS: 'a DFS',
+  stack: 'a stack',
+  'prefix sums': 'prefix sums',
+  'one pass': 'one pass',
+  'union find': 'union-find',
+};
+
+function techniqueName(estimate: ApproachEstimate): string {
+  const slow = estimate.techniques.find((t) => /every|nested|without memo/.test(t));
+  const names = slow ? [slow] : estimate.techniques;
+  return names.map((t) => TECHNIQUE_WORDS[t] ?? t).join(' and ');
+}
+
+/** The cost an approach would have to beat: the problem's stated complexity. */
+export function expectedTime(problem: Problem): Cost | null {
+  return problem.meta.complexity ? parseCost(problem.meta.complexity.time) : null;
+}
+
+const FASTER = ['Can you find something faster?', 'How could you avoid redoing that work?', 'What would let you do better than that?'];
+
+function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
+  const { facts, problem, state } = ctx;
+  const estimate = reading.approach;
+  // A plan no technique names: tracing it on an example shows whether it holds and what it costs.
+  if (!estimate && state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], state), facts: [] };
+  if (!estimate) return { move: 'trace_example', text: vary(['Walk me through it on the first example. What does it return?', 'Try it on the first example: what do you get?'], state), facts: [] };
+  const n = facts.maxInputSize;
+  const expected = expectedTime(problem);
+  const name = techniqueName(estimate);
+  const fact = `${estimate.techniques.join(' + ')}: ${estimate.time.label} time`;
+  const sizeWords = n !== null ? sizeText(facts) : null;
+  if (n !== null && stepsExponent(estimate.time, n) > FEASIBLE_STEPS_EXPONENT && (!expected || estimate.time.rank > expected.rank)) {
+    const steps = sayStepsExponent(estimate.time, n, sayNumber(n));
+    return {
+      move: 'push_back',
+      text: `${cap(name)} is ${estimate.time.label}. With ${sizeWords} that's ${steps}, far too slow. ${vary(FASTER, state)}`,
+      facts: [fact, `largest input ${n}`, `${steps}`],
+    };
+  }
+  if (expected && estimate.time.rank > expected.rank) {
+    const steps = n !== null ? ` at these sizes, ${sayStepsExponent(estimate.time, n, sayNumber(n))}` : '';
+    return { move: 'push_back', text: `${cap(name)} would work${steps}, but it's ${estimate.time.label} and there's a faster way. ${vary(FASTER, state)}`, facts: [fact, `expected ${expected.label}`] };
+  }
+  if (reading.claim) return checkClaim(reading.claim, ctx, estimate.time, `That works. `);
+  const confirm = `That works: ${name} is ${estimate.time.label}${n !== null && estimate.time.rank >= 1.5 ? `, fine for ${sizeWords}` : ''}.`;
+  return { move: 'ask_complexity', text: `${confirm} ${vary(['What space does it need?', 'And the extra space?', 'How much extra memory does it use?'], state)}`, facts: [fact] };
+}
+
+/** "nums of length up to 100,000", "up to 100,000 nodes", "n up to 77". */
+function sizeText(facts: ProblemFacts): string {
+  const bound = facts.bounds.find((b) => b.size && b.max === facts.maxInputSize)!;
+  const n = sayNumber(facts.maxInputSize!);
+  if (bound.subject.endsWith('.length')) return `${bound.subject.slice(0, -'.length'.length)} of length up to ${n}`;
+  if (bound.subject.startsWith('number of ')) return `up to ${n} ${bound.subject.slice('number of '.length)}`;
+  return `${bound.subject} up to ${n}`;
+}
+
+const WHY: Record<string, string> = {
+  'O(1)': 'the work does not grow with the input',
+  'O(log n)': 'each step halves what is left',
+  'O(n)': 'each element is handled a constant number of times',
+  'O(n log n)': 'the sort dominates',
+  'O(n^2)': 'for each element the inner loop runs up to n times',
+  'O(n^3)': 'three loops nest over the input',
+  'O(2^n)': 'each element doubles the number of choices',
+  'O(n!)': 'every ordering is tried',
+};
+
+/** What the candidate's claim is measured against: their accepted code, else the approach they described. */
+function actualTime(ctx: ConductContext, fromApproach: Cost | null): { cost: Cost; source: string } | null {
+  if (fromApproach) return { cost: fromApproach, source: 'the approach described' };
+  const accepted = ctx.state.testRuns.some((r) => r.verdict === 'accepted');
+  if (ctx.codeTime && ctx.state.codeSnapshots.length > 0) return { cost: ctx.codeTime, source: 'the code' };
+  const expected = expectedTime(ctx.problem);
+  if (accepted && expected) return { cost: expected, source: 'the accepted solution' };
+  const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const cost = described ? parseCost(described.approachTime!) : null;
+  return cost ? { cost, source: 'the approach described' } : null;
+}
+
+function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: Cost | null, lead = ''): Reply {
+  const actual = actualTime(ctx, fromApproach);
+  if (!claim.time) return { move: 'acknowledge', text: `${lead}Noted, ${claim.space!.label} space. Go ahead when you're ready.`.trim(), facts: [] };
+  if (!actual) return { move: 'acknowledge', text: `${lead}${claim.time.label}, noted. Walk me through why as you go.`.trim(), facts: [] };
+  const check = { claimed: claim.time.label, actual: actual.cost.label, correct: claim.time.rank === actual.cost.rank };
+  const fact = `${actual.source} is ${actual.cost.label} time`;
+  if (check.correct) {
+    const expected = expectedTime(ctx.problem);
+    const beatable = expected && actual.cost.rank > expected.rank && ctx.state.codeSnapshots.length === 0;
+    const next = ctx.state.phase === 'follow_up' ? '' : beatable ? ' That would pass; code it, or look for something faster first.' : ctx.state.codeSnapshots.length === 0 ? ' Go ahead and code it.' : '';
+    return { move: 'confirm_complexity', text: `${lead}Right, ${actual.cost.label}: ${WHY[actual.cost.label] ?? 'that matches the code'}.${next}`.trim(), facts: [fact], claimCheck: check };
+  }
+  const challengedBefore = ctx.state.understood.some((u) => u.claimCheck && !u.claimCheck.correct && u.claimCheck.actual === check.actual);
+  if (challengedBefore) {
+    return { move: 'correct_complexity', text: `${lead}Not quite: ${WHY[actual.cost.label] ?? 'look at how the loops nest'}, so it's ${actual.cost.label} time.`.trim(), facts: [fact], claimCheck: check };
+  }
+  const question =
+    claim.time.rank > actual.cost.rank
+      ? actual.cost.rank <= 1
+        ? 'How many times is each element visited?'
+        : 'Walk me through it: how many times does the inner loop run for each element?'
+      : 'How many times does the inner loop run for each element?';
+  return { move: 'challenge_complexity', text: `${lead}Are you sure it's ${claim.time.label}? ${question}`.trim(), facts: [fact], claimCheck: check };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Everything else
+
+/** Picks a wording for a situation that recurs, never the one said last. */
+export function vary(options: readonly string[], state: InterviewState): string {
+  const said = state.conversation.filter((t) => t.role === 'interviewer').map((t) => t.text);
+  const count = said.filter((t) => options.some((o) => t.includes(o))).length;
+  const last = said.at(-1) ?? '';
+  for (let i = 0; i < options.length; i++) {
+    const option = options[(count + i) % options.length]!;
+    if (!last.includes(option)) return option;
+  }
+  return options[0]!;
+}
+
+/** "Is this correct?", "should I optimise it?": what the code or the approach so far says, and the next step. */
+function assessProgress(ctx: ConductContext): Reply {
+  const expected = expectedTime(ctx.problem);
+  const n = ctx.facts.maxInputSize;
+  if (ctx.codeTime && expected && ctx.codeTime.rank > expected.rank) {
+    const steps = n !== null ? `; with ${sizeText(ctx.facts)} that's ${sayStepsExponent(ctx.codeTime, n, sayNumber(n))}` : '';
+    return { move: 'assess_progress', text: `By the look of it the code is ${ctx.codeTime.label}${steps}. Can you do better?`, facts: [`the code is ${ctx.codeTime.label}`, `expected ${expected.label}`] };
+  }
+  if (ctx.codeTime) return { move: 'assess_progress', text: `The complexity looks right. Run the tests and let them tell you about correctness.`, facts: [`the code is ${ctx.codeTime.label}`] };
+  return { move: 'assess_progress', text: 'Try it on the first example by hand: does it give the expected answer?', facts: [] };
+}
+
+/** The interviewer's last question, for "can you repeat that?". */
+function lastQuestion(state: InterviewState): string | null {
+  const turns = state.conversation.filter((t) => t.role === 'interviewer');
+  for (const turn of [...turns].reverse()) {
+    const question = turn.text.match(/[^.?!]*\?/g)?.at(-1);
+    if (question) return question.trim();
+  }
+  return turns.at(-1)?.text ?? null;
+}
+
+const minutesLeft = (ctx: ConductContext) => Math.max(0, Math.round((ctx.budgetMs - (ctx.nowMs - ctx.state.startedAtMs)) / 60_000));
+
+/** The reply to one utterance that is not a request for help (the engine gives hints). */
+export function planReply(reading: Reading, said: string, ctx: ConductContext): Reply {
+  const { state, problem } = ctx;
+  const coding = state.phase === 'code' || state.phase === 'test';
+  switch (reading.intent) {
+    case 'clarify':
+      return answerClarification(reading, said, ctx);
+    case 'question': {
+      if (state.phase === 'wrap_up') {
+        return {
+          move: 'answer_their_question',
+          text: "This is a practice interview, so there's no team behind me. In a real one, that's a good thing to ask: how the team reviews code, and what your first month would look like.",
+          facts: [],
+        };
+      }
+      const prepared = preparedByKeyword(said, problem.meta.clarifications);
+      if (prepared) return { move: 'answer', text: prepared, facts: [`prepared: ${prepared}`] };
+      const quoted = constraintsNaming(said, problem, ctx.facts);
+      if (quoted) return { move: 'answer', text: quoted, facts: [quoted] };
+      if (/\b(you|your|company|team|job|role|interview|next steps|after)\b/i.test(said)) {
+        return { move: 'defer_question', text: "Let's keep that for the end; I'll leave time for your questions. Back to the problem.", facts: [] };
+      }
+      return { move: 'answer', text: vary(UNSETTLED, state), facts: [] };
+    }
+    case 'approach':
+      return respondToApproach(reading, ctx);
+    case 'complexity':
+      return checkClaim(reading.claim!, ctx, null);
+    case 'repeat': {
+      const question = lastQuestion(state);
+      return { move: 'repeat', text: question ? `Sure. ${question}` : `Sure: we're on ${problem.meta.title}. Tell me how you'd approach it.`, facts: [] };
+    }
+    case 'off_topic':
+      return { move: 'steer_back', text: vary(["Let's stay with the problem for now; we can chat at the end.", "Let's keep our time for the problem; there'll be a moment at the end.", "Back to the problem; we can talk about that afterwards."], state), facts: [] };
+    case 'rude':
+      return { move: 'steer_back', text: vary(["I hear you; these can be frustrating. Let's take it one step at a time.", "Fair enough, it's a tough one. Let's take it a step at a time."], state), facts: [] };
+    case 'meta_time': {
+      const left = minutesLeft(ctx);
+      return { move: 'time_left', text: `About ${left} minute${left === 1 ? '' : 's'} left, so there's time.${coding ? '' : ' Take the time to get the approach right.'}`, facts: [`${left} minutes left`] };
+    }
+    case 'meta_tools':
+      return { move: 'explain_tools', text: 'Go ahead: /run runs the visible tests, /submit runs them all, and /edit opens your editor.', facts: [] };
+    case 'check_in':
+      return assessProgress(ctx);
+    case 'meta_language':
+      return { move: 'language', text: `Python, JavaScript or TypeScript; you're set up for ${state.language}. Stick with it unless you have a strong reason.`, facts: [] };
+    case 'thinking':
+      return { move: 'wait', text: vary(['Take your time.', 'Sure, take a moment.', 'No rush; think out loud if it helps.'], state), facts: [] };
+    case 'ready':
+      return { move: 'invite_code', text: coding ? 'Go ahead.' : vary(['Go ahead and open the editor.', 'Sounds good; open the editor when you are ready.'], state), facts: [] };
+    case 'no':
+    case 'yes':
+      if (state.phase === 'wrap_up') return { move: 'close', text: 'Thanks for your time today.', facts: [] };
+      return { move: 'acknowledge', text: vary(['Okay. Go on.', 'Alright.', 'Okay.'], state), facts: [] };
+    case 'statement':
+      if (state.phase === 'wrap_up') return { move: 'close', text: 'Thanks, that was a good conversation.', facts: [] };
+      if (state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay.', 'Got it.', 'Alright.'], state), facts: [] };
+      if (coding) return { move: 'acknowledge', text: vary(['Okay.', 'Go on.', 'Alright.'], state), facts: [] };
+      return { move: 'acknowledge', text: vary(['Go on. How would you approach it?', 'Okay. What approach are you thinking of?', 'Alright. What would your first approach be?'], state), facts: [] };
+    case 'stuck':
+    case 'hint':
+      throw new Error('hints are the hint policy\'s, not a reply');
+  }
+}
