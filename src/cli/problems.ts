@@ -64,11 +64,13 @@ export function registerProblems(program: Command, ctx: CliContext): void {
         ctx.stdout.write('no problems match\n');
         return;
       }
-      const idWidth = Math.max(...list.map((p) => p.id.length));
-      for (const p of list) {
+      const idWidth = list.reduce((w, p) => Math.max(w, p.id.length), 0);
+      // One write: thousands of small ones cost more than listing the problems.
+      const rows = list.map((p) => {
         const diff = p.meta.difficulty === 'easy' ? style.green : p.meta.difficulty === 'medium' ? style.yellow : style.red;
-        ctx.stdout.write(`${p.id.padEnd(idWidth)}  ${diff(p.meta.difficulty.padEnd(6))}  ${p.meta.title}  ${style.dim(p.meta.tags.join(', '))}\n`);
-      }
+        return `${p.id.padEnd(idWidth)}  ${diff(p.meta.difficulty.padEnd(6))}  ${p.meta.title}  ${style.dim(p.meta.tags.join(', '))}\n`;
+      });
+      ctx.stdout.write(rows.join(''));
     });
 
   problems
