@@ -9,6 +9,8 @@ need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v pgrep >/dev/null 2>&1 || need+=(procps)
+# Imported LeetCode problems' references use SortedList; the Python harness finds it here.
+[ -d /usr/lib/python3/dist-packages/sortedcontainers ] || need+=(python3-sortedcontainers)
 # The offline voice, and a sound server the audio tests can give null sinks to.
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)

@@ -6,7 +6,7 @@ import { VettaError } from '../core/errors.js';
 import type { Problem } from '../problems/load.js';
 import { isProblemDir, loadProblem, ProblemFormatError, ProblemSet } from '../problems/load.js';
 import { writeScaffold } from '../problems/scaffold.js';
-import { validateProblem } from '../problems/validate.js';
+import { validateMany } from '../problems/validate.js';
 import type { ProblemValidation } from '../problems/validate.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { renderMarkdown } from '../ui/markdown.js';
@@ -25,6 +25,12 @@ function signatureLine(p: Problem): string {
   const d = p.meta.design!;
   const methods = Object.entries(d.methods).map(([n, m]) => `${n}(${m.params.map((x) => `${x.name}: ${x.type}`).join(', ')}) -> ${m.returns}`);
   return `class ${d.class}(${d.constructor.map((x) => `${x.name}: ${x.type}`).join(', ')}): ${methods.join('; ')}`;
+}
+
+/** "about 4 min 10 s left", from the pace so far. */
+function timeLeft(elapsedMs: number, done: number, total: number): string {
+  const seconds = Math.round(((elapsedMs / done) * (total - done)) / 1000);
+  return seconds >= 60 ? `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left` : `about ${seconds} s left`;
 }
 
 function reportBroken(set: ProblemSet, ctx: CliContext): void {
@@ -58,11 +64,13 @@ export function registerProblems(program: Command, ctx: CliContext): void {
         ctx.stdout.write('no problems match\n');
         return;
       }
-      const idWidth = Math.max(...list.map((p) => p.id.length));
-      for (const p of list) {
+      const idWidth = list.reduce((w, p) => Math.max(w, p.id.length), 0);
+      // One write: thousands of small ones cost more than listing the problems.
+      const rows = list.map((p) => {
         const diff = p.meta.difficulty === 'easy' ? style.green : p.meta.difficulty === 'medium' ? style.yellow : style.red;
-        ctx.stdout.write(`${p.id.padEnd(idWidth)}  ${diff(p.meta.difficulty.padEnd(6))}  ${p.meta.title}  ${style.dim(p.meta.tags.join(', '))}\n`);
-      }
+        return `${p.id.padEnd(idWidth)}  ${diff(p.meta.difficulty.padEnd(6))}  ${p.meta.title}  ${style.dim(p.meta.tags.join(', '))}\n`;
+      });
+      ctx.stdout.write(rows.join(''));
     });
 
   problems
@@ -89,8 +97,9 @@ export function registerProblems(program: Command, ctx: CliContext): void {
     .description('check problems: format, reference solutions accepted, starters load, wrong solutions rejected')
     .argument('[dirs...]', 'problem folders, or folders of problems (default: every known problem)')
     .option('--json', 'print the results as JSON')
+    .option('--jobs <n>', 'how many problems to judge at once (default: one per core)')
     .addOption(sandboxOption())
-    .action(async (dirs: string[], opts: { json?: boolean; sandbox?: string }) => {
+    .action(async (dirs: string[], opts: { json?: boolean; sandbox?: string; jobs?: string }) => {
       const style = styleFor(ctx.stderr, ctx.env);
       const targets: { dir: string; problem?: Problem; errors?: string[] }[] = [];
       if (dirs.length === 0) {
@@ -117,27 +126,39 @@ export function registerProblems(program: Command, ctx: CliContext): void {
       }
       const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
       warnAboutSandbox(sandbox, ctx, style);
-      const results: ProblemValidation[] = [];
-      let n = 0;
-      for (const t of targets) {
-        n++;
-        const label = `[${n}/${targets.length}] ${t.problem?.id ?? t.dir}`;
-        const live = !opts.json && Boolean(ctx.stderr.isTTY);
-        if (live) ctx.stderr.write(`${style.dim(label)} ...\r`);
-        const v: ProblemValidation = t.problem
-          ? await validateProblem(t.problem, sandbox)
-          : { id: t.dir, dir: t.dir, ok: false, checks: (t.errors ?? []).map((e) => ({ subject: 'problem.md', ok: false, detail: e })), warnings: [] };
-        results.push(v);
-        if (opts.json) continue;
-        const out = styleFor(ctx.stdout, ctx.env);
-        if (live) ctx.stderr.write('\u001b[2K');
-        ctx.stdout.write(`${v.ok ? out.green('ok  ') : out.red('FAIL')} ${label}\n`);
-        for (const c of v.checks) if (!c.ok) ctx.stdout.write(`     ${out.red('✗')} ${c.subject}: ${c.detail}\n`);
-        for (const w of v.warnings) ctx.stdout.write(`     ${out.yellow('!')} ${w}\n`);
-      }
+      const live = !opts.json && Boolean(ctx.stderr.isTTY);
+      const out = styleFor(ctx.stdout, ctx.env);
+      const total = targets.length;
+      const started = performance.now();
+      let done = 0;
+      let reportedTenth = 0;
+      const report = (v: ProblemValidation) => {
+        done++;
+        if (live) ctx.stderr.write('\r\u001b[2K');
+        if (!opts.json) {
+          ctx.stdout.write(`${v.ok ? out.green('ok  ') : out.red('FAIL')} [${done}/${total}] ${v.id}\n`);
+          for (const c of v.checks) if (!c.ok) ctx.stdout.write(`     ${out.red('✗')} ${c.subject}: ${c.detail}\n`);
+          for (const w of v.warnings) ctx.stdout.write(`     ${out.yellow('!')} ${w}\n`);
+        }
+        const line = `validated ${done} of ${total}${done < total ? `, ${timeLeft(performance.now() - started, done, total)}` : ''}`;
+        if (live) ctx.stderr.write(style.dim(line));
+        else if (!opts.json && total >= 100 && Math.floor((done * 10) / total) > reportedTenth) {
+          reportedTenth = Math.floor((done * 10) / total);
+          ctx.stderr.write(`${line}\n`);
+        }
+      };
+      const broken: ProblemValidation[] = targets
+        .filter((t) => !t.problem)
+        .map((t) => ({ id: t.dir, dir: t.dir, ok: false, checks: (t.errors ?? []).map((e) => ({ subject: 'problem.md', ok: false, detail: e })), warnings: [] }));
+      broken.forEach(report);
+      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new VettaError('usage', `--jobs ${opts.jobs}: expected a whole number above 0`);
+      const judged = await validateMany(targets.flatMap((t) => (t.problem ? [t.problem] : [])), sandbox, { concurrency: jobs, onResult: report });
+      if (live) ctx.stderr.write('\r\u001b[2K');
+      const results = [...judged, ...broken];
       const failed = results.filter((r) => !r.ok);
       if (opts.json) ctx.stdout.write(`${JSON.stringify({ ok: failed.length === 0, problems: results }, null, 2)}\n`);
-      else ctx.stdout.write(failed.length === 0 ? `all ${results.length} problems valid\n` : `${failed.length} of ${results.length} problems failed: ${failed.map((f) => f.id).join(', ')}\n`);
+      else ctx.stdout.write(failed.length === 0 ? `all ${results.length} problems valid\n` : `${failed.length} of ${results.length} problems failed: ${failed.slice(0, 20).map((f) => f.id).join(', ')}${failed.length > 20 ? ` and ${failed.length - 20} more` : ''}\n`);
       ctx.exitCode = failed.length === 0 ? 0 : 1;
     });
 

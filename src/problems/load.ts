@@ -6,6 +6,8 @@ import { VettaError } from '../core/errors.js';
 import { builtinProblemsDir } from '../core/paths.js';
 import { closest } from '../core/text.js';
 import { expandValue, GeneratorError } from './generators.js';
+import type { FileStamp } from './index-cache.js';
+import { ProblemIndex } from './index-cache.js';
 import { DesignTest, FrontMatter, FunctionTest, issuesOf, TestsFile } from './schema.js';
 import type { Comparator } from './schema.js';
 
@@ -68,6 +70,25 @@ function splitFrontMatter(text: string, file: string): { yaml: string; body: str
   return { yaml: m[1]!, body: m[2]!, yamlLine: 2 };
 }
 
+/**
+ * An unclosed `[`, `{` or quote is noticed where the next line starts; the mistake is where it
+ * was opened, so that is the line to report.
+ */
+function openingOf(yaml: string, offset: number, message: string): number {
+  const close = /end with an? ([\]}])/.exec(message)?.[1] ?? (/Missing closing "quote/.test(message) ? '"' : /Missing closing 'quote/.test(message) ? "'" : null);
+  if (!close) return offset;
+  const open = close === ']' ? '[' : close === '}' ? '{' : close;
+  let depth = 0;
+  for (let i = Math.min(offset, yaml.length) - 1; i >= 0; i--) {
+    if (yaml[i] === close && open !== close) depth++;
+    else if (yaml[i] === open) {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return offset;
+}
+
 export function loadProblem(dir: string, origin: Problem['origin'] = 'user'): Problem {
   const file = join(dir, 'problem.md');
   let text: string;
@@ -76,15 +97,16 @@ export function loadProblem(dir: string, origin: Problem['origin'] = 'user'): Pr
   } catch (cause) {
     throw new ProblemFormatError([`${rel(file)}: cannot read it (${(cause as NodeJS.ErrnoException).code ?? cause})`]);
   }
-  const { yaml, body } = splitFrontMatter(text, file);
+  const { yaml, body, yamlLine } = splitFrontMatter(text, file);
   const doc = parseDocument(yaml, { prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new ProblemFormatError(
-      doc.errors.map((e) => `${rel(file)}: line ${(e.linePos?.[0]?.line ?? 0) + 1}: ${e.message.split('\n')[0]}`),
-    );
+    // Without pretty errors the parser gives an offset into the YAML, which starts on yamlLine.
+    const lineOf = (offset: number) => yamlLine + (yaml.slice(0, offset).match(/\n/g)?.length ?? 0);
+    throw new ProblemFormatError(doc.errors.map((e) => `${rel(file)}: line ${lineOf(openingOf(yaml, e.pos[0], e.message))}: ${e.message.split('\n')[0]}`));
   }
-  const parsed = FrontMatter.safeParse(doc.toJS());
-  if (!parsed.success) throw new ProblemFormatError(issuesOf(parsed.error).map((i) => `${rel(file)}: ${i}`));
+  const data: unknown = doc.toJS();
+  const parsed = FrontMatter.safeParse(data);
+  if (!parsed.success) throw new ProblemFormatError(issuesOf(parsed.error, data).map((i) => `${rel(file)}: ${i}`));
   const meta = parsed.data;
   if (meta.id !== basename(dir)) {
     throw new ProblemFormatError([`${rel(file)}: id: "${meta.id}" must match the folder name "${basename(dir)}"`]);
@@ -103,7 +125,7 @@ export function loadTests(problem: Problem): ProblemTest[] {
     throw new ProblemFormatError([`${rel(file)}: ${reason}`]);
   }
   const top = TestsFile.safeParse(raw);
-  if (!top.success) throw new ProblemFormatError(issuesOf(top.error).map((i) => `${rel(file)}: ${i}`));
+  if (!top.success) throw new ProblemFormatError(issuesOf(top.error, raw).map((i) => `${rel(file)}: ${i}`));
   const errors: string[] = [];
   const tests: ProblemTest[] = [];
   const names = new Set<string>();
@@ -113,7 +135,7 @@ export function loadTests(problem: Problem): ProblemTest[] {
     const schema = meta.design ? DesignTest : FunctionTest;
     const parsed = schema.safeParse(entry);
     if (!parsed.success) {
-      errors.push(...issuesOf(parsed.error).map((i) => `${where}.${i}`));
+      errors.push(...issuesOf(parsed.error, entry).map((i) => `${where}.${i}`));
       return;
     }
     const t = parsed.data;
@@ -169,25 +191,37 @@ export function isProblemDir(dir: string): boolean {
   return existsSync(join(dir, 'problem.md'));
 }
 
-/** Problem folders directly inside `root` (or `root` itself when it is one). */
-function problemDirsIn(root: string): string[] {
-  if (isProblemDir(root)) return [root];
+/** Problem folders directly inside `root` (or `root` itself when it is one), with their problem.md's stamp. */
+function problemDirsIn(root: string): { dir: string; stamp?: FileStamp }[] {
+  if (isProblemDir(root)) return [{ dir: root }];
   let entries: string[];
   try {
     entries = readdirSync(root);
   } catch (cause) {
     throw new VettaError('not_found', `problems folder ${root} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}); check --problems, VETTA_PROBLEMS or "problems" in the config file`);
   }
-  return entries
-    .sort()
-    .map((e) => join(root, e))
-    .filter((d) => {
-      try {
-        return statSync(d).isDirectory() && isProblemDir(d);
-      } catch {
-        return false;
-      }
-    });
+  // One stat a folder: it answers whether there is a problem.md and whether it changed.
+  return entries.sort().flatMap((e) => {
+    const dir = join(root, e);
+    const stat = statSync(join(dir, 'problem.md'), { throwIfNoEntry: false });
+    return stat?.isFile() ? [{ dir, stamp: { size: stat.size, mtimeMs: stat.mtimeMs } }] : [];
+  });
+}
+
+/** A problem whose front matter came from the index; its statement is read when first asked for. */
+function indexedProblem(dir: string, origin: Problem['origin'], meta: FrontMatter): Problem {
+  const problem = { id: meta.id, dir, meta, origin } as Problem;
+  Object.defineProperty(problem, 'statement', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const file = join(dir, 'problem.md');
+      const statement = splitFrontMatter(readFileSync(file, 'utf8'), file).body.trim();
+      Object.defineProperty(problem, 'statement', { value: statement, enumerable: true, writable: true });
+      return statement;
+    },
+  });
+  return problem;
 }
 
 export interface ProblemSetOptions {
@@ -199,6 +233,14 @@ export interface ProblemSetOptions {
   includeBuiltin?: boolean;
 }
 
+/** A problem folder found in one of the problems folders (its root). */
+interface ProblemDir {
+  dir: string;
+  origin: Problem['origin'];
+  root: string;
+  stamp?: FileStamp;
+}
+
 /**
  * The built-in problems plus the user's folders; a user's id replaces a built-in one. Only the
  * folders are listed up front: a problem.md is parsed when it is first asked for, so starting an
@@ -206,7 +248,9 @@ export interface ProblemSetOptions {
  */
 export class ProblemSet {
   /** Problem folders in order of precedence, lowest first. */
-  private readonly dirs: { dir: string; origin: Problem['origin'] }[] = [];
+  private readonly dirs: ProblemDir[] = [];
+  /** One index a problems folder, so a small folder never reads a large one's. */
+  private readonly indexes = new Map<string, ProblemIndex>();
   private readonly loaded = new Map<string, Problem | BrokenProblem>();
   private all?: { problems: Map<string, Problem>; broken: BrokenProblem[] };
 
@@ -218,7 +262,10 @@ export class ProblemSet {
     // A config file cannot rely on a shell to expand "~".
     const expand = (d: string) => (d === '~' || d.startsWith('~/') ? join(homedir(), d.slice(1)) : d);
     for (const d of [...(options.configDirs ?? []), ...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(expand(d)), origin: 'user' });
-    for (const { dir, origin } of roots) for (const pdir of problemDirsIn(dir)) this.dirs.push({ dir: pdir, origin });
+    for (const { dir, origin } of roots) {
+      this.indexes.set(dir, new ProblemIndex(env, dir));
+      for (const found of problemDirsIn(dir)) this.dirs.push({ ...found, origin, root: dir });
+    }
   }
 
   /** Every problem that loads, by id. */
@@ -239,7 +286,8 @@ export class ProblemSet {
   /** An id, or a path to a problem folder. */
   get(idOrDir: string): Problem {
     // A problem's id is its folder's name, so only folders of that name can hold it; the last wins.
-    const candidates = this.dirs.filter(({ dir }) => basename(dir) === idOrDir).map((d) => this.load(d));
+    // One problem.md is parsed faster than an index is read.
+    const candidates = this.dirs.filter(({ dir }) => basename(dir) === idOrDir).map((d) => this.load(d, false));
     const found = candidates.findLast((c): c is Problem => 'id' in c);
     if (found) return found;
     if ((idOrDir.includes('/') || idOrDir.startsWith('.')) && isProblemDir(idOrDir)) return loadProblem(resolve(idOrDir));
@@ -250,17 +298,23 @@ export class ProblemSet {
     throw new VettaError('not_found', `no problem "${idOrDir}"${hint}`);
   }
 
-  private load({ dir, origin }: { dir: string; origin: Problem['origin'] }): Problem | BrokenProblem {
+  private load({ dir, origin, stamp, root }: ProblemDir, useIndex: boolean): Problem | BrokenProblem {
     let result = this.loaded.get(dir);
-    if (!result) {
+    if (result) return result;
+    const file = join(dir, 'problem.md');
+    const index = useIndex && stamp ? this.indexes.get(root) : undefined;
+    const indexed = index?.get(file, stamp!);
+    if (indexed) result = indexedProblem(dir, origin, indexed);
+    else {
       try {
         result = loadProblem(dir, origin);
+        index?.set(file, stamp!, result.meta);
       } catch (e) {
         if (!(e instanceof ProblemFormatError)) throw e;
         result = { dir, errors: e.errors };
       }
-      this.loaded.set(dir, result);
     }
+    this.loaded.set(dir, result);
     return result;
   }
 
@@ -268,10 +322,11 @@ export class ProblemSet {
     if (!this.all) {
       const all = { problems: new Map<string, Problem>(), broken: [] as BrokenProblem[] };
       for (const d of this.dirs) {
-        const result = this.load(d);
+        const result = this.load(d, true);
         if ('id' in result) all.problems.set(result.id, result);
         else all.broken.push(result);
       }
+      for (const index of this.indexes.values()) index.save();
       this.all = all;
     }
     return this.all;

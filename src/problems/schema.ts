@@ -103,9 +103,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+/** Whether the field at `path` of `input` is absent (its parent is there, it is not). */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  let node = input;
+  for (const part of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return false;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node !== null && typeof node === 'object' && path.length > 0 && (node as Record<PropertyKey, unknown>)[path.at(-1)!] === undefined;
+}
+
+/** `input` is what was parsed: a field that is not there at all is reported as "missing". */
+export function issuesOf(error: z.ZodError, input?: unknown, prefix: readonly PropertyKey[] = []): string[] {
   return error.issues.map((issue) => {
     const path = formatPath([...prefix, ...issue.path]);
-    return path ? `${path}: ${issue.message}` : issue.message;
+    const message = input !== undefined && issue.code !== 'custom' && isMissing(input, issue.path) ? 'missing' : issue.message;
+    return path ? `${path}: ${message}` : message;
   });
 }

@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { preview } from '../core/text.js';
 import type { Sandbox } from '../core/sandbox.js';
 import { judge } from './judge.js';
 import type { Language, Problem, ProblemTest } from './load.js';
 import { EXTENSIONS, languageOfFile, loadTests, ProblemFormatError } from './load.js';
+import { typeMismatch } from './types.js';
 
 export const MIN_TESTS = 15;
 
@@ -23,6 +25,22 @@ export interface ProblemValidation {
   warnings: string[];
 }
 
+/** Each test value that does not fit its declared type, as `case 4 args.nums: expected int[], got a string "abc"`. */
+function wronglyTyped(problem: Problem, tests: ProblemTest[]): string[] {
+  const fn = problem.meta.function;
+  if (!fn) return [];
+  const found: string[] = [];
+  for (const t of tests) {
+    fn.params.forEach((p, k) => {
+      const m = typeMismatch(t.args[k], p.type);
+      if (m) found.push(`${t.name} args.${p.name}: ${m}`);
+    });
+    const m = typeMismatch(t.expected, fn.returns);
+    if (m) found.push(`${t.name} expected: ${m}`);
+  }
+  return found;
+}
+
 /**
  * Everything that makes a problem usable: the format, reference solutions accepted in Python and
  * JavaScript, every starter loading, every wrong/ fixture rejected. Reference failures show the
@@ -39,6 +57,11 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
     return { id: problem.id, dir: problem.dir, ok: false, checks: e.errors.map((d) => ({ subject: 'tests.json', ok: false, detail: d })), warnings };
   }
   checks.push({ subject: 'schema', ok: true, detail: `${tests.length} tests` });
+  const mistyped = wronglyTyped(problem, tests);
+  if (mistyped.length > 0) {
+    const more = mistyped.length > 5 ? `; and ${mistyped.length - 5} more` : '';
+    checks.push({ subject: 'tests.json', ok: false, detail: `values that do not match the signature: ${mistyped.slice(0, 5).join('; ')}${more}` });
+  }
   if (tests.length < MIN_TESTS) warnings.push(`only ${tests.length} tests; a problem should have at least ${MIN_TESTS}`);
   if (!tests.some((t) => !t.hidden)) warnings.push('no visible tests: the candidate\'s "run" would have nothing to run');
   const authorView = tests.map((t) => ({ ...t, hidden: false }));
@@ -89,4 +112,30 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
     checks.push({ subject: `wrong/${f}`, ok: rejected, detail: rejected ? `rejected: ${report.verdict}, ${report.summary}` : 'ACCEPTED, but it is kept as a wrong solution; add a test it fails' });
   }
   return { id: problem.id, dir: problem.dir, ok: checks.every((c) => c.ok), checks, warnings };
+}
+
+export interface ValidateManyOptions {
+  /** How many problems are judged at once: one per core by default, each in its own sandbox processes. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Called as each problem finishes, in the order they finish. */
+  onResult?: (result: ProblemValidation, done: number) => void;
+}
+
+/** Validates problems side by side; the results come back in the order of `problems`. */
+export async function validateMany(problems: Problem[], sandbox: Sandbox, options: ValidateManyOptions = {}): Promise<ProblemValidation[]> {
+  const results: ProblemValidation[] = new Array(problems.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < problems.length) {
+      options.signal?.throwIfAborted();
+      const index = next++;
+      results[index] = await validateProblem(problems[index]!, sandbox, options.signal);
+      options.onResult?.(results[index], ++done);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), problems.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results;
 }

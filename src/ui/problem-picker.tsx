@@ -1,5 +1,5 @@
 import { Box, Text, useInput, useWindowSize } from 'ink';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { visibleWindow } from './layout.js';
 
 export interface PickerItem {
@@ -11,11 +11,24 @@ export interface PickerItem {
 
 const DIFFICULTY_COLOR: Record<string, string> = { easy: 'green', medium: 'yellow', hard: 'red' };
 
+/** What a query is matched against, built once per item rather than on every keystroke. */
+const haystacks = new WeakMap<PickerItem, string>();
+
+function haystackOf(item: PickerItem): string {
+  let text = haystacks.get(item);
+  if (text === undefined) {
+    text = `${item.id} ${item.title} ${item.difficulty} ${item.tags.join(' ')}`.toLowerCase();
+    haystacks.set(item, text);
+  }
+  return text;
+}
+
 /** Case-insensitive match on id, title, difficulty and tags: every typed word must appear. */
 export function filterItems(items: readonly PickerItem[], query: string): PickerItem[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...items];
   return items.filter((item) => {
-    const haystack = `${item.id} ${item.title} ${item.difficulty} ${item.tags.join(' ')}`.toLowerCase();
+    const haystack = haystackOf(item);
     return words.every((w) => haystack.includes(w));
   });
 }
@@ -28,7 +41,7 @@ export function ProblemPicker(props: { items: readonly PickerItem[]; color: bool
   const { columns, rows } = useWindowSize();
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState(0);
-  const shown = filterItems(props.items, query);
+  const shown = useMemo(() => filterItems(props.items, query), [props.items, query]);
   const selected = Math.min(cursor, Math.max(0, shown.length - 1));
 
   useInput((input, key) => {
@@ -56,7 +69,7 @@ export function ProblemPicker(props: { items: readonly PickerItem[]; color: bool
   const scroll = Math.max(0, shown.length - Math.max(selected + 1, height));
   const view = visibleWindow(shown, height, scroll);
   const first = shown.length - scroll - view.lines.length;
-  const idWidth = Math.min(32, Math.max(...props.items.map((i) => i.id.length), 10));
+  const idWidth = useMemo(() => Math.min(32, props.items.reduce((w, i) => Math.max(w, i.id.length), 10)), [props.items]);
   return (
     <Box flexDirection="column" width={columns}>
       <Text bold>{` Choose a problem (${shown.length} of ${props.items.length})`}</Text>

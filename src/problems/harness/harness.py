@@ -192,14 +192,40 @@ class CapturedOutput:
         return "".join(self.kept)
 
 
-def load_namespace(source):
+# What LeetCode's Python environment has imported before the candidate's code runs; imported
+# datasets' references (and the expressions in their tests) rely on all of it.
+LEETCODE_PREAMBLE = (
+    "from typing import *\nimport collections, heapq, bisect, math, itertools, functools, re, string, random, operator, datetime\n"
+    "from collections import *\nfrom heapq import *\nfrom bisect import *\nfrom functools import *\nfrom itertools import *\n"
+    "from string import *\nfrom operator import *\nfrom math import *\ninf = float('inf')\n"
+)
+
+
+def sorted_containers():
+    """SortedList and friends from Debian's python3-sortedcontainers. The interpreter runs with -S
+    (no site-packages), so only that package's folder is put on the path, and only while importing."""
+    names = ("SortedList", "SortedDict", "SortedSet", "SortedKeyList")
+    for folder in ([], ["/usr/lib/python3/dist-packages"]):
+        sys.path[:0] = folder
+        try:
+            import sortedcontainers
+            return {n: getattr(sortedcontainers, n) for n in names}
+        except ImportError:
+            pass
+        finally:
+            del sys.path[: len(folder)]
+    return {}
+
+
+def leetcode_namespace():
     ns = {"__name__": "__main__", "__file__": SOLUTION_NAME, "ListNode": ListNode, "TreeNode": TreeNode}
-    # What LeetCode's Python environment has imported before the candidate's code runs.
-    exec(
-        "from typing import *\nimport collections, heapq, bisect, math, itertools, functools, re, string, random, operator\n"
-        "from collections import *\nfrom heapq import *\nfrom bisect import *\nfrom functools import *\nfrom itertools import *\nfrom math import inf\n",
-        ns,
-    )
+    exec(LEETCODE_PREAMBLE, ns)
+    ns.update(sorted_containers())
+    return ns
+
+
+def load_namespace(source):
+    ns = leetcode_namespace()
     linecache.cache[SOLUTION_NAME] = (len(source), None, source.splitlines(True), SOLUTION_NAME)
     code = compile(source, SOLUTION_NAME, "exec")
     return ns, code
@@ -254,11 +280,30 @@ def run_design_test(ns, job, test):
     return results
 
 
+def evaluate_expressions(job):
+    """An imported dataset's test values written as Python (`[[i % 3, 1] for i in range(50000)]`):
+    each is evaluated in LeetCode's environment and sent back as JSON, or as the reason it failed.
+    A value whose JSON is over the size cap is refused rather than stored."""
+    ns = leetcode_namespace()
+    ns["list_node"] = ns["tree_node"] = lambda values: values
+    cap = job["sizeCap"]
+    for i, text in enumerate(job["expressions"]):
+        try:
+            line = result_line({"t": "value", "i": i, "value": plain(eval(text, ns))})
+            record = line if len(line) <= cap else json.dumps({"t": "refused", "i": i, "reason": "its value is over %d MB" % (cap // 1_000_000)})
+        except BaseException as exc:
+            record = json.dumps({"t": "refused", "i": i, "reason": "%s: %s" % (type(exc).__name__, str(exc)[:200])})
+        send_line(record)
+
+
 def main():
     # Before any candidate code: tells the parent the sandbox and interpreter came up.
     send({"t": "hello"})
     with open(sys.argv[1], encoding="utf-8") as f:
         job = json.load(f)
+    if job["kind"] == "evaluate":
+        evaluate_expressions(job)
+        return
     with open(os.path.join(os.path.dirname(sys.argv[1]), job["solution"]), encoding="utf-8", errors="replace") as f:
         source = f.read()
     try:
