@@ -26,7 +26,7 @@ import type { CliContext } from './main.js';
 import { sandboxOption } from './main.js';
 import type { EditorRunner } from './practice-session.js';
 import { PracticeSession } from './practice-session.js';
-import { recordingPath, startRecording } from '../interview/recording-session.js';
+import { recordingPath, startRecording } from '../replay/recording-session.js';
 import { warnAboutSandbox } from './run.js';
 import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
 import { chooseBrain, DEFAULT_OPENAI_MODEL } from './provider-choice.js';

@@ -8,17 +8,17 @@ import { ProviderError } from '../providers/errors.js';
 import { ScriptedBrain } from '../providers/scripted/brain.js';
 import type { Brain, BrainPart, Instruction, InterviewContext } from '../providers/spec.js';
 import type { Sandbox } from '../sandbox/spec.js';
-import { Recorder, RecordingBrain } from '../replay/recorder.js';
-import { canonicalJson, Cassette, diffValues, normaliseRequest } from '../replay/recording.js';
-import type { CassetteEntry, NormalisedRequest, RecordedAction, Recording, RecordingLine } from '../replay/recording.js';
-import { clockLabel, diffLines } from '../replay/report.js';
-import type { CheckResult, Divergence } from '../replay/report.js';
-import type { Action } from './actions.js';
+import { Recorder, RecordingBrain } from './recorder.js';
+import { canonicalJson, Cassette, diffValues, normaliseRequest } from './recording.js';
+import type { CassetteEntry, NormalisedRequest, RecordedAction, Recording, RecordingLine } from './recording.js';
+import { clockLabel, diffLines } from './report.js';
+import type { CheckResult, Divergence } from './report.js';
+import type { Action } from '../interview/actions.js';
 import { problemContentHash } from './recording-session.js';
-import type { Scorecard } from './scorecard.js';
-import type { InterviewEvent } from './state.js';
+import type { Scorecard } from '../interview/scorecard.js';
+import type { InterviewEvent } from '../interview/state.js';
 
-/** What a check drives: the practice session, built by the caller (src/cli) so this file stays below it. */
+/** What a check drives: the practice session, built by the caller (src/cli), which wires the practice session's parts. */
 export interface ReplaySession {
   readonly ended: boolean;
   start(): Promise<void>;
