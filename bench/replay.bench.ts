@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../src/cli/main.ts';
 import { PracticeSession } from '../src/cli/practice-session.ts';
-import { checkRecording } from '../src/interview/replay-check.ts';
+import { checkRecording } from '../src/replay/check.ts';
 import { loadTests, ProblemSet } from '../src/problems/load.ts';
 import { readRecording } from '../src/replay/recording.ts';
 import { selectSandbox } from '../src/sandbox/select.ts';

@@ -27,7 +27,7 @@ import type { CliContext } from './context.js';
 import { sandboxOption } from './context.js';
 import type { EditorRunner } from './practice-session.js';
 import { PracticeSession } from './practice-session.js';
-import { recordingPath, startRecording } from '../interview/recording-session.js';
+import { recordingPath, startRecording } from '../replay/recording-session.js';
 import { warnAboutSandbox } from './run.js';
 import { scrubber, scrubValue, secretValues } from '../core/secrets.js';
 import { chooseBrain } from './provider-choice.js';

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { errorMessage, VettaError } from '../core/errors.js';
-import { vettaVersion } from '../interview/recording-session.js';
-import { checkRecording } from '../interview/replay-check.js';
+import { vettaVersion } from '../replay/recording-session.js';
+import { checkRecording } from '../replay/check.js';
 import { loadTests } from '../problems/load.js';
 import type { Brain } from '../interview/brain.js';
 import type { SpeechRecognizer } from '../providers/spec.js';
@@ -13,7 +13,7 @@ import { play } from '../replay/player.js';
 import { readRecording } from '../replay/recording.js';
 import { scrubber, secretValues } from '../core/secrets.js';
 import type { Recording } from '../replay/recording.js';
-import { divergenceText, junitXml } from '../replay/report.js';
+import { divergenceText, failedAfterUpdate, junitXml } from '../replay/report.js';
 import type { CheckResult } from '../replay/report.js';
 import { selectSandbox } from '../sandbox/select.js';
 import type { Sandbox } from '../core/sandbox.js';
@@ -37,6 +37,25 @@ interface ReplayOptions {
   sandbox?: string;
   fromAudio?: boolean;
   stt?: string;
+}
+
+/** The exit status when a recording could not be checked at all (the sandbox would not start): not a divergence. */
+const EXIT_CHECK_COULD_NOT_RUN = 3;
+
+/** The JUnit report's folder, made before any check runs: a path that cannot be written fails first, not last. */
+function prepareReportFolder(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw new VettaError('io', `cannot write the JUnit report ${file} (${(e as NodeJS.ErrnoException).code}); choose another path with --junit FILE`);
+  }
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new VettaError('usage', `--junit ${file} is a folder; give a file name, such as ${join(file, 'replay.xml')}`);
+}
+
+function summary(total: number, failed: number, errors: number, style: Style): string {
+  if (failed === 0 && errors === 0) return style.green(`all ${total} recordings OK`);
+  const parts = [failed > 0 ? `${failed} of ${total} recordings diverged` : '', errors > 0 ? `${errors} could not be checked` : ''].filter(Boolean);
+  return style.red(parts.join('; '));
 }
 
 function parseSpeed(text: string): number {
@@ -91,6 +110,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
         return;
       }
       const files = recordingFiles(target);
+      if (opts.junit) prepareReportFolder(opts.junit);
       const sandbox = selectSandbox(ctx.sandboxName(opts.sandbox), ctx.env);
       warnAboutSandbox(sandbox, ctx, styleFor(ctx.stderr, ctx.env));
       const results: CheckResult[] = [];
@@ -100,9 +120,10 @@ export function registerReplay(program: Command, ctx: CliContext): void {
         report(result, files.length > 1 ? `[${i + 1}/${files.length}] ` : '', opts, ctx, style);
       }
       if (opts.junit) writeFileSync(opts.junit, junitXml(results));
-      const failed = results.filter((r) => !r.ok).length;
-      if (!opts.json && files.length > 1) ctx.stdout.write(`${failed === 0 ? style.green(`all ${files.length} recordings OK`) : style.red(`${failed} of ${files.length} recordings diverged`)}\n`);
-      ctx.exitCode = failed > 0 && !opts.update ? 1 : 0;
+      const errors = results.filter((r) => r.error !== null).length;
+      const failed = results.filter((r) => (opts.update ? failedAfterUpdate(r) : !r.ok)).length - errors;
+      if (!opts.json && files.length > 1) ctx.stdout.write(`${summary(files.length, failed, errors, style)}\n`);
+      ctx.exitCode = errors > 0 ? EXIT_CHECK_COULD_NOT_RUN : failed > 0 ? 1 : 0;
     });
 }
 
@@ -159,7 +180,18 @@ async function checkFile(file: string, sandbox: Sandbox, opts: ReplayOptions, ct
   } catch (e) {
     if (!(e instanceof VettaError)) throw e;
     // An unreadable recording, or one whose problem is gone, fails like a divergence: CI must see it.
-    return { file, ok: false, divergences: [{ where: 'the recording cannot be checked', diff: [`+ ${errorMessage(e)}`] }], actions: 0, llmTurns: 0, problemChanged: false, durationMs: performance.now() - started };
+    return {
+      file,
+      ok: false,
+      divergences: [{ where: 'the recording cannot be checked', diff: [`+ ${errorMessage(e)}`] }],
+      actions: 0,
+      llmTurns: 0,
+      problemChanged: false,
+      error: null,
+      truncated: false,
+      ...(opts.update ? { update: { written: false, why: 'it cannot be read as a recording this Vetta checks' } } : {}),
+      durationMs: performance.now() - started,
+    };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -174,12 +206,15 @@ function report(result: CheckResult, progress: string, opts: ReplayOptions, ctx:
   const name = relative(process.cwd(), result.file) || result.file;
   const seconds = `${(result.durationMs / 1000).toFixed(1)} s`;
   if (result.ok) write(`${progress}${style.green('OK')}   ${name} (${result.actions} actions, ${result.llmTurns} interviewer turns, ${seconds})`);
+  else if (result.error !== null) write(`${progress}${style.red('ERROR')} ${name}: the check could not run, ${result.error}`);
   else {
     write(`${progress}${style.red('FAIL')} ${name}: ${result.divergences.length} divergence${result.divergences.length === 1 ? '' : 's'} (${seconds})`);
     for (const d of result.divergences) {
       for (const line of divergenceText(d).split('\n')) write(`  ${line.startsWith('  - ') ? style.red(line) : line.startsWith('  + ') ? style.green(line) : line}`);
     }
   }
+  if (result.truncated) write(style.yellow(`  note: the recording ends mid-line (the process died while writing it); checked up to its last whole line`));
   if (result.problemChanged) write(style.yellow(`  note: the problem changed since this was recorded`));
-  if (opts.update) write(style.dim(`  updated ${name} from today's behaviour`));
+  if (result.update?.written) write(style.dim(`  updated ${name} from today's behaviour`));
+  else if (result.update) write((result.ok ? style.dim : style.red)(`  not updated: ${result.update.why}`));
 }

@@ -18,8 +18,19 @@ export interface CheckResult {
   llmTurns: number;
   /** The problem's files differ from when it was recorded: likely why it diverges. */
   problemChanged: boolean;
+  /** The check could not run (the sandbox would not start), with the cause: neither OK nor a divergence. */
+  error: string | null;
+  /** The recording's last line was cut short (the process died while writing it); checked up to there. */
+  truncated: boolean;
+  /** With --update: whether the recording was rewritten, and why not. */
+  update?: UpdateOutcome;
   durationMs: number;
 }
+
+export type UpdateOutcome = { written: true } | { written: false; why: string };
+
+/** The recording still fails after --update: it diverged, or could not run, and was not rewritten. */
+export const failedAfterUpdate = (r: CheckResult) => !r.ok && r.update?.written !== true;
 
 /** A line diff by longest common subsequence: lists of decisions are short. */
 export function diffLines(recorded: readonly string[], today: readonly string[]): string[] {
@@ -62,21 +73,26 @@ export function divergenceText(d: Divergence): string {
   return [d.where, ...d.diff.map((l) => `  ${l}`)].join('\n');
 }
 
-/** One test case a recording, a failure per diverging recording with its diffs as the body. */
+/**
+ * One test case a recording: a failure per diverging recording with its diffs as the body, an error
+ * per recording the check could not run, with the cause.
+ */
 export function junitXml(results: readonly CheckResult[]): string {
-  const failures = results.filter((r) => !r.ok).length;
+  const errors = results.filter((r) => r.error !== null).length;
+  const failures = results.filter((r) => !r.ok).length - errors;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const total = results.reduce((t, r) => t + r.durationMs, 0);
   const cases = results.map((r) => {
     const open = `    <testcase classname="vetta.replay" name="${xml(r.file)}" time="${seconds(r.durationMs)}"`;
     if (r.ok) return `${open}/>`;
+    if (r.error !== null) return `${open}>\n      <error message="${xml(`the check could not run: ${r.error}`)}" type="environment"/>\n    </testcase>`;
     const message = `${r.divergences.length} divergence${r.divergences.length === 1 ? '' : 's'}${r.problemChanged ? '; the problem changed since it was recorded' : ''}`;
     return `${open}>\n      <failure message="${xml(message)}" type="divergence">${xml(r.divergences.map(divergenceText).join('\n\n'))}</failure>\n    </testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="vetta replay --check" tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
-    `  <testsuite name="recordings" tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(total)}">`,
+    `<testsuites name="vetta replay --check" tests="${results.length}" failures="${failures}" errors="${errors}" time="${seconds(total)}">`,
+    `  <testsuite name="recordings" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(total)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

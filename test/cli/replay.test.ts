@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { requestKey } from '../../src/replay/recording.ts';
 import type { NormalisedRequest } from '../../src/replay/recording.ts';
@@ -94,6 +94,17 @@ describe('vetta replay --check', () => {
     assert.equal(readLines(file).filter((l) => l.type === 'event' && l.event.type === 'hint_given')[0]!.event.level, 'nudge');
   });
 
+  it('checks a killed session as it was recorded (no wrap-up it never had), and says when its last line was cut short', async () => {
+    const lines = readLines(SCRIPTED);
+    const submit = lines.findIndex((l) => l.type === 'action' && l.action.kind === 'submit');
+    const file = writeLines(lines.slice(0, submit));
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"t":351,"clock":200000,"type":"act`);
+    const { code, stdout } = await runCli(['replay', file, '--check']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /^OK +.*edited\.jsonl \(7 actions/);
+    assert.match(stdout, /note: the recording ends mid-line \(the process died while writing it\); checked up to its last whole line/);
+  });
+
   it('refuses a recording from a newer Vetta in one line, and fails a damaged one in the report', async () => {
     const lines = readLines(SCRIPTED);
     lines[0]!.version = 2;
@@ -106,6 +117,99 @@ describe('vetta replay --check', () => {
     assert.equal(code, 1);
     assert.match(stdout, /FAIL .*broken\.jsonl: 1 divergence/);
     assert.match(stdout, /broken\.jsonl:2: not a JSON line/);
+  });
+});
+
+/** A copy of the built-in problem whose hidden test `name` now expects `expected`: the recorded solution fails it. */
+function problemWithChangedTest(name: string, expected: unknown): string {
+  const dir = tempDir();
+  cpSync(resolve('problems', PROBLEM), join(dir, PROBLEM), { recursive: true });
+  const file = join(dir, PROBLEM, 'tests.json');
+  const tests = JSON.parse(readFileSync(file, 'utf8'));
+  tests.tests.find((t: Line) => t.name === name).expected = expected;
+  writeFileSync(file, JSON.stringify(tests));
+  return dir;
+}
+
+const said = (lines: Line[]) => lines.filter((l) => l.type === 'event' && l.event.type === 'interviewer_said').map((l) => l.event.text as string);
+
+describe('vetta replay --check --update', () => {
+  it('re-runs the offline interviewer after the first divergence, so the rewritten recording says what today\'s Vetta says', async () => {
+    const problems = problemWithChangedTest('peak before trough', 99);
+    const file = writeLines(readLines(SCRIPTED));
+    const updated = await runCli(['--problems', problems, 'replay', file, '--check', '--update']);
+    assert.equal(updated.code, 0, updated.stdout);
+    assert.match(updated.stdout, /- submit: accepted, 16 of 16 passed\n(.*\n)*? +\+ submit: wrong_answer, 15 of 16 passed/);
+    assert.match(updated.stdout, /updated .*edited\.jsonl/);
+
+    const lines = readLines(file);
+    const submit = lines.findIndex((l) => l.type === 'event' && l.event.type === 'tests_ran' && l.event.run.kind === 'submit');
+    const afterSubmit = said(lines.slice(submit));
+    assert.match(afterSubmit[0]!, /^It passes 15 of 16 tests/, 'the comment on the submit is on the run that failed');
+    assert.ok(!said(lines).some((text) => /passes all 16 tests/.test(text)), said(lines).join('\n'));
+    assert.equal(lines.filter((l) => l.type === 'event' && l.event.type === 'follow_up_asked').length, 0, 'no follow-ups after a failing submit');
+    // Before the divergence the recorded words are kept as they were.
+    assert.deepEqual(said(lines.slice(0, submit)), said(readLines(SCRIPTED)).slice(0, said(lines.slice(0, submit)).length));
+    const again = await runCli(['--problems', problems, 'replay', file, '--check']);
+    assert.equal(again.code, 0, again.stdout);
+  });
+
+  it('refuses in one line to rewrite a diverging recording made with a model unless --live asks it again', async () => {
+    const problems = problemWithChangedTest('peak before trough', 99);
+    const file = writeLines(readLines(join(FIXTURES, 'gemini-stock.jsonl')));
+    const before = readFileSync(file, 'utf8');
+    const { code, stdout } = await runCli(['--problems', problems, 'replay', file, '--check', '--update']);
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /\n {2}not updated: recorded with the gemini interviewer, whose words after the divergence only it can say: add --live to ask it again\n/);
+    assert.equal(readFileSync(file, 'utf8'), before);
+  });
+
+  it('leaves a recording that checks OK byte for byte as it was', async () => {
+    const file = writeLines(readLines(SCRIPTED));
+    const before = readFileSync(file, 'utf8');
+    const { code, stdout } = await runCli(['replay', file, '--check', '--update']);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /not updated: it checks OK as recorded/);
+    assert.equal(readFileSync(file, 'utf8'), before);
+  });
+
+  it('says "not updated" and fails for a damaged or newer recording', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.jsonl'), '{"format":"vetta-recording","version":1}\nnot json\n{}\n');
+    const newer = readLines(SCRIPTED);
+    newer[0]!.version = 2;
+    writeFileSync(join(dir, 'newer.jsonl'), `${newer.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const { code, stdout } = await runCli(['replay', dir, '--check', '--update']);
+    assert.equal(code, 1, stdout);
+    assert.doesNotMatch(stdout, /updated .*from today's behaviour/);
+    assert.equal(stdout.match(/not updated: it cannot be read as a recording this Vetta checks/g)?.length, 2, stdout);
+  });
+});
+
+describe('vetta replay --check when the sandbox cannot start', () => {
+  it('reports an error with its cause (JUnit <error>, exit 3), not a divergence, and --update leaves the recording alone', () => {
+    const dir = tempDir();
+    // An interpreter that is found, but cannot start a program: what a broken sandbox looks like to the judge.
+    const python = join(dir, 'python3');
+    writeFileSync(python, '#!/bin/sh\ncase "$*" in *sys.base_prefix*) echo "$0"; echo /usr; exit 0;; esac\necho "python3: error while loading shared libraries: libpython3.so" >&2\nexit 127\n');
+    chmodSync(python, 0o755);
+    const file = writeLines(readLines(SCRIPTED));
+    const before = readFileSync(file, 'utf8');
+    const junit = join(dir, 'reports', 'nested', 'replay.xml');
+    const env = { PATH: process.env.PATH, NO_COLOR: '1', XDG_CONFIG_HOME: join(dir, 'config'), VETTA_PYTHON: python };
+    const vetta = (args: string[]) => spawnSync(process.execPath, [resolve('bin/vetta.js'), 'replay', file, '--check', '--sandbox', 'unsafe', ...args], { env, encoding: 'utf8' });
+    const checked = vetta(['--junit', junit]);
+    assert.equal(checked.status, 3, checked.stdout + checked.stderr);
+    assert.match(checked.stdout, /^ERROR .*edited\.jsonl: the check could not run, after action 3 at 00:00, \/edit \(file; 4 lines\): the interpreter did not start: python3: error while loading shared libraries/);
+    assert.doesNotMatch(checked.stdout, /wrong_answer|divergence/);
+    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); e = r.find("testsuite/testcase/error"); print(r.get("errors"), r.get("failures"), e.get("type")); print(e.get("message"))', junit], { encoding: 'utf8' });
+    assert.equal(parsed.status, 0, parsed.stderr);
+    assert.match(parsed.stdout, /^1 0 environment\nthe check could not run: .*libpython3\.so/);
+
+    const updated = vetta(['--update']);
+    assert.equal(updated.status, 3, updated.stdout);
+    assert.match(updated.stdout, /not updated: the check could not run/);
+    assert.equal(readFileSync(file, 'utf8'), before);
   });
 });
 

@@ -5,20 +5,20 @@ import { preview } from '../core/text.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
 import { EXTENSIONS } from '../problems/load.js';
 import { ProviderError } from '../providers/errors.js';
-import type { Brain, BrainPart, Instruction, InterviewContext } from './brain.js';
-import { ScriptedBrain } from './scripted-brain.js';
+import type { Brain, BrainPart, Instruction, InterviewContext } from '../interview/brain.js';
+import { ScriptedBrain } from '../interview/scripted-brain.js';
 import type { Sandbox } from '../core/sandbox.js';
-import { Recorder, RecordingBrain } from '../replay/recorder.js';
-import { canonicalJson, Cassette, diffValues, normaliseRequest } from '../replay/recording.js';
-import type { CassetteEntry, NormalisedRequest, RecordedAction, Recording, RecordingLine } from '../replay/recording.js';
-import { clockLabel, diffLines } from '../replay/report.js';
-import type { CheckResult, Divergence } from '../replay/report.js';
-import type { Action } from './actions.js';
+import { Recorder, RecordingBrain } from './recorder.js';
+import { canonicalJson, Cassette, diffValues, normaliseRequest } from './recording.js';
+import type { CassetteEntry, NormalisedRequest, RecordedAction, Recording, RecordingLine } from './recording.js';
+import { clockLabel, diffLines } from './report.js';
+import type { CheckResult, Divergence, UpdateOutcome } from './report.js';
+import type { Action } from '../interview/actions.js';
 import { problemContentHash } from './recording-session.js';
-import type { Scorecard } from './scorecard.js';
-import type { InterviewEvent } from './state.js';
+import type { Scorecard } from '../interview/scorecard.js';
+import type { InterviewEvent } from '../interview/state.js';
 
-/** What a check drives: the practice session, built by the caller (src/cli) so this file stays below it. */
+/** What a check drives: the practice session, built by the caller (src/cli), which wires the practice session's parts. */
 export interface ReplaySession {
   readonly ended: boolean;
   start(): Promise<void>;
@@ -54,7 +54,7 @@ export interface CheckOptions {
   workDir: string;
   /** Answers the interviewer's turns live instead of from the recording's cassette. */
   liveBrain?: Brain;
-  /** Rewrites the recording from today's behaviour (secrets scrubbed as when recording). */
+  /** Rewrites a diverging recording from today's behaviour (secrets scrubbed as when recording). */
   update?: { vettaVersion: string; scrub: (text: string) => string };
 }
 
@@ -152,18 +152,74 @@ class CassetteBrain implements Brain {
 
 const MISSES_SHOWN = 3;
 
+type Found = { segment: number; divergence: Divergence };
+
+/** What one pass over the recording found. */
+interface Pass {
+  found: Found[];
+  llmTurns: number;
+  /** Why the pass could not go on (the sandbox would not start): the environment, not Vetta's behaviour. */
+  environmentError: string | null;
+}
+
+/** A refusal that comes from this machine, not from the recorded candidate: the check cannot say anything. */
+function isEnvironmentError(e: unknown): e is VettaError {
+  return e instanceof VettaError && !(e instanceof ProviderError) && (e.code === 'sandbox_unavailable' || e.code === 'io');
+}
+
 /**
  * Re-runs the candidate's side of a recording through today's engine and compares the policy's
  * decisions (phases, hints, verdicts, follow-ups) stretch by stretch, the LLM requests, and the
  * scorecard. The clock follows the recording: each event happens at the interview time it was
  * recorded at, so time-based decisions see the same clock.
+ *
+ * With `update`, a recording that diverged is rewritten from a second pass in which, from the first
+ * diverging stretch on, the interviewer speaks again instead of the cassette (the offline
+ * interviewer, or the live one), so the words follow today's decisions. A recording that passed,
+ * that could not be checked, or whose interviewer was a model that is not asked again, is left as it is.
  */
 export async function checkRecording(recording: Recording, options: CheckOptions): Promise<CheckResult> {
   const startedMs = performance.now();
+  const checked = await replayOnce(recording, options, null);
+  const ok = checked.found.length === 0 && checked.environmentError === null;
+  const result: CheckResult = {
+    file: recording.file,
+    ok,
+    divergences: checked.found.sort((a, b) => a.segment - b.segment).map(({ divergence }) => divergence),
+    actions: segmentsOf(recording).length - 1,
+    llmTurns: checked.llmTurns,
+    problemChanged: recording.header.problem.contentHash !== problemContentHash(options.problem),
+    error: checked.environmentError,
+    truncated: recording.truncated,
+    durationMs: 0,
+  };
+  if (options.update) result.update = await update(recording, options, checked, ok);
+  result.durationMs = performance.now() - startedMs;
+  return result;
+}
+
+async function update(recording: Recording, options: CheckOptions, checked: Pass, ok: boolean): Promise<UpdateOutcome> {
+  if (checked.environmentError !== null) return { written: false, why: 'the check could not run, so it says nothing about today\'s behaviour' };
+  if (ok) return { written: false, why: 'it checks OK as recorded' };
+  const brain = recording.header.brain.name;
+  if (!options.liveBrain && brain !== 'scripted') return { written: false, why: `recorded with the ${brain} interviewer, whose words after the divergence only it can say: add --live to ask it again` };
+  const speakFrom = Math.floor(Math.min(...checked.found.map((f) => f.segment)));
+  const file = `${recording.file}.update`;
+  const rewritten = await replayOnce(recording, options, { file, speakFrom });
+  if (rewritten.environmentError !== null) {
+    rmSync(file, { force: true });
+    return { written: false, why: `the check could not run again: ${rewritten.environmentError}` };
+  }
+  renameSync(file, recording.file);
+  return { written: true };
+}
+
+/** One pass over the recording; with `rewrite`, today's interview is written to `rewrite.file`. */
+async function replayOnce(recording: Recording, options: CheckOptions, rewrite: { file: string; speakFrom: number } | null): Promise<Pass> {
   const { header } = recording;
   const segments = segmentsOf(recording);
   // Each with the stretch it belongs to, so they print in the order they happened.
-  const found: { segment: number; divergence: Divergence }[] = [];
+  const found: Found[] = [];
   const diverged = (segment: number, divergence: Divergence) => found.push({ segment, divergence });
   const today: string[][] = segments.map(() => []);
   let current = 0;
@@ -176,19 +232,24 @@ export async function checkRecording(recording: Recording, options: CheckOptions
   };
 
   let llmTurns = 0;
-  const misses: { segment: number; divergence: Divergence }[] = [];
+  const misses: Found[] = [];
   const cassette = new Cassette(recording.lines);
   const onMiss = (request: NormalisedRequest, nearest: CassetteEntry | null) => {
     const kind = (request.instruction as { kind?: string }).kind ?? 'turn';
     misses.push({ segment: current, divergence: { where: `${where(current)}: the interviewer's "${kind}" request is not in the recording`, diff: diffValues(nearest?.request ?? null, request) } });
   };
-  const answering: Brain = options.liveBrain ?? new CassetteBrain(header.brain.name, cassette, onMiss);
+  const fromCassette = new CassetteBrain(header.brain.name, cassette, onMiss);
+  const scripted = new ScriptedBrain();
+  // A rewrite takes the recorded words only before the first divergence; the offline interviewer is deterministic.
+  const answering: Brain = options.liveBrain ?? (rewrite ? { name: header.brain.name, stream: (i, c, s) => (current < rewrite.speakFrom ? fromCassette : scripted).stream(i, c, s) } : fromCassette);
 
-  const updating = options.update ? `${recording.file}.update` : null;
-  const recorder =
-    options.update && updating
-      ? Recorder.create(updating, { ...header, vettaVersion: options.update.vettaVersion, problem: { id: header.problem.id, contentHash: problemContentHash(options.problem) } }, { now, scrub: options.update.scrub, elapsedMs: () => segments[current]!.t })
-      : null;
+  const recorder = rewrite
+    ? Recorder.create(
+        rewrite.file,
+        { ...header, vettaVersion: options.update!.vettaVersion, problem: { id: header.problem.id, contentHash: problemContentHash(options.problem) } },
+        { now, scrub: options.update!.scrub, elapsedMs: () => segments[current]!.t },
+      )
+    : null;
   const brain = recorder ? new RecordingBrain(answering, recorder) : answering;
   const countingBrain: Brain = {
     name: brain.name,
@@ -209,7 +270,7 @@ export async function checkRecording(recording: Recording, options: CheckOptions
     tests: options.tests,
     language: header.language,
     brain: countingBrain,
-    fallbackBrain: new ScriptedBrain(),
+    fallbackBrain: scripted,
     sandbox: options.sandbox,
     sessionId: header.sessionId,
     now,
@@ -240,6 +301,8 @@ export async function checkRecording(recording: Recording, options: CheckOptions
     return session.perform({ kind: 'edit', file });
   };
 
+  // A session that was killed has no wrap-up or scorecard: ending it here would add what it never had.
+  const recordedCard = recording.lines.findLast((l): l is Extract<RecordingLine, { type: 'scorecard' }> => l.type === 'scorecard')?.card;
   let card: Scorecard | null = null;
   try {
     started = true;
@@ -254,12 +317,15 @@ export async function checkRecording(recording: Recording, options: CheckOptions
       try {
         await perform(i, segments[i]!.action!);
       } catch (e) {
+        if (isEnvironmentError(e)) return { found, llmTurns, environmentError: `${where(i)}: ${errorMessage(e)}` };
         // The recorded session met the same refusal (a missing file): it is the candidate's input.
         if (!(e instanceof VettaError) || e instanceof ProviderError) diverged(i, { where: where(i), diff: [`+ failed: ${errorMessage(e)}`] });
       }
     }
-    card = await session.finish();
-    recorder?.scorecard(card);
+    if (recordedCard || session.ended) {
+      card = await session.finish();
+      recorder?.scorecard(card);
+    }
   } finally {
     recorder?.close();
   }
@@ -278,20 +344,9 @@ export async function checkRecording(recording: Recording, options: CheckOptions
   for (const miss of unexplained.slice(0, MISSES_SHOWN)) diverged(miss.segment + 0.5, miss.divergence);
   const unshown = misses.length - Math.min(unexplained.length, MISSES_SHOWN);
   if (unshown > 0) diverged(segments.length, { where: "the interviewer's requests", diff: [`+ ${unshown} more requests differ from the recording${unexplained.length < misses.length ? ', following from the decisions above' : ''}`] });
-  const recordedCard = recording.lines.findLast((l): l is Extract<RecordingLine, { type: 'scorecard' }> => l.type === 'scorecard')?.card;
   if (recordedCard && card) {
     const diff = diffValues(recordedCard, card);
     if (diff.length > 0) diverged(segments.length, { where: 'the scorecard', diff });
   }
-  if (recorder && updating) renameSync(updating, recording.file);
-
-  return {
-    file: recording.file,
-    ok: found.length === 0,
-    divergences: found.sort((a, b) => a.segment - b.segment).map(({ divergence }) => divergence),
-    actions: segments.length - 1,
-    llmTurns,
-    problemChanged: header.problem.contentHash !== problemContentHash(options.problem),
-    durationMs: performance.now() - startedMs,
-  };
+  return { found, llmTurns, environmentError: null };
 }

@@ -3,12 +3,12 @@ import { basename, join, resolve } from 'node:path';
 import { dataDir, packageRoot } from '../core/paths.js';
 import { readProblemFile } from '../problems/load.js';
 import type { Language, Problem } from '../problems/load.js';
-import type { Brain } from './brain.js';
-import { audioFileFor, Recorder, RecordingBrain } from '../replay/recorder.js';
-import { digest, RECORDING_FORMAT, RECORDING_VERSION } from '../replay/recording.js';
+import type { Brain } from '../interview/brain.js';
+import { audioFileFor, Recorder, RecordingBrain } from './recorder.js';
+import { digest, RECORDING_FORMAT, RECORDING_VERSION } from './recording.js';
 import { scrubber, secretValues } from '../core/secrets.js';
-import type { RecordingHeader } from '../replay/recording.js';
-import type { InterviewEvent } from './state.js';
+import type { RecordingHeader } from './recording.js';
+import type { InterviewEvent } from '../interview/state.js';
 
 /** The problem as it is judged: its statement and its tests. A check says when they changed. */
 export function problemContentHash(problem: Problem): string {
