@@ -162,7 +162,8 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       if (!value || value.min === undefined) return null;
       const fact = `${value.min} <= ${value.subject}${value.max !== undefined ? ` <= ${value.max}` : ''}`;
       const zero = value.min <= 0 && (value.max === undefined || value.max >= 0);
-      return yesNo(zero, zero ? `zero can appear: values run from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}.` : `every value is at least ${sayNumber(value.min)}.`, fact);
+      const what = scalar ?? 'every value';
+      return yesNo(zero, zero ? `zero can appear: ${scalar ?? 'values'} ${scalar ? 'runs' : 'run'} from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}.` : `${what} is at least ${sayNumber(value.min)}.`, fact);
     }
     case 'duplicates': {
       if (facts.distinct === true) return yesNo(false, 'all the values are distinct.', 'distinct');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerSandbox } from '../../src/sandbox/docker.ts';
 import { runtimeFor } from '../../src/sandbox/runtimes.ts';
@@ -16,10 +16,15 @@ function buildImage(program: Program, tag: string): void {
   const staging = tempDir('vetta-image-');
   for (const [link, target] of [['lib', 'usr/lib'], ['lib64', 'usr/lib64'], ['bin', 'usr/bin']]) symlinkSync(target!, join(staging, link!));
   for (const dir of ['tmp', 'box', 'usr/local/bin']) mkdirSync(join(staging, dir), { recursive: true });
-  symlinkSync(runtime.path, join(staging, 'usr/local/bin', program === 'python' ? 'python3' : 'node'));
+  // The interpreter as a file, wherever links to it lead (a checkout's .node/ is a chain of them).
+  const binary = realpathSync(runtime.path);
+  // Node finds nothing by its own path, so it is copied in: a checkout under /tmp would be hidden
+  // by the container's own /tmp. Python finds its standard library from where it lives: a link.
+  if (program === 'node') copyFileSync(binary, join(staging, 'usr/local/bin/node'));
+  else symlinkSync(binary, join(staging, 'usr/local/bin/python3'));
   const tar = join(staging, '..', `${tag.replace(/\W/g, '_')}.tar`);
   // -h: a soname link is stored as the library it names.
-  execFileSync('tar', ['-chf', tar, '-C', '/', ...runtime.mounts.map((m) => m.slice(1))]);
+  execFileSync('tar', ['-chf', tar, '-C', '/', ...new Set([...runtime.mounts.map((m) => m.slice(1)), binary.slice(1)])]);
   execFileSync('tar', ['-rf', tar, '-C', staging, '.']);
   execFileSync('docker', ['import', tar, tag], { stdio: 'ignore' });
 }
