@@ -135,20 +135,26 @@ export async function converse(
   signal: AbortSignal,
   recorder?: VoiceRecorder,
 ): Promise<void> {
-  const taker = new VoiceTurnTaker({ detector: listening.detector, recognizer: listening.recognizer, output: speaking.output, echo: speaking.echo, endpointing });
-  const startedAt = performance.now();
-  const audioMs = (at: number) => Math.round(at - startedAt);
+  const audio = recorder ? new AudioBatches(recorder) : null;
+  const taker = new VoiceTurnTaker({
+    detector: listening.detector,
+    recognizer: listening.recognizer,
+    output: speaking.output,
+    echo: speaking.echo,
+    endpointing,
+    ...(audio ? { onHeard: (frame: Int16Array) => audio.push(frame) } : {}),
+  });
   const frames = listening.microphone.frames(signal);
   let toldToType = false;
   try {
-    for await (const event of taker.run(recorder ? recorded(frames, recorder) : frames, signal)) {
+    for await (const event of taker.run(frames, signal)) {
       switch (event.type) {
         case 'speech-started':
           session.transcript.setHearing('');
           break;
         case 'transcript-partial':
           session.transcript.setHearing(event.text);
-          recorder?.voice({ type: 'transcript', final: false, text: event.text, startMs: audioMs(performance.now()), endMs: audioMs(performance.now()) });
+          recorder?.voice({ type: 'transcript', final: false, text: event.text, startMs: taker.heardMs(), endMs: taker.heardMs() });
           break;
         case 'likely-utterance':
           // The interviewer is idle and the candidate has probably finished: its reply may start now.
@@ -157,7 +163,7 @@ export async function converse(
         case 'utterance': {
           session.transcript.setHearing(null);
           const { utterance } = event;
-          recorder?.voice({ type: 'transcript', final: true, text: utterance.text, startMs: audioMs(utterance.startedAt), endMs: audioMs(utterance.marks.speechEndedAt ?? performance.now()) });
+          recorder?.voice({ type: 'transcript', final: true, text: utterance.text, startMs: utterance.audio.startMs, endMs: utterance.audio.endMs });
           if (!utterance.text.trim()) {
             if (!listening.recognizer && !toldToType) notice('I hear you, but without a recogniser I cannot understand speech: please type (see "vetta doctor")');
             toldToType = true;
@@ -186,6 +192,7 @@ export async function converse(
   } catch (e) {
     if (!signal.aborted) notice(`${errorMessage(e)}; the interview goes on typed`);
   } finally {
+    audio?.flush();
     session.transcript.setHearing(null);
   }
 }
@@ -199,24 +206,25 @@ export interface VoiceRecorder {
 /** About a second of audio a line in the recording, not a line a frame. */
 const AUDIO_BATCH_SAMPLES = 16_000;
 
-async function* recorded(frames: AsyncIterable<Int16Array>, recorder: VoiceRecorder): AsyncGenerator<Int16Array> {
-  let batch: Int16Array[] = [];
-  let samples = 0;
-  const flush = () => {
-    if (samples === 0) return;
-    recorder.audio(concatPcm(batch));
-    batch = [];
-    samples = 0;
-  };
-  try {
-    for await (const frame of frames) {
-      batch.push(frame);
-      samples += frame.length;
-      if (samples >= AUDIO_BATCH_SAMPLES) flush();
-      yield frame;
-    }
-  } finally {
-    flush();
+/** Gathers the heard frames into batches for the recorder. */
+class AudioBatches {
+  private batch: Int16Array[] = [];
+  private samples = 0;
+
+  constructor(private readonly recorder: VoiceRecorder) {}
+
+  push(frame: Int16Array): void {
+    // A copy: a microphone may reuse its frame's buffer.
+    this.batch.push(frame.slice());
+    this.samples += frame.length;
+    if (this.samples >= AUDIO_BATCH_SAMPLES) this.flush();
+  }
+
+  flush(): void {
+    if (this.samples === 0) return;
+    this.recorder.audio(concatPcm(this.batch));
+    this.batch = [];
+    this.samples = 0;
   }
 }
 

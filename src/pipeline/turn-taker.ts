@@ -39,6 +39,9 @@ export interface VoiceTurnTakerOptions {
   /** How long after the voice ended to wait for the recogniser's final transcript before going on without it. */
   finalTimeoutMs?: number;
   now?: () => number;
+  /** Each frame as the recogniser hears it (the interviewer's echo removed): what a recording keeps,
+   *  so that hearing it again later hears the same sound. */
+  onHeard?: (frame: Int16Array) => void;
 }
 
 /** What the candidate said, and when. */
@@ -48,6 +51,11 @@ export interface CandidateUtterance {
   unfinished: boolean;
   /** When the candidate's voice began (performance.now() ms). */
   startedAt: number;
+  /**
+   * Where the voice began and ended in the microphone's audio (ms since its first sample): the
+   * clock of a recording's audio, which wall times drift from when frames come late and in bursts.
+   */
+  audio: { startMs: number; endMs: number };
   marks: Pick<TurnMarks, 'speechEndedAt' | 'sttFinalAt' | 'endpointedAt'>;
 }
 
@@ -98,6 +106,11 @@ class MicClock {
   /** performance.now() of a position in the audio (ms since the first sample). */
   at(audioMs: number): number {
     return this.anchor + audioMs;
+  }
+
+  /** How much audio has been heard (ms since the first sample). */
+  heardMs(): number {
+    return (this.samples * 1000) / SAMPLE_RATE;
   }
 }
 
@@ -161,6 +174,9 @@ export class VoiceTurnTaker {
   private parts: string[] = [];
   private startedAt: number | null = null;
   private speechEndedAt: number | null = null;
+  /** The same two moments as positions in the audio. */
+  private startedAtAudioMs: number | null = null;
+  private speechEndedAtAudioMs: number | null = null;
   private sttFinalAt: number | null = null;
   private awaitingFinal = false;
   /** The recogniser's latest words since its last final. */
@@ -183,6 +199,11 @@ export class VoiceTurnTaker {
   }
 
   /** Listens to the microphone until it ends or the signal aborts (quietly); yields what happened. */
+  /** How much of the microphone's audio has been heard, in ms since its first sample. */
+  heardMs(): number {
+    return Math.round(this.clock.heardMs());
+  }
+
   async *run(microphone: AsyncIterable<Int16Array>, signal?: AbortSignal): AsyncGenerator<TurnEvent> {
     const onAbort = () => this.events.end();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -215,6 +236,7 @@ export class VoiceTurnTaker {
         if (signal?.aborted) break;
         const capturedAt = this.clock.frame(frame.length);
         const clean = this.options.echo ? this.options.echo.cancel(frame, capturedAt) : frame;
+        this.options.onHeard?.(clean);
         this.recognizerInput?.push(clean);
         for (const event of await segmenter.push(clean)) this.voiceActivity(event);
       }
@@ -267,6 +289,7 @@ export class VoiceTurnTaker {
         clearTimeout(this.timer);
         const at = this.clock.at(event.atMs);
         this.startedAt ??= at;
+        this.startedAtAudioMs ??= event.atMs;
         this.events.push({ type: 'speech-started', at });
         this.startBargeIn(at);
         this.pauseInterviewer();
@@ -281,9 +304,11 @@ export class VoiceTurnTaker {
         if (!event.confirmed && this.parts.length === 0 && !this.awaitingFinal) {
           // A cough or a click: nothing to answer.
           this.startedAt = null;
+          this.startedAtAudioMs = null;
           return;
         }
         this.speechEndedAt = this.clock.at(this.lastVoicedMs);
+        this.speechEndedAtAudioMs = this.lastVoicedMs;
         if (this.recognizerInput) {
           this.awaitingFinal = true;
           this.recognizerInput.push(END_OF_SPEECH);
@@ -312,19 +337,26 @@ export class VoiceTurnTaker {
           this.parts.push(event.text.trim());
           this.wordsHeard(event.text);
           this.startedAt ??= this.clock.at(event.startMs);
+          this.startedAtAudioMs ??= event.startMs;
         }
         if (event.speechFinal) {
           this.awaitingFinal = false;
           this.sttFinalAt = this.now();
           // The VAD did not hear this speech (it was quiet, or not speech-like): the recogniser's end stands.
-          if (this.speechEndedAt === null && !this.vadSpeaking && this.parts.length > 0) this.speechEndedAt = this.clock.at(event.endMs);
+          if (this.speechEndedAt === null && !this.vadSpeaking && this.parts.length > 0) {
+            this.speechEndedAt = this.clock.at(event.endMs);
+            this.speechEndedAtAudioMs = event.endMs;
+          }
         }
         this.decide();
         this.likelyDone();
         return;
       case 'utterance-end':
         this.awaitingFinal = false;
-        if (this.speechEndedAt === null && !this.vadSpeaking && this.parts.length > 0) this.speechEndedAt = this.clock.at(event.atMs);
+        if (this.speechEndedAt === null && !this.vadSpeaking && this.parts.length > 0) {
+          this.speechEndedAt = this.clock.at(event.atMs);
+          this.speechEndedAtAudioMs = event.atMs;
+        }
         this.decide();
         return;
     }
@@ -410,6 +442,7 @@ export class VoiceTurnTaker {
       text,
       unfinished: soundsUnfinished(text),
       startedAt: this.startedAt ?? this.speechEndedAt,
+      audio: { startMs: Math.round(this.startedAtAudioMs ?? this.speechEndedAtAudioMs ?? 0), endMs: Math.round(this.speechEndedAtAudioMs ?? 0) },
       marks: { speechEndedAt: this.speechEndedAt, endpointedAt: now, ...(this.sttFinalAt !== null ? { sttFinalAt: this.sttFinalAt } : {}) },
     };
     this.reset();
@@ -421,6 +454,8 @@ export class VoiceTurnTaker {
     this.parts = [];
     this.startedAt = null;
     this.speechEndedAt = null;
+    this.startedAtAudioMs = null;
+    this.speechEndedAtAudioMs = null;
     this.sttFinalAt = null;
     this.awaitingFinal = false;
     this.overInterviewer = false;

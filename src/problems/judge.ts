@@ -16,6 +16,8 @@ const DEFAULT_TEST_TIME_MS = 1000;
 /** Slack on our clock for the harness to build a test's arguments and encode its answer: a
  *  solution that forges its own time can gain at most this much. */
 const TEST_KILL_GRACE_MS = 250;
+/** A run stopped for time that had used this share of its memory ran out of memory (see whyItStopped). */
+const NEAR_MEMORY_LIMIT = 0.8;
 const OUTPUT_CAP = 4096;
 
 export interface TestOutcome {
@@ -367,6 +369,15 @@ function whyItStopped(
 ): [TestVerdict, string] {
   if (result.memoryExceeded) return ['memory_limit', `ran out of memory (${limits.memoryMb} MB)`];
   if (result.outputExceeded) return ['output_limit', `printed more than ${Math.round(limits.stderrBytes / 1024)} KB`];
+  if (perTestTimeout || result.timedOut) {
+    // Near its heap limit a runtime spends its time collecting garbage before it gives up, and on a
+    // busy machine the clock runs out first: the cause the candidate must fix is the memory.
+    const peak = result.peakMemoryBytes;
+    if (peak !== null && peak >= NEAR_MEMORY_LIMIT * limits.memoryMb * 1024 * 1024) {
+      const usedMb = Math.round(peak / (1024 * 1024));
+      return ['memory_limit', `ran out of memory (${limits.memoryMb} MB): it had used ${usedMb} MB and stalled until its time ran out`];
+    }
+  }
   if (perTestTimeout) return ['time_limit', `did not finish within ${testTimeMs} ms`];
   if (result.timedOut) return ['time_limit', `the submission's ${limits.wallMs / 1000} s limit was reached`];
   const how = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`;

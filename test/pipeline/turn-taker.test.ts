@@ -179,4 +179,24 @@ describe('VoiceTurnTaker', { skip, timeout: 120_000 }, () => {
       await rig.close();
     }
   });
+  it("places what it heard on the audio's own clock, however late the microphone's first frame came", async () => {
+    const heard: Int16Array[] = [];
+    const rig = await startRig({ turnTaker: { onHeard: (frame) => heard.push(frame.slice()) } });
+    try {
+      // A microphone that opens slowly (a busy machine): wall time passes before its first sample.
+      await new Promise((r) => setTimeout(r, 900));
+      const onset = RATE / 2;
+      const events = await rig.listen({ candidate: [candidateAt(clip(), onset)], seconds: 5 });
+      const [utterance] = of(events, 'utterance');
+      assert.ok(utterance, `an utterance (events: ${events.map((e) => e.type).join(', ')})`);
+      const { startMs, endMs } = utterance.utterance.audio;
+      const onsetMs = (onset * 1000) / RATE;
+      assert.ok(Math.abs(startMs - onsetMs) < 250, `the voice began at ${onsetMs} ms of the audio; placed at ${startMs} ms`);
+      assert.ok(endMs > startMs + 500 && endMs < 5000, `the voice ended at ${endMs} ms`);
+      // What a recording keeps is every sample the recogniser heard, from the first.
+      assert.equal(heard.reduce((n, f) => n + f.length, 0), Math.floor((5 * RATE) / 512) * 512);
+    } finally {
+      await rig.close();
+    }
+  });
 });

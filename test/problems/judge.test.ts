@@ -97,6 +97,28 @@ describe('judge', () => {
     assert.equal(buffer.tests[0]!.verdict, 'memory_limit');
   });
 
+  it('gives memory_limit to a run that stalled near its memory limit until its time ran out', async () => {
+    // On a busy machine a heap hog is still collecting garbage when the per-test clock runs out.
+    const stalled = (peakMb: number): Sandbox => ({
+      name: 'bubblewrap',
+      gaps: [],
+      run: (request) =>
+        new Promise((resolve) => {
+          request.onLine?.('{"t":"hello"}');
+          request.onLine?.('{"t":"ready"}');
+          const stopped = { backend: 'bubblewrap', exitCode: null, signal: 'SIGKILL' as const, timedOut: false, memoryExceeded: false, outputExceeded: false, aborted: false, durationMs: 400, stderr: '' };
+          request.signal?.addEventListener('abort', () => resolve({ ...stopped, peakMemoryBytes: peakMb * 1024 * 1024 }), { once: true });
+        }),
+      explainStartFailure: () => 'unused',
+    });
+    const source = 'function largest(nums) { const a = []; for (;;) a.push({ n: a.length }); }';
+    const hog = await judge(problem, tests, { source, language: 'javascript', sandbox: stalled(112), limits: { testTimeMs: 100 } });
+    assert.equal(hog.tests[0]!.verdict, 'memory_limit');
+    assert.match(hog.tests[0]!.error!, /used 112 MB/);
+    const slow = await judge(problem, tests, { source, language: 'javascript', sandbox: stalled(40), limits: { testTimeMs: 100 } });
+    assert.equal(slow.tests[0]!.verdict, 'time_limit');
+  });
+
   it('gives output_limit to a flood of output', async () => {
     const r = await run('import sys\nclass Solution:\n    def largest(self, nums):\n        while True:\n            sys.stdout.write("x" * 65536)\n', 'python');
     assert.equal(r.tests[0]!.verdict, 'output_limit');
