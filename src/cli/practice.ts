@@ -35,6 +35,7 @@ import { BRAINS, choiceNames, DEFAULT_OPENAI_MODEL, EARS, optionHelp, VOICES } f
 import { converse, setUpListening, setUpSpeaking } from './practice-voice.js';
 import type { VoiceMode } from './practice-voice.js';
 import { openStoreFor, storeOption } from './sessions.js';
+import { watchSaving } from './session-saving.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { ProblemSet } from '../problems/load.js';
 
@@ -117,7 +118,11 @@ export function registerPractice(program: Command, ctx: CliContext): void {
 }
 
 async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore<InterviewEvent, Language>, set: ProblemSet, fullScreen: boolean): Promise<void> {
-  const saved = opts.resume ? await store.resume(opts.resume === true ? await latestUnfinished(store) : await store.resolve(opts.resume)) : null;
+  const resuming = opts.resume ? (opts.resume === true ? await latestUnfinished(store) : await store.resolve(opts.resume)) : null;
+  // One process writes a session: a second one on the same session stops here, naming the first.
+  const sessionId = resuming ?? randomUUID();
+  await store.lock(sessionId);
+  const saved = resuming ? await store.resume(resuming) : null;
   if (saved?.meta.phase === 'ended') throw new VettaError('invalid_input', `interview ${saved.meta.id.slice(0, 8)} has ended; "vetta sessions show ${saved.meta.id.slice(0, 8)}" shows it`);
   if (saved) opts.lang = saved.meta.init.language;
   const problem = saved ? set.get(saved.meta.init.problemId) : await chooseProblem(opts, ctx, fullScreen);
@@ -132,7 +137,6 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   // A script runs on a virtual clock that only /wait moves, so its transcript is reproducible.
   let virtualMs = 0;
   const now = scriptLines ? () => virtualMs : () => Date.now();
-  const sessionId = saved?.meta.id ?? randomUUID();
   const solutionFile = join(dataDir(ctx.env), 'work', sessionId, `solution.${EXTENSIONS[opts.lang]}`);
   if (opts.voice && opts.text) throw new VettaError('usage', '--voice and --text contradict each other: choose one');
   const voiceMode: VoiceMode = opts.text ? 'off' : opts.voice ? 'insist' : fullScreen ? 'auto' : 'off';
@@ -164,7 +168,6 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   };
 
   const printer = fullScreen ? null : transcriptPrinter(ctx, style, Boolean(opts.json), Boolean(scriptLines));
-  let saveFailed = false;
   // A key pasted into the chat or the code is not saved with the session.
   const scrubSecrets = scrubber(secretValues(ctx.env, ctx.config()));
   if (!saved) await store.create({ sessionId, problemId: problem.id, language: opts.lang, atMs: now() });
@@ -172,6 +175,8 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   const recording = recordTo
     ? startRecording({ file: recordTo, problem, language: opts.lang, brain, sessionId, now, clock: scriptLines ? 'virtual' : 'wall', env: ctx.env, config: ctx.config(), voice: voiceMode !== 'off', ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}) })
     : null;
+  const say = (message: string) => (fullScreen ? session.transcript.notice(message) : ctx.stderr.write(noteStyle.dim(`note: ${message}\n`)));
+  const saving = watchSaving(store, sessionId, ctx.env, say);
   const session = new PracticeSession({
     problem,
     tests,
@@ -193,13 +198,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     onEvent: (event) => {
       recording?.recorder.event(event);
       // Saved as it happens, in order: a crash loses at most what was in flight.
-      store.append(sessionId, scrubValue(event, scrubSecrets)).catch((e: Error) => {
-        if (saveFailed) return;
-        saveFailed = true;
-        const message = `this session is no longer being saved (${e.message})`;
-        if (fullScreen) session.transcript.notice(message);
-        else ctx.stderr.write(noteStyle.yellow(`note: ${message}\n`));
-      });
+      store.append(sessionId, scrubValue(event, scrubSecrets)).catch(saving.failed);
       printer?.event(event);
     },
     onNotice: (message) => {
@@ -208,7 +207,6 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     },
   });
 
-  const say = (message: string) => (fullScreen ? session.transcript.notice(message) : ctx.stderr.write(noteStyle.dim(`note: ${message}\n`)));
   // The interviewer's voice, then (a script being the candidate's side) the microphone, which runs
   // beside whichever front end is used.
   const prepareVoice = async () => {
@@ -250,7 +248,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   }
   listening.abort();
   await conversation;
-  await store.finish(sessionId);
+  await saving.finish();
   await (await speaking).close();
   if (recording) {
     recording.recorder.scorecard(card);

@@ -2,7 +2,8 @@ import { count, rubricScorecard } from '../interview/scorecard.js';
 import type { Scorecard } from '../interview/scorecard.js';
 import { initialState, reduce } from '../interview/state.js';
 import type { InterviewEvent, InterviewState, TurnTimings } from '../interview/state.js';
-import type { LoadedSession, SessionSummary } from '../store/sessions.js';
+import { VettaError } from '../core/errors.js';
+import type { EventRecord, LoadedSession, SessionInit, SessionSummary } from '../store/sessions.js';
 import type { Language } from '../problems/load.js';
 
 /** A stored session made readable: its state, its scorecard, how long each interviewer turn took. */
@@ -179,6 +180,25 @@ export function renderJson(report: SessionReport): string {
     null,
     2,
   )}\n`;
+}
+
+/** A session as `renderJson` wrote it, for `vetta sessions import`. */
+export function parseExport(text: string, file: string): { init: SessionInit<Language>; startedAtMs: number; finishedAtMs: number | null; events: EventRecord<InterviewEvent>[] } {
+  let data: { format?: unknown; version?: unknown; init?: SessionInit<Language>; session?: { started?: string; finished?: string | null }; events?: { recordedAt: string; event: InterviewEvent }[] };
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new VettaError('invalid_input', `${file} is not JSON; give a file "vetta sessions export ID --format json" or an interview kept locally wrote`);
+  }
+  if (data.format !== EXPORT_FORMAT.format) throw new VettaError('invalid_input', `${file} is not a Vetta session (no "format": "${EXPORT_FORMAT.format}")`);
+  if (typeof data.version !== 'number' || data.version > EXPORT_FORMAT.version) throw new VettaError('invalid_input', `${file} is session format ${String(data.version)}, newer than this Vetta reads (${EXPORT_FORMAT.version}): upgrade Vetta`);
+  if (!data.init?.sessionId || !data.session?.started || !Array.isArray(data.events)) throw new VettaError('invalid_input', `${file} lacks the session's "init", "session.started" or "events"; it is damaged`);
+  return {
+    init: data.init,
+    startedAtMs: Date.parse(data.session.started),
+    finishedAtMs: data.session.finished ? Date.parse(data.session.finished) : null,
+    events: data.events.map((e) => ({ event: e.event, atMs: Date.parse(e.recordedAt) })),
+  };
 }
 
 const FENCE_LANGUAGE = { python: 'python', javascript: 'javascript', typescript: 'typescript' } as const;

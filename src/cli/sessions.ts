@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { VettaError } from '../core/errors.js';
@@ -8,7 +9,7 @@ import { openSessionStore } from '../store/sessions.js';
 import type { GcReport, SessionStore } from '../store/sessions.js';
 import { styleFor } from '../ui/style.js';
 import type { CliContext } from './context.js';
-import { formatTime, renderJson, renderMarkdown, renderText, sessionReport, summaryJson } from './session-report.js';
+import { formatTime, parseExport, renderJson, renderMarkdown, renderText, sessionReport, summaryJson } from './session-report.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -57,7 +58,7 @@ function gcLine(report: GcReport): string {
 }
 
 export function registerSessions(program: Command, ctx: CliContext): void {
-  const sessions = program.command('sessions').description('interviews as they were saved: list, show, export, remove, clean up');
+  const sessions = program.command('sessions').description('interviews as they were saved: list, show, export, import, remove, clean up');
 
   sessions
     .command('list')
@@ -107,6 +108,26 @@ export function registerSessions(program: Command, ctx: CliContext): void {
       withStore(cmd, ctx, async (store) => {
         const report = sessionReport(await store.load(await store.resolve(id)));
         ctx.stdout.write(opts.format === 'md' ? renderMarkdown(report) : renderJson(report));
+      }),
+    );
+
+  sessions
+    .command('import')
+    .description('put a session kept in a file into the store: one an interview kept locally while the store was away, or an export')
+    .argument('<file>', 'a session as JSON ("vetta sessions export ID --format json")')
+    .addOption(storeOption())
+    .action((file: string, _opts: unknown, cmd: Command) =>
+      withStore(cmd, ctx, async (store) => {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (e) {
+          throw new VettaError('not_found', `${file} cannot be read (${(e as NodeJS.ErrnoException).code}); give the file the interview named`);
+        }
+        const session = parseExport(text, file);
+        await store.lock(session.init.sessionId);
+        const added = await store.import(session);
+        ctx.stdout.write(`imported session ${session.init.sessionId.slice(0, 8)} into ${store.location}: ${count(session.events.length, 'event')}, ${added} of them new\n`);
       }),
     );
 

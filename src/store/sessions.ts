@@ -1,8 +1,9 @@
 import { Keyv } from 'keyv';
 import type { KeyvStoreAdapter } from 'keyv';
-import { VettaError } from '../core/errors.js';
+import { errorMessage, VettaError } from '../core/errors.js';
 import { openBackend } from './backend.js';
 import type { StoreBackend } from './backend.js';
+import { SessionLock } from './lock.js';
 
 /**
  * Interview sessions, persisted event by event behind keyv. Key layout and retention rules:
@@ -90,7 +91,7 @@ const BATCH = 500;
 const SESSIONS_NAMESPACE = 'vetta-sessions';
 const EVENTS_NAMESPACE = 'vetta-events';
 
-interface EventRecord<E extends StoredEvent = StoredEvent> {
+export interface EventRecord<E extends StoredEvent = StoredEvent> {
   atMs: number;
   event: E;
 }
@@ -120,13 +121,28 @@ interface Writer<L extends string> {
   tail: Promise<void>;
   /** After a failed write nothing more is written, so the stored events never have a hole. */
   failure: unknown;
+  /** Every event this process loaded or appended, stored or not: what a local copy holds if the store never comes back. */
+  known: EventRecord<StoredEvent>[];
 }
+
+/** Saving stopped because the store went away, or started again once it came back. */
+export type SavingChange = { saving: false; reason: string } | { saving: true; pausedMs: number };
+
+/** Waits between tries while the store is away: short at first, then at most RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2_000;
 
 export class SessionStore<E extends StoredEvent = StoredEvent, L extends string = string> {
   private readonly metas: Keyv<SessionMeta<L>>;
   private readonly metaAdapter: KeyvStoreAdapter;
   private readonly events: Keyv<EventRecord<E>>;
   private readonly writers = new Map<string, Writer<L>>();
+  private readonly locks: SessionLock[] = [];
+  private readonly savingListeners = new Set<(change: SavingChange) => void>();
+  /** When the store went away, while it is; null while writes go through. */
+  private pausedSinceMs: number | null = null;
+  /** Set by giveUp(): writes waiting for the store fail instead of waiting on. */
+  private gaveUp: Error | null = null;
   readonly retentionMs: number;
   readonly abandonAfterMs: number;
   private readonly eventGraceMs: number;
@@ -167,7 +183,7 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
   private writer(id: string): Writer<L> {
     let writer = this.writers.get(id);
     if (!writer) {
-      writer = { meta: null, tail: Promise.resolve(), failure: undefined };
+      writer = { meta: null, tail: Promise.resolve(), failure: undefined, known: [] };
       this.writers.set(id, writer);
     }
     return writer;
@@ -183,20 +199,75 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
     return meta;
   }
 
-  /** Runs work after every earlier write to the session; a failed write stops all later ones. */
+  /**
+   * Takes the session's one-writer lock for this process (src/store/lock.ts), or throws naming the
+   * process that holds it. Released by close().
+   */
+  async lock(id: string): Promise<void> {
+    this.locks.push(await SessionLock.acquire(this.backend.locks, id));
+  }
+
+  /** Told when saving pauses (the store went away) and resumes (it came back; the waiting events were written). */
+  onSavingChange(listener: (change: SavingChange) => void): () => void {
+    this.savingListeners.add(listener);
+    return () => this.savingListeners.delete(listener);
+  }
+
+  private savingChanged(change: SavingChange): void {
+    for (const listener of this.savingListeners) listener(change);
+  }
+
+  /**
+   * Runs work after every earlier write to the session; a failed write stops all later ones. While
+   * the store is away (a Redis server that stopped) the write is tried again, with a growing wait,
+   * and the writes behind it wait their turn, so they reach the store in order once it is back.
+   */
   private enqueue(id: string, work: (writer: Writer<L>) => Promise<void>): Promise<void> {
     const writer = this.writer(id);
     const written = writer.tail.then(async () => {
       if (writer.failure !== undefined) throw writer.failure;
-      try {
-        await work(writer);
-      } catch (error) {
-        writer.failure = error;
-        throw error;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await work(writer);
+          break;
+        } catch (error) {
+          if (this.gaveUp === null && this.backend.unavailable?.()) {
+            if (this.pausedSinceMs === null) {
+              this.pausedSinceMs = Date.now();
+              this.savingChanged({ saving: false, reason: errorMessage(error) });
+            }
+            await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS)));
+            continue;
+          }
+          writer.failure = this.gaveUp ?? error;
+          throw writer.failure;
+        }
+      }
+      if (this.pausedSinceMs !== null) {
+        const pausedMs = Date.now() - this.pausedSinceMs;
+        this.pausedSinceMs = null;
+        this.savingChanged({ saving: true, pausedMs });
       }
     });
     writer.tail = written.catch(() => {});
     return written;
+  }
+
+  /** Stops waiting for a store that is away: the writes still waiting fail, and later ones too. */
+  giveUp(reason: string): void {
+    this.gaveUp = new VettaError('io', reason);
+  }
+
+  /**
+   * The session as this process knows it, stored or not: the events it loaded or appended, for a
+   * local copy when the store never came back (`vetta sessions import` reads it back).
+   */
+  known(id: string, nowMs = Date.now()): LoadedSession<E, L> {
+    const writer = this.writers.get(id);
+    if (!writer?.meta) throw new VettaError('internal', `session ${id} was neither created nor resumed in this process`);
+    const base: SessionMeta<L> = { ...writer.meta, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null, finishedAtMs: null };
+    const meta = writer.known.reduce(summarize, base);
+    return { meta: this.summary(meta, nowMs), events: writer.known.map((r) => r.event as E), recordedAtMs: writer.known.map((r) => r.atMs) };
   }
 
   /**
@@ -204,9 +275,10 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
    * call it for every event as it happens, without waiting, and order is kept.
    */
   append(id: string, event: E, nowMs = Date.now()): Promise<void> {
+    const record: EventRecord<E> = { atMs: nowMs, event };
+    this.writer(id).known.push(record);
     return this.enqueue(id, async (writer) => {
       const meta = writer.meta ?? bare((await this.read(id, nowMs)).meta);
-      const record: EventRecord<E> = { atMs: nowMs, event };
       await this.events.set(eventKey(id, meta.eventCount), record, this.eventTtlMs);
       const next = summarize(meta, record);
       await this.metas.set(id, next, this.metaTtlMs(next));
@@ -272,7 +344,28 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
     const writer = this.writer(id);
     writer.meta = next;
     writer.failure = undefined;
+    writer.known = loaded.events.map((event, i) => ({ atMs: loaded.recordedAtMs[i]!, event }));
     return { ...loaded, meta: this.summary(next, nowMs) };
+  }
+
+  /**
+   * Writes a session kept elsewhere (a local copy made while the store was away) into the store. A
+   * session the store already has must hold the first of its events, and only the rest are added.
+   * Returns how many events were added.
+   */
+  async import(session: { init: SessionInit<L>; startedAtMs: number; finishedAtMs: number | null; events: EventRecord<E>[] }): Promise<number> {
+    const id = session.init.sessionId;
+    let stored: EventRecord<E>[] = [];
+    if (await this.metas.has(id)) {
+      const loaded = await this.resume(id);
+      stored = loaded.events.map((event, i) => ({ event, atMs: loaded.recordedAtMs[i]! }));
+      const differs = stored.findIndex((r, i) => JSON.stringify(r.event) !== JSON.stringify(session.events[i]?.event));
+      if (differs !== -1) throw new VettaError('invalid_input', `session ${id.slice(0, 8)} in ${this.location} differs from the file at event ${differs}; remove it first with "vetta sessions rm ${id.slice(0, 8)}" to import the file's version`);
+    } else await this.create(session.init, session.startedAtMs);
+    const added = session.events.slice(stored.length);
+    for (const record of added) await this.append(id, record.event, record.atMs);
+    if (session.finishedAtMs !== null) await this.finish(id, session.finishedAtMs);
+    return added.length;
   }
 
   /** Every session, newest first. */
@@ -328,9 +421,10 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
     return report;
   }
 
-  /** Waits for pending appends, then closes the connection. */
+  /** Waits for pending appends, lets go of the sessions this process locked, then closes the connection. */
   async close(): Promise<void> {
     await Promise.all([...this.writers.values()].map((w) => w.tail));
+    await Promise.all(this.locks.map((lock) => lock.release()));
     await this.backend.close();
   }
 }

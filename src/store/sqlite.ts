@@ -15,6 +15,8 @@ import { errorMessage, VettaError } from '../core/errors.js';
 const BUSY_TIMEOUT_MS = 5_000;
 const PAGE_ROWS = 500;
 const INSERT = 'INSERT OR REPLACE INTO kv (ns, key, value, expires) VALUES (?, ?, ?, ?)';
+/** Session locks share the kv table; keyv never reads this namespace. */
+const LOCKS_NAMESPACE = 'vetta-locks';
 
 /**
  * node:sqlite prints an ExperimentalWarning when it loads on Node 22. Only that warning is
@@ -166,6 +168,26 @@ export class SqliteSessionDb {
 
   adapter(namespace: string): SqliteKeyvAdapter {
     return new SqliteKeyvAdapter(this, namespace);
+  }
+
+  /** See LockTable in backend.ts: a compare-and-set in one write transaction, so two processes cannot both win. */
+  claimLock(key: string, value: string, ttlMs: number, expected: string | null, nowMs = Date.now()): boolean {
+    return this.transaction(() => {
+      const held = this.liveLock(key, nowMs);
+      if (held !== null && held !== expected) return false;
+      this.statement(INSERT).run(LOCKS_NAMESPACE, key, value, nowMs + ttlMs);
+      return true;
+    });
+  }
+
+  /** The lock's value while it has not expired. */
+  liveLock(key: string, nowMs = Date.now()): string | null {
+    const row = this.run(() => this.statement('SELECT value FROM kv WHERE ns = ? AND key = ? AND (expires IS NULL OR expires > ?)').get(LOCKS_NAMESPACE, key, nowMs)) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  releaseLock(key: string, value: string): void {
+    this.run(() => this.statement('DELETE FROM kv WHERE ns = ? AND key = ? AND value = ?').run(LOCKS_NAMESPACE, key, value));
   }
 
   /** Deletes every row whose keyv TTL has passed; SQLite has no expiry of its own. */

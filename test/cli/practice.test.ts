@@ -232,6 +232,29 @@ describe('vetta practice: voice', () => {
   });
 });
 
+describe('vetta practice: one writer a session', () => {
+  it('refuses a second process on the same session in one line naming the first, exit 2', { timeout: 60_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { resolve } = await import('node:path');
+    const { hostname } = await import('node:os');
+    const data = tempDir('vetta-two-');
+    const childEnv = { ...process.env, XDG_DATA_HOME: data, XDG_CONFIG_HOME: join(data, 'config'), NO_COLOR: '1' };
+    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    for (let i = 0; i < 600 && !/Take a moment/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    const [session] = JSON.parse((await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout) as { id: string }[];
+    const second = await runCli(['practice', '--resume', session!.id.slice(0, 8), '--plain'], { XDG_DATA_HOME: data }, '/quit\n');
+    assert.equal(second.code, 2, second.stdout + second.stderr);
+    assert.match(second.stderr, new RegExp(`^vetta: session ${session!.id.slice(0, 8)} is open in another vetta \\(pid ${child.pid} on ${hostname()}, since \\d\\d:\\d\\d\\); carry on there, or stop that process and resume again\n$`));
+    const closed = new Promise((r) => child.once('close', r));
+    child.stdin.end('/quit\n');
+    assert.equal(await closed, 0);
+    const shown = (await runCli(['sessions', 'show', session!.id], { XDG_DATA_HOME: data })).stdout;
+    assert.doesNotMatch(shown, /Welcome back/, 'the refused process wrote nothing into the session');
+  });
+});
+
 describe('vetta practice: a killed interview', () => {
   it('loses nothing that was said when the process is killed with SIGKILL, and --resume carries on', { timeout: 120_000 }, async () => {
     const { spawn } = await import('node:child_process');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createClient } from '@keyv/redis';
 import { Interview } from '../../src/interview/engine.ts';
@@ -72,10 +73,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A throwaway redis-server on a free loopback port, with no persistence, in a temp dir. */
-export async function startRedis(): Promise<{ url: string; keyCount: () => Promise<number>; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tempDir('vetta-redis-')], {
+/** redis-server on that port and folder, once it accepts connections. */
+async function launchRedis(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
+  // Persistent: every write is on disk before it is acknowledged, so a restart keeps what was written.
+  const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -90,17 +92,43 @@ export async function startRedis(): Promise<{ url: string; keyCount: () => Promi
     });
     child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
   });
+  return child;
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * A throwaway redis-server on a free loopback port, in a temp dir; with no persistence unless
+ * `persistent`, which lets a test stop it (`down`) and start it again on the same port (`up`)
+ * with what it held.
+ */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<{ url: string; keyCount: () => Promise<number>; down: () => Promise<void>; up: () => Promise<void>; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const dir = tempDir('vetta-redis-');
+  let child: ChildProcess | null = await launchRedis(port, dir, Boolean(options.persistent));
   const url = `redis://127.0.0.1:${port}`;
   const admin = createClient({ url });
+  // While the server is down the client reconnects; its errors must not end the test process.
+  admin.on('error', () => {});
   await admin.connect();
   return {
     url,
     keyCount: () => admin.dbSize(),
+    down: async () => {
+      if (child) await stopRedis(child);
+      child = null;
+    },
+    up: async () => {
+      child ??= await launchRedis(port, dir, Boolean(options.persistent));
+    },
     stop: async () => {
       await admin.close();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (child) await stopRedis(child);
+      child = null;
     },
   };
 }
