@@ -59,7 +59,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdin' 
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     env: io.env ?? process.env,
-    config: () => (config ??= loadConfig(ctx.env, PROVIDER_NAMES)),
+    config: () => (config ??= loadConfig(ctx.env, PROVIDER_NAMES, (message) => ctx.stderr.write(`vetta: warning: ${message}\n`))),
     problemSet: () => new ProblemSet({ env: ctx.env }),
     sandboxName: (flag) => flag ?? (ctx.env.VETTA_SANDBOX || undefined) ?? ctx.config().sandbox ?? 'auto',
     exitCode: 0,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
@@ -9,6 +9,7 @@ import { VettaError } from '../core/errors.js';
 import { mark } from '../core/marks.js';
 import { dataDir } from '../core/paths.js';
 import { parseAction } from '../interview/actions.js';
+import type { Action } from '../interview/actions.js';
 import { PreemptiveBrain } from '../interview/preemptive-brain.js';
 import { count } from '../interview/scorecard.js';
 import type { Scorecard } from '../interview/scorecard.js';
@@ -240,7 +241,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   }
   else if (scriptLines) {
     await prepareVoice();
-    card = await runScript(session, scriptLines, opts.script!);
+    card = await runScript(session, scriptLines);
   } else {
     await prepareVoice();
     if (!opts.json) ctx.stdout.write(`${style.dim(`${problem.meta.title} (${problem.meta.difficulty}), in ${opts.lang}. ${HELP}`)}\n`);
@@ -309,12 +310,16 @@ function transcriptPrinter(ctx: CliContext, style: Style, json: boolean, echoCan
   };
 }
 
-async function runScript(session: PracticeSession, lines: string[], file: string): Promise<Scorecard> {
+async function runScript(session: PracticeSession, steps: ScriptStep[]): Promise<Scorecard> {
   await session.start();
-  for (const [n, line] of lines.entries()) {
+  for (const { action, where } of steps) {
     if (session.ended) break;
-    const action = parseAction(line, `${file}:${n + 1}`);
-    if (action) await session.perform(action);
+    try {
+      await session.perform(action);
+    } catch (e) {
+      if (e instanceof VettaError) throw new VettaError(e.code, `${where}: ${e.message}`);
+      throw e;
+    }
   }
   return session.finish();
 }
@@ -419,10 +424,36 @@ function printScorecard(card: Scorecard, ctx: CliContext, style: Style): void {
   write(`  ${'hints'.padEnd(16)} ${count(card.hintsUsed.nudge, 'nudge')}, ${count(card.hintsUsed.hint, 'hint')}, ${count(card.hintsUsed.reveal, 'reveal')}; ${count(card.minutes, 'minute')}`);
 }
 
-function readScript(file: string): string[] {
+/** One action of a script, with where it is written (`script:line`) for messages. */
+interface ScriptStep {
+  action: Action;
+  where: string;
+}
+
+/**
+ * A script's actions, read whole before the interview starts so a broken script leaves no session
+ * behind: each line parsed, each `/edit FILE` resolved against the script's folder (a script and
+ * its solutions travel together) and required to exist.
+ */
+function readScript(file: string): ScriptStep[] {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8').split('\n');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new VettaError('invalid_input', `${file} cannot be read (${(e as NodeJS.ErrnoException).code})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new VettaError('invalid_input', `${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
   }
+  const folder = dirname(resolve(file));
+  const steps: ScriptStep[] = [];
+  for (const [n, line] of text.split('\n').entries()) {
+    const where = `${file}:${n + 1}`;
+    const action = parseAction(line, where);
+    if (!action) continue;
+    if (action.kind === 'edit' && action.file) {
+      const path = resolve(folder, action.file);
+      if (!existsSync(path)) throw new VettaError('invalid_input', `${where}: /edit ${action.file}: ${path} does not exist`);
+      steps.push({ action: { ...action, file: path }, where });
+    } else steps.push({ action, where });
+  }
+  return steps;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { VettaError } from './errors.js';
+import { closest } from './text.js';
 import { configDir } from './paths.js';
 
 /**
@@ -56,8 +57,12 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'config.json');
 }
 
-/** The settings, or {} when there is no file; a broken file is an error that names it. */
-export function loadConfig(env: NodeJS.ProcessEnv, names: ProviderNames): ConfigFile {
+/**
+ * The settings, or {} when there is no file; a broken file is an error that names it. A key this
+ * Vetta does not know is let through (a newer Vetta may know it) but `warn`ed about, with the known
+ * key it most resembles: "sanbox" silently ignored would leave the user wondering.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, names: ProviderNames, warn: (message: string) => void = () => {}): ConfigFile {
   const file = configPath(env);
   let text: string;
   try {
@@ -72,7 +77,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, names: ProviderNames): Config
   } catch (e) {
     throw new VettaError('invalid_input', `${file} is not valid JSON (${(e as Error).message}); fix it or move it aside`);
   }
-  const parsed = configSchema(names).safeParse(raw);
+  const schema = configSchema(names);
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const known = Object.keys(schema.shape);
+    for (const key of Object.keys(raw).filter((k) => !known.includes(k))) {
+      const [near] = closest(key, known, 1);
+      warn(`${file}: unknown setting "${key}"${near ? ` (did you mean "${near}"?)` : ''}; it is ignored`);
+    }
+  }
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new VettaError('invalid_input', `${file}: ${issue.path.join('.') || 'top level'}: ${issue.message}`);

@@ -141,7 +141,9 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
     // The sandbox user (nobody) must be able to read the box.
     chmodSync(box, 0o755);
     const solutionName = `solution.${EXTENSIONS[options.language]}`;
-    writeFileSync(join(box, solutionName), options.source, { mode: 0o644 });
+    // Editors on Windows save a byte-order mark; python3 reading a file skips it, but the harness
+    // compiles the text, where it is a stray character.
+    writeFileSync(join(box, solutionName), options.source.replace(/^\uFEFF/, ''), { mode: 0o644 });
     const harness = options.language === 'python' ? 'harness.py' : 'harness.mjs';
     copyFileSync(join(HARNESS_DIR, harness), join(box, harness));
     chmodSync(join(box, harness), 0o644);

@@ -136,6 +136,15 @@ describe('vetta run', () => {
     assert.match(broken.stderr, /vetta\/config\.json is not valid JSON .*; fix it or move it aside\n$/);
   });
 
+  it('warns about a setting it does not know, naming the one that was probably meant, and goes on', async () => {
+    const config = tempDir();
+    writeTree(config, { 'vetta/config.json': JSON.stringify({ sanbox: 'unsafe', problems: [dir], futureSetting: 1 }) });
+    const r = await runCli(['run', 'largest', good], { XDG_CONFIG_HOME: config });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /vetta: warning: .*config\.json: unknown setting "sanbox" \(did you mean "sandbox"\?\); it is ignored\n/);
+    assert.match(r.stderr, /unknown setting "futureSetting"; it is ignored\n/);
+  });
+
   it('says which sandbox ran, with which limits, with --verbose', async () => {
     const { stderr } = await runCli([...P, 'run', 'largest', good, '--verbose']);
     assert.match(stderr, /sandbox: bubblewrap; limits: 5 s a submission, 1 s a test, 128 MB, 64 processes\n/);

@@ -117,6 +117,21 @@ describe('vetta practice', () => {
     assert.equal(noProblem.code, 2);
     assert.match(noProblem.stderr, /--script needs --problem/);
   });
+  it("reads a script's /edit files from the script's folder, and a missing one stops it before any session", async () => {
+    const folder = tempDir();
+    writeTree(folder, { 'attempt.py': readFileSync(join(dir, 'right.py'), 'utf8'), 'session.txt': '/edit attempt.py\n/submit\n' });
+    const data = tempDir();
+    // Run from another folder: the script's own folder is where attempt.py is.
+    const ran = await runCli(['practice', '--problem', PROBLEM, '--script', join(folder, 'session.txt')], { XDG_DATA_HOME: data });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /\[submit\] accepted/);
+    writeTree(folder, { 'broken.txt': 'Can I sell before I buy?\n/edit missing.py\n/submit\n' });
+    const broken = await runCli(['practice', '--problem', PROBLEM, '--script', join(folder, 'broken.txt')], { XDG_DATA_HOME: data });
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /broken\.txt:2: \/edit missing\.py: .*missing\.py does not exist/);
+    const sessions = JSON.parse((await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout) as { status: string }[];
+    assert.deepEqual(sessions.map((s) => s.status), ['finished'], 'only the first run left a session, and it is finished');
+  });
 });
 
 describe('vetta practice --llm openai', () => {

@@ -60,6 +60,16 @@ describe('judge', () => {
     assert.doesNotMatch(js.tests[0]!.error!, /harness/);
   });
 
+  it('accepts a solution saved with a byte-order mark, as python3 and node do', async () => {
+    for (const [source, language] of [
+      ['\uFEFFclass Solution:\n    def largest(self, nums):\n        return max(nums)\n', 'python'],
+      ['\uFEFFfunction largest(nums) { return nums.reduce((a, b) => (a > b ? a : b)); }\n', 'javascript'],
+    ] as const) {
+      const r = await run(source, language);
+      assert.equal(r.verdict, 'accepted', `${language}: ${r.summary}`);
+    }
+  });
+
   it('reports compile errors with their line in every language', async () => {
     const py = await run('class Solution:\n    def largest(self, nums)\n        return 1\n', 'python');
     assert.equal(py.verdict, 'compile_error');
