@@ -338,11 +338,14 @@ export class Interview {
         .filter((t) => t.verdict !== 'passed' && !t.hidden)
         .slice(0, 3)
         .map((t) => ({ name: t.name, input: t.input, expected: t.expected, actual: t.actual, ...(t.error ? { error: t.error } : {}) })),
+      failed: report.tests.filter((t) => t.verdict !== 'passed').map((t) => t.name),
       atMs: this.options.now(),
     };
     this.emit({ type: 'tests_ran', run });
     this.enter('test');
-    await this.speak({ kind: 'comment_on_run', run });
+    // The interviewer sees the visible failures only: hidden tests' names would give them away.
+    const { failed: _hiddenToo, ...shown } = run;
+    await this.speak({ kind: 'comment_on_run', run: shown });
     if (kind === 'submit' && report.verdict === 'accepted') {
       this.enter('follow_up');
       await this.nextFollowUpOrWrapUp();

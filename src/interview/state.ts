@@ -37,6 +37,9 @@ export interface TestRunRecord {
   summary: string;
   /** The failing visible tests, as the interviewer may quote them. */
   failing: { name: string; input?: unknown; expected?: unknown; actual?: unknown; error?: string }[];
+  /** The name of every test that did not pass, hidden ones too (names only): what a replay check
+   *  names when a run's outcome changed. Absent in recordings made before it was kept. */
+  failed?: string[];
   atMs: number;
 }
 

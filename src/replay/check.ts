@@ -1,7 +1,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VettaError, errorMessage } from '../core/errors.js';
-import { preview } from '../core/text.js';
+import { joinWords, preview } from '../core/text.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
 import { EXTENSIONS } from '../problems/load.js';
 import { ProviderError } from '../providers/errors.js';
@@ -16,7 +16,7 @@ import type { CheckResult, Divergence, UpdateOutcome } from './report.js';
 import type { Action } from '../interview/actions.js';
 import { problemContentHash } from './recording-session.js';
 import type { Scorecard } from '../interview/scorecard.js';
-import type { InterviewEvent } from '../interview/state.js';
+import type { InterviewEvent, TestRunRecord } from '../interview/state.js';
 
 /** What a check drives: the practice session, built by the caller (src/cli), which wires the practice session's parts. */
 export interface ReplaySession {
@@ -150,6 +150,35 @@ class CassetteBrain implements Brain {
   }
 }
 
+/**
+ * The tests whose outcome changed between a recorded run and today's run at the same place: what a
+ * reader of a divergence wants first ("which test flipped?"). A recording that kept no names for
+ * its failures names nothing, unless it passed everything.
+ */
+function flippedTests(recorded: readonly TestRunRecord[], today: readonly TestRunRecord[]): string[] {
+  const lines: string[] = [];
+  const failedIn = (run: TestRunRecord) => run.failed ?? (run.verdict === 'accepted' ? [] : null);
+  for (const [n, before] of recorded.entries()) {
+    const after = today[n];
+    if (!after || after.kind !== before.kind) continue;
+    const [was, now] = [failedIn(before), failedIn(after)];
+    if (was === null || now === null) continue;
+    const nowFail = now.filter((name) => !was.includes(name));
+    const nowPass = was.filter((name) => !now.includes(name));
+    const which = recorded.length > 1 ? `${before.kind} ${n + 1}` : `the ${before.kind}`;
+    if (nowFail.length > 0) lines.push(`  ${which} now fails ${testNames(nowFail)}, which passed when recorded`);
+    if (nowPass.length > 0) lines.push(`  ${which} now passes ${testNames(nowPass)}, which failed when recorded`);
+  }
+  return lines;
+}
+
+const TEST_NAMES_SHOWN = 4;
+
+function testNames(names: readonly string[]): string {
+  const shown = names.slice(0, TEST_NAMES_SHOWN).map((t) => `"${t}"`);
+  return names.length > TEST_NAMES_SHOWN ? `${shown.join(', ')} and ${names.length - TEST_NAMES_SHOWN} more` : joinWords(shown);
+}
+
 const MISSES_SHOWN = 3;
 
 type Found = { segment: number; divergence: Divergence };
@@ -222,6 +251,7 @@ async function replayOnce(recording: Recording, options: CheckOptions, rewrite: 
   const found: Found[] = [];
   const diverged = (segment: number, divergence: Divergence) => found.push({ segment, divergence });
   const today: string[][] = segments.map(() => []);
+  const todaysRuns: TestRunRecord[][] = segments.map(() => []);
   let current = 0;
   let emitted = 0;
   let started = false;
@@ -281,6 +311,7 @@ async function replayOnce(recording: Recording, options: CheckOptions, rewrite: 
       emitted++;
       const d = decision(event);
       if (d) today[current]!.push(d);
+      if (event.type === 'tests_ran') todaysRuns[current]!.push(event.run);
       recorder?.event(event);
     },
     onNotice: (message) => recorder?.notice(message),
@@ -335,8 +366,10 @@ async function replayOnce(recording: Recording, options: CheckOptions, rewrite: 
   for (const [i, segment] of segments.entries()) {
     const recorded = decisions(segment.events);
     const todays = readingsRecorded ? today[i]! : today[i]!.filter((d) => !d.startsWith('read as '));
-    if (canonicalJson(recorded) === canonicalJson(todays)) continue;
-    diverged(i, { where: where(i), diff: diffLines(recorded, todays) });
+    // The same verdict and counts with other tests failing is a change too.
+    const flipped = flippedTests(segment.events.flatMap((e) => (e.type === 'tests_ran' ? [e.run] : [])), todaysRuns[i]!);
+    if (canonicalJson(recorded) === canonicalJson(todays) && flipped.length === 0) continue;
+    diverged(i, { where: where(i), diff: [...diffLines(recorded, todays), ...flipped] });
   }
   // A request that changed because a decision before it did says nothing new: count it, show the rest.
   const decided = new Set(found.map((f) => f.segment));

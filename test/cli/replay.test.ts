@@ -53,7 +53,7 @@ describe('vetta replay --check', () => {
     const { code, stdout } = await runCli(['replay', writeLines(lines), '--check', '--junit', junit]);
     assert.equal(code, 1, stdout);
     assert.match(stdout, /FAIL .*edited\.jsonl: \d+ divergences/);
-    assert.match(stdout, /after action 7 at 03:20, \/edit \(file; 8 lines\)\n +- run: accepted, 5 of 5 passed\n +\+ run: wrong_answer, 3 of 5 passed/);
+    assert.match(stdout, /after action 7 at 03:20, \/edit \(file; 8 lines\)\n +- run: accepted, 5 of 5 passed\n +\+ run: wrong_answer, 3 of 5 passed\n +the run now fails "example 1" and "two rising", which passed when recorded\n/);
     assert.match(stdout, /- submit: accepted, 16 of 16 passed\n.*\n.*\n +\+ submit: wrong_answer/);
     assert.match(stdout, /the scorecard\n +- problemSolving\.grade: 3\n +\+ problemSolving\.grade: 2/);
     const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; f = E.parse(sys.argv[1]).getroot().find("testsuite/testcase/failure"); print(f.get("message")); print(f.text)', junit], { encoding: 'utf8' });
