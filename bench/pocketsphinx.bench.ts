@@ -1,7 +1,7 @@
 /**
- * node --import tsx bench/pocketsphinx.bench.ts: the offline recogniser on recorded speech.
+ * node --import tsx bench/pocketsphinx.bench.ts: the offline recognizer on recorded speech.
  * - Accuracy: word error rate on the eleven transcribed clips of pocketsphinx-testdata.
- * - Speed: wall time to recognise audio handed over at once (process start and model load
+ * - Speed: wall time to recognize audio handed over at once (process start and model load
  *   included), for 3 s to 60 s of speech; median of three runs.
  * - Latency: "go forward ten meters" fed at the microphone's pace in 20 ms frames; the time from
  *   the end of the speech to its final, with END_OF_SPEECH sent there and without (pocketsphinx's

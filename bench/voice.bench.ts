@@ -299,7 +299,7 @@ const report = {
   preemptive: {
     voiceToVoiceMs: stats(preemptiveTurns.map((t) => t.voiceToVoiceMs)),
     voiceToVoiceFromTrueEndMs: stats(preemptiveTurns.map((t) => t.fromTrueEndMs)),
-    /** The earliest the reply can be heard: the recogniser's words, then the providers. */
+    /** The earliest the reply can be heard: the recognizer's words, then the providers. */
     floorMs: Math.round(PROFILE.sttFinalMs + providersMs),
     anticipatedTaken: preemptive.taken.anticipated,
     askedAfresh: preemptive.taken.fresh,

@@ -21,7 +21,7 @@ command -v parec >/dev/null 2>&1 || need+=(pulseaudio-utils)
 [ -e /usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so ] || need+=(libasound2-plugins)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 [ -d /usr/share/pocketsphinx/test/data ] || need+=(pocketsphinx-testdata)
-# The offline speech recogniser (--stt pocketsphinx) and its US English model.
+# The offline speech recognizer (--stt pocketsphinx) and its US English model.
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us/en-us ] || need+=(pocketsphinx-en-us)
 # The end-to-end practice test drives a pseudo-terminal; the store tests start a real Redis.

@@ -18,7 +18,7 @@ export const ONLINE_TIMEOUT_MS = 10_000;
 
 type Ask<T> = (built: Built<T>, signal: AbortSignal) => Promise<void>;
 
-/** A third of a second of silence as one utterance: a recogniser must transcribe it and finish. */
+/** A third of a second of silence as one utterance: a recognizer must transcribe it and finish. */
 async function* silentUtterance(): AsyncGenerator<RecognizerInput> {
   yield new Int16Array(SAMPLE_RATE / 3);
   yield END_OF_SPEECH;

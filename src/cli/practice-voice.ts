@@ -41,7 +41,7 @@ export interface Speaking {
   close(): Promise<void>;
 }
 
-/** The candidate's side: without a recogniser it still hears them start, to stop the voice. */
+/** The candidate's side: without a recognizer it still hears them start, to stop the voice. */
 export interface Listening {
   microphone: Microphone;
   detector: VoiceActivityDetector;
@@ -98,7 +98,7 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
   return { output: null, echo, note: `text only: ${missing}`, firstSound, recorder: null, close: async () => {} };
 }
 
-/** The microphone, the VAD and a recogniser, as far as they are there; the note says what is used or missing. */
+/** The microphone, the VAD and a recognizer, as far as they are there; the note says what is used or missing. */
 export async function setUpListening(options: VoiceOptions, ctx: CliContext): Promise<{ listening: Listening | null; note: string }> {
   let detector: VoiceActivityDetector;
   let microphone: Microphone;
@@ -165,7 +165,7 @@ export async function converse(
           const { utterance } = event;
           recorder?.voice({ type: 'transcript', final: true, text: utterance.text, startMs: utterance.audio.startMs, endMs: utterance.audio.endMs });
           if (!utterance.text.trim()) {
-            if (!listening.recognizer && !toldToType) notice('I hear you, but without a recogniser I cannot understand speech: please type (see "vetta doctor")');
+            if (!listening.recognizer && !toldToType) notice('I hear you, but without a recognizer I cannot understand speech: please type (see "vetta doctor")');
             toldToType = true;
             break;
           }

@@ -94,7 +94,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .option('--voice', 'insist on a spoken interview, and say what is missing (full screen speaks whenever it can)')
     .option('--text', 'a typed interview, even where a voice and a microphone are there')
     .addOption(new Option('--tts <voice>', optionHelp(VOICES, "the interviewer's voice")).choices(choiceNames(VOICES)))
-    .addOption(new Option('--stt <recogniser>', optionHelp(EARS, 'what understands you')).choices(choiceNames(EARS)))
+    .addOption(new Option('--stt <recognizer>', optionHelp(EARS, 'what understands you')).choices(choiceNames(EARS)))
     .option('--input-device <name>', 'the microphone (see "vetta devices")')
     .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
     .option('--minutes <n>', 'the interview\'s length: follow-ups fill it, then your questions, then the close (default 45; also "minutes" in the config file)', parseMinutes)

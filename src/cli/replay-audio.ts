@@ -7,7 +7,7 @@ import { audioFileFor } from '../replay/recorder.js';
 import type { Recording, RecordingLine } from '../replay/recording.js';
 import type { Divergence } from '../replay/report.js';
 
-/** Audio kept either side of a recorded utterance, so a recogniser hears its edges whole. */
+/** Audio kept either side of a recorded utterance, so a recognizer hears its edges whole. */
 const PADDING_MS = 300;
 /** Frames of 32 ms, as the microphone delivers them. */
 const FRAME = 512;
@@ -17,7 +17,7 @@ async function* framesOf(samples: Int16Array): AsyncGenerator<RecognizerInput> {
   yield END_OF_SPEECH;
 }
 
-/** What the recogniser makes of a stretch of audio: its final transcripts, joined. */
+/** What the recognizer makes of a stretch of audio: its final transcripts, joined. */
 async function transcribe(recognizer: SpeechRecognizer, samples: Int16Array): Promise<string> {
   const words: string[] = [];
   for await (const event of recognizer.transcribe(framesOf(samples))) {
@@ -27,7 +27,7 @@ async function transcribe(recognizer: SpeechRecognizer, samples: Int16Array): Pr
 }
 
 /**
- * --from-audio: each utterance the candidate spoke is heard again by today's recogniser from the
+ * --from-audio: each utterance the candidate spoke is heard again by today's recognizer from the
  * recorded audio, and the check goes on with what it hears now. A recognition that differs from the
  * recording is itself a divergence, shown word for word.
  */

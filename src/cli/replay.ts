@@ -97,8 +97,8 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--update', "with --check: rewrite each recording from today's behaviour")
     .option('--live', 'with --check: ask the recorded interviewer (its keys from the environment) instead of answering from the recording')
     .option('--json', 'with --check: one JSON object a recording')
-    .option('--from-audio', "with --check: hear the candidate's recorded audio again with today's recogniser, instead of taking the recorded transcripts")
-    .addOption(new Option('--stt <recogniser>', 'with --from-audio: the recogniser, as for practice --stt (default: auto)').choices(choiceNames(EARS).filter((name) => name !== 'none')))
+    .option('--from-audio', "with --check: hear the candidate's recorded audio again with today's recognizer, instead of taking the recorded transcripts")
+    .addOption(new Option('--stt <recognizer>', 'with --from-audio: the recognizer, as for practice --stt (default: auto)').choices(choiceNames(EARS).filter((name) => name !== 'none')))
     .addOption(sandboxOption())
     .action(async (target: string, opts: ReplayOptions) => {
       const style = styleFor(ctx.stdout, ctx.env);
@@ -144,10 +144,10 @@ async function playBack(recording: Recording, speed: number, ctx: CliContext, st
   }
 }
 
-/** The recogniser --from-audio hears the recorded audio with; one must be there. */
+/** The recognizer --from-audio hears the recorded audio with; one must be there. */
 function recognizerFor(opts: ReplayOptions, ctx: CliContext): SpeechRecognizer {
   const { provider: recognizer, description } = chooseRecognizer(opts.stt ? { stt: opts.stt } : {}, ctx);
-  if (!recognizer) throw new VettaError('invalid_input', `--from-audio needs a recogniser: ${description}`);
+  if (!recognizer) throw new VettaError('invalid_input', `--from-audio needs a recognizer: ${description}`);
   return recognizer;
 }
 

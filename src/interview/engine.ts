@@ -244,7 +244,7 @@ export class Interview {
   }
 
   /**
-   * The candidate has probably finished saying `text` (the voice stopped, the recogniser's words
+   * The candidate has probably finished saying `text` (the voice stopped, the recognizer's words
    * are in) but the turn is not decided: the brain may start the reply `say(text)` would ask for,
    * on the state `say` would reach. Nothing is recorded; if `say` comes with other words, or the
    * interview moved on meanwhile, the reply is asked afresh.

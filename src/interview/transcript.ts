@@ -17,7 +17,7 @@ export interface TranscriptSnapshot {
   state: InterviewState;
   /** Something is in progress: the interviewer is answering or the tests are running. */
   busy: string | null;
-  /** The candidate is speaking: what the recogniser has heard so far ('' before any words). */
+  /** The candidate is speaking: what the recognizer has heard so far ('' before any words). */
   hearing: string | null;
 }
 
@@ -70,7 +70,7 @@ export class Transcript {
     this.changed();
   }
 
-  /** The candidate's words as they are recognised; null when they stopped speaking. */
+  /** The candidate's words as they are recognized; null when they stopped speaking. */
   setHearing(text: string | null): void {
     if (text === this.hearing) return;
     this.hearing = text;

@@ -28,7 +28,7 @@ const BLOCK = 128;
 const POOR_FIT = 0.01;
 
 /**
- * Removes the interviewer's own voice from the microphone before the VAD and the recogniser hear
+ * Removes the interviewer's own voice from the microphone before the VAD and the recognizer hear
  * it, so the interviewer never interrupts itself when there are speakers instead of headphones.
  *
  * It knows what was played and when (`played`), finds the delay at which that reappears in the

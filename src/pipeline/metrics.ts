@@ -5,7 +5,7 @@
 export interface TurnMarks {
   /** The candidate's voice ended: the end of the last frame the VAD heard as speech. */
   speechEndedAt?: number;
-  /** The recogniser's final transcript for the utterance arrived. */
+  /** The recognizer's final transcript for the utterance arrived. */
   sttFinalAt?: number;
   /** The turn detector decided the candidate was done. */
   endpointedAt?: number;

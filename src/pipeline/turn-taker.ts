@@ -36,10 +36,10 @@ export interface VoiceTurnTakerOptions {
   segmenter?: Partial<SegmenterOptions>;
   endpointing?: Partial<EndpointingOptions>;
   bargeIn?: Partial<BargeInOptions>;
-  /** How long after the voice ended to wait for the recogniser's final transcript before going on without it. */
+  /** How long after the voice ended to wait for the recognizer's final transcript before going on without it. */
   finalTimeoutMs?: number;
   now?: () => number;
-  /** Each frame as the recogniser hears it (the interviewer's echo removed): what a recording keeps,
+  /** Each frame as the recognizer hears it (the interviewer's echo removed): what a recording keeps,
    *  so that hearing it again later hears the same sound. */
   onHeard?: (frame: Int16Array) => void;
 }
@@ -63,7 +63,7 @@ export type TurnEvent =
   | { type: 'speech-started'; at: number }
   | { type: 'transcript-partial'; text: string }
   /**
-   * The voice has stopped and the recogniser has heard all of it: the candidate has probably said
+   * The voice has stopped and the recognizer has heard all of it: the candidate has probably said
    * `text`, though the turn is not decided yet (preemptive generation may start the reply now; the
    * `utterance` that follows may differ).
    */
@@ -145,8 +145,8 @@ interface BargeIn {
 
 /**
  * Real-time turn-taking on the candidate's side. Microphone frames go through the echo canceller,
- * then to the VAD and the recogniser at once. From them it decides when the candidate has finished
- * (local VAD end-of-speech, or the recogniser's speech_final / UtteranceEnd, then an endpointing
+ * then to the VAD and the recognizer at once. From them it decides when the candidate has finished
+ * (local VAD end-of-speech, or the recognizer's speech_final / UtteranceEnd, then an endpointing
  * delay that is longer when the words plainly go on) and emits the utterance.
  *
  * While the interviewer speaks the VAD keeps listening: the first frame that may be voice ducks the
@@ -179,9 +179,9 @@ export class VoiceTurnTaker {
   private speechEndedAtAudioMs: number | null = null;
   private sttFinalAt: number | null = null;
   private awaitingFinal = false;
-  /** The recogniser's latest words since its last final. */
+  /** The recognizer's latest words since its last final. */
   private partial: string | null = null;
-  /** How far into the audio (ms) the recogniser has heard. */
+  /** How far into the audio (ms) the recognizer has heard. */
   private heardToMs = 0;
   private likelyText: string | null = null;
   /** Heard while the interviewer spoke and not (yet) an interruption: a lone "mm-hm" is dropped. */
@@ -342,7 +342,7 @@ export class VoiceTurnTaker {
         if (event.speechFinal) {
           this.awaitingFinal = false;
           this.sttFinalAt = this.now();
-          // The VAD did not hear this speech (it was quiet, or not speech-like): the recogniser's end stands.
+          // The VAD did not hear this speech (it was quiet, or not speech-like): the recognizer's end stands.
           if (this.speechEndedAt === null && !this.vadSpeaking && this.parts.length > 0) {
             this.speechEndedAt = this.clock.at(event.endMs);
             this.speechEndedAtAudioMs = event.endMs;
@@ -384,7 +384,7 @@ export class VoiceTurnTaker {
     this.options.echo?.stopped(at);
   }
 
-  /** Words from the recogniser confirm a barge-in, unless they are only a backchannel. */
+  /** Words from the recognizer confirm a barge-in, unless they are only a backchannel. */
   private wordsHeard(text: string): void {
     if (!text.trim() || isBackchannel(text)) return;
     if (!this.bargeIn && this.vadSpeaking) this.startBargeIn(this.now());

@@ -1,7 +1,7 @@
 import { END_OF_SPEECH } from './spec.js';
 import type { RecognizerInput } from './spec.js';
 
-/** Where a recogniser session takes its input: frames, the ends local VAD marked, the end of the stream. */
+/** Where a recognizer session takes its input: frames, the ends local VAD marked, the end of the stream. */
 export interface RecognizerInputSink {
   /** True once the session has stopped: the rest of the input is not wanted. */
   stopped(): boolean;
@@ -11,7 +11,7 @@ export interface RecognizerInputSink {
   failed(error: unknown): void;
 }
 
-/** Reads a recogniser's input into the sink until the input ends, fails, or the session stops. Empty frames are skipped. */
+/** Reads a recognizer's input into the sink until the input ends, fails, or the session stops. Empty frames are skipped. */
 export async function feedRecognizer(audio: AsyncIterable<RecognizerInput>, sink: RecognizerInputSink): Promise<void> {
   try {
     for await (const item of audio) {

@@ -31,12 +31,12 @@ export interface SpeechSynthesizer {
   synthesize(text: string, signal?: AbortSignal): AsyncIterable<Int16Array>;
 }
 
-/** Marks, in the audio sent to a recogniser, that local VAD saw the speech end: finalise now. */
+/** Marks, in the audio sent to a recognizer, that local VAD saw the speech end: finalise now. */
 export const END_OF_SPEECH = Symbol('end-of-speech');
 export type RecognizerInput = Int16Array | typeof END_OF_SPEECH;
 
 /**
- * What a recogniser says about the audio. Times are milliseconds of audio since the stream began,
+ * What a recognizer says about the audio. Times are milliseconds of audio since the stream began,
  * so they line up with the microphone's own clock whatever the network did.
  */
 export type TranscriptEvent =
@@ -45,7 +45,7 @@ export type TranscriptEvent =
   | { type: 'transcript-final'; text: string; startMs: number; endMs: number; speechFinal: boolean }
   | { type: 'utterance-end'; atMs: number };
 
-/** An ear: 16 kHz mono PCM frames in, transcript events out as they are recognised. */
+/** An ear: 16 kHz mono PCM frames in, transcript events out as they are recognized. */
 export interface SpeechRecognizer {
   readonly name: string;
   transcribe(audio: AsyncIterable<RecognizerInput>, signal?: AbortSignal): AsyncIterable<TranscriptEvent>;

@@ -14,7 +14,7 @@ import { TmuxTerminals } from './tmux.ts';
 /**
  * A spoken interview end to end on real audio devices (PulseAudio null sinks): the real binary in a
  * terminal, the offline voice speaking into one sink, a recorded human voice played into the virtual
- * microphone, the offline recogniser understanding it.
+ * microphone, the offline recognizer understanding it.
  */
 
 const tmux = findOnPath('tmux');
@@ -55,7 +55,7 @@ describe('vetta practice by voice', { skip }, () => {
     const clip = recordedClip('goforward.raw');
     await pulse.speak(concat(clip.samples, silence(1500)));
     // Recognition is not perfect ("go for ten meters" happens): the words are the speaker's, roughly.
-    await waitFor(/you: go\w* [a-z ]*meters/, 'the recognised words');
+    await waitFor(/you: go\w* [a-z ]*meters/, 'the recognized words');
     await waitFor(/you: go\w* [a-z ]*meters interviewer: \S+/, 'the reply');
     terminals.keys('voice', 'C-q');
     await waitFor(/End the interview now\?/, 'the quit question');
@@ -74,7 +74,7 @@ describe('vetta practice by voice', { skip }, () => {
     assert.match(shown, /\[voice: voice-to-voice \d+ ms/);
     assert.match(shown, /voice-to-voice +median \d+ ms/);
 
-    // The recording keeps the spoken side: what was recognised, the interruption, the audio itself.
+    // The recording keeps the spoken side: what was recognized, the interruption, the audio itself.
     const entries = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; final?: boolean; text?: string; bytes?: number });
     assert.ok(entries.some((e) => e.type === 'transcript' && e.final && /meters/.test(e.text ?? '')), 'the final transcript is recorded');
     assert.ok(entries.some((e) => e.type === 'interruption'), 'the interruption is recorded');

@@ -96,7 +96,7 @@ interface Word {
   endSample: number;
 }
 
-/** The recogniser state of one connection. All positions are samples received on it. */
+/** The recognizer state of one connection. All positions are samples received on it. */
 class Listener {
   private pending = Buffer.alloc(0);
   private processed = 0;

@@ -1,5 +1,5 @@
 /**
- * Candidate utterances as people say them (typed or recognised speech: unpunctuated, hesitant,
+ * Candidate utterances as people say them (typed or recognized speech: unpunctuated, hesitant,
  * misspelt, negated), each with how an expert interviewer reads it. `props`: the properties a
  * clarifying question is about, `!` marking one asked the other way round; `time`/`space`: the cost
  * of the approach described or the complexity claimed.

@@ -21,7 +21,7 @@ import type { Echo } from './room.ts';
 export interface RigOptions {
   /** `espeak` speaks like a person (the echo tests need that: Silero hears the fake's tones as no speech). */
   voice?: 'elevenlabs' | 'espeak';
-  /** What the fake recogniser hears every word as. */
+  /** What the fake recognizer hears every word as. */
   vocabulary?: string[];
   sttLatencyMs?: number;
   echoCanceller?: boolean;

@@ -193,7 +193,7 @@ describe('VoiceTurnTaker', { skip, timeout: 120_000 }, () => {
       const onsetMs = (onset * 1000) / RATE;
       assert.ok(Math.abs(startMs - onsetMs) < 250, `the voice began at ${onsetMs} ms of the audio; placed at ${startMs} ms`);
       assert.ok(endMs > startMs + 500 && endMs < 5000, `the voice ended at ${endMs} ms`);
-      // What a recording keeps is every sample the recogniser heard, from the first.
+      // What a recording keeps is every sample the recognizer heard, from the first.
       assert.equal(heard.reduce((n, f) => n + f.length, 0), Math.floor((5 * RATE) / 512) * 512);
     } finally {
       await rig.close();

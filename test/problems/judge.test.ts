@@ -122,9 +122,9 @@ describe('judge', () => {
       explainStartFailure: () => 'unused',
     });
     const source = 'function largest(nums) { const a = []; for (;;) a.push({ n: a.length }); }';
-    const hog = await judge(problem, tests, { source, language: 'javascript', sandbox: stalled(112), limits: { testTimeMs: 100 } });
+    const hog = await judge(problem, tests, { source, language: 'javascript', sandbox: stalled(100), limits: { testTimeMs: 100 } });
     assert.equal(hog.tests[0]!.verdict, 'memory_limit');
-    assert.match(hog.tests[0]!.error!, /used 112 MB/);
+    assert.match(hog.tests[0]!.error!, /used 100 MB/);
     const slow = await judge(problem, tests, { source, language: 'javascript', sandbox: stalled(40), limits: { testTimeMs: 100 } });
     assert.equal(slow.tests[0]!.verdict, 'time_limit');
   });

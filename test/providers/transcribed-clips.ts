@@ -4,7 +4,7 @@ import { POCKETSPHINX_DATA, recordedClip } from '../audio/material.ts';
 import type { SpeechClip } from '../audio/material.ts';
 
 /**
- * Recorded speech whose every word is known, for measuring recognisers: "go forward ten meters"
+ * Recorded speech whose every word is known, for measuring recognizers: "go forward ten meters"
  * (AN4), the five LibriVox sentences and the five "cards" clips, with the transcriptions that ship
  * beside them in Debian's pocketsphinx-testdata.
  */

@@ -31,7 +31,7 @@ function modelFiles(modelDir: string): { hmm: string; lm: string; dict: string }
  * END_OF_SPEECH closes the process's input, which makes it finish the utterance at once; the audio
  * after it goes to a new process, started at that moment so its 0.3 s of model loading overlaps the
  * pause, with its times shifted by where its audio begins. One process per stretch of speech also
- * tells exactly when the recogniser is done with that stretch: `utterance-end` follows its exit.
+ * tells exactly when the recognizer is done with that stretch: `utterance-end` follows its exit.
  */
 export class PocketsphinxStt implements SpeechRecognizer {
   readonly name = 'pocketsphinx';
@@ -41,7 +41,7 @@ export class PocketsphinxStt implements SpeechRecognizer {
     private readonly modelDir: string = DEFAULT_POCKETSPHINX_MODEL,
   ) {}
 
-  /** The recogniser when its binary is on PATH and its model is installed, else why not. */
+  /** The recognizer when its binary is on PATH and its model is installed, else why not. */
   static detect(env: NodeJS.ProcessEnv = process.env, modelDir = DEFAULT_POCKETSPHINX_MODEL): PocketsphinxStt | string {
     const binary = findOnPath(BINARY, env);
     if (!binary || !Object.values(modelFiles(modelDir)).every((file) => existsSync(file))) return NOT_INSTALLED;
@@ -96,7 +96,7 @@ class Segment {
 
   close(by: 'end-of-speech' | 'input-end'): void {
     this.closedBy ??= by;
-    // With no audio there is nothing to recognise: no need to wait for it to load its model.
+    // With no audio there is nothing to recognize: no need to wait for it to load its model.
     if (this.writtenSamples === 0) this.kill();
     else this.child.stdin.end();
   }
