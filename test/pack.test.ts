@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from './helpers.ts';
@@ -16,20 +16,17 @@ describe('the published package', () => {
     npm(['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], process.cwd());
     const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack wrote a tarball');
-    // Exactly what a user types, from an empty folder.
+    // Exactly what a user types, from an empty folder: npx installs the package and its whole
+    // dependency tree once, as `npm install` would, and later calls reuse that install.
     const empty = tempDir('vetta-npx-');
-    assert.match(npm(['exec', '--yes', '--package', join(packDir, tarball), '--', 'vetta', '--help'], empty), /Usage: vetta/);
-    const app = tempDir('vetta-install-');
-    writeFileSync(join(app, 'package.json'), '{"name":"probe","version":"1.0.0","private":true}');
-    npm(['install', '--no-audit', '--no-fund', join(packDir, tarball)], app);
-    const help = npm(['exec', '--', 'vetta', '--help'], app);
-    assert.match(help, /Usage: vetta/);
-    const list = JSON.parse(npm(['exec', '--', 'vetta', 'problems', 'list', '--json'], app)) as { id: string; origin: string }[];
+    const vetta = (args: string[]) => npm(['exec', '--yes', '--package', join(packDir, tarball), '--', 'vetta', ...args], empty);
+    assert.match(vetta(['--help']), /Usage: vetta/);
+    const list = JSON.parse(vetta(['problems', 'list', '--json'])) as { id: string; origin: string; dir: string }[];
     assert.ok(list.length > 0 && list.every((p) => p.origin === 'builtin'));
     // The installed package's own reference solution, judged by the installed package.
-    const first = list[0]!.id;
-    const solution = join(app, 'node_modules', 'vetta', 'problems', first, 'solution.py');
-    const verdict = JSON.parse(npm(['exec', '--', 'vetta', 'run', first, solution, '--json'], app)) as { verdict: string };
+    const first = list[0]!;
+    assert.ok(!first.dir.startsWith(process.cwd()), `the problems come from the installed package (${first.dir})`);
+    const verdict = JSON.parse(vetta(['run', first.id, join(first.dir, 'solution.py'), '--json'])) as { verdict: string };
     assert.equal(verdict.verdict, 'accepted');
   });
 });

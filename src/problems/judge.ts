@@ -61,6 +61,9 @@ export interface JudgeOptions {
   signal?: AbortSignal;
   /** Called as each test gets its verdict. */
   onTest?: (outcome: TestOutcome) => void;
+  /** Stop at the first test that fails and leave the rest not run: enough to show a solution is
+   *  rejected (a wrong/ fixture), without waiting out a time limit on every large test. */
+  untilFirstFailure?: boolean;
 }
 
 interface HarnessError {
@@ -166,10 +169,23 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       };
       outcomes.set(test.index, outcome);
       options.onTest?.(outcome);
+      if (options.untilFirstFailure && verdict !== 'passed' && verdict !== 'not_run' && !stoppedAtFailure) {
+        stoppedAtFailure = true;
+        running?.abort();
+      }
+    };
+    let stoppedAtFailure = false;
+    let running: AbortController | undefined;
+    const leaveUnrun = () => {
+      for (const t of tests) finish(t, 'not_run', { error: 'not run: judging stopped at the first failing test' });
     };
 
     let runs = 0;
     while (!compileError) {
+      if (stoppedAtFailure) {
+        leaveUnrun();
+        break;
+      }
       const pending = tests.filter((t) => !outcomes.has(t.index));
       if (pending.length === 0) break;
       const elapsed = performance.now() - started;
@@ -205,6 +221,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       writeFileSync(join(box, jobName), JSON.stringify(job), { mode: 0o644 });
 
       const controller = new AbortController();
+      running = controller;
       const onOuterAbort = () => controller.abort();
       options.signal?.addEventListener('abort', onOuterAbort, { once: true });
       // Time is kept on our own clock, from the arrival of one record to the next: the harness
@@ -228,6 +245,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       };
 
       const onLine = (line: string) => {
+        if (stoppedAtFailure) return;
         const r = parseRecord(line);
         if (!r) return;
         switch (r.t) {
@@ -291,6 +309,10 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
         options.signal?.removeEventListener('abort', onOuterAbort);
       }
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('aborted', 'AbortError');
+      if (stoppedAtFailure) {
+        leaveUnrun();
+        break;
+      }
       // The harness speaks before it loads candidate code, so silence means the sandbox or the
       // interpreter failed: that is never the candidate's fault.
       if (!harnessStarted && !result.timedOut && !result.aborted) {

@@ -66,8 +66,8 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
   if (!tests.some((t) => !t.hidden)) warnings.push('no visible tests: the candidate\'s "run" would have nothing to run');
   const authorView = tests.map((t) => ({ ...t, hidden: false }));
 
-  const judgeFile = async (file: string, language: Language, only?: ProblemTest[]) =>
-    judge(problem, authorView, { source: readFileSync(join(problem.dir, file), 'utf8'), language, sandbox, signal, ...(only ? { tests: only } : {}) });
+  const judgeFile = async (file: string, language: Language, only?: ProblemTest[], untilFirstFailure = false) =>
+    judge(problem, authorView, { source: readFileSync(join(problem.dir, file), 'utf8'), language, sandbox, signal, untilFirstFailure, ...(only ? { tests: only } : {}) });
 
   const noHints = (['nudge', 'hint', 'reveal'] as const).filter((level) => problem.meta.hints[level].length === 0);
   if (noHints.length > 0) warnings.push(`no hints at level ${noHints.join(', ')}: the interviewer will have none to give`);
@@ -107,7 +107,8 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
   const wrong = existsSync(wrongDir) ? readdirSync(wrongDir).filter((f) => languageOfFile(f)).sort() : [];
   if (wrong.length === 0) warnings.push('no wrong/ solutions: nothing shows the tests catch a plausible mistake');
   for (const f of wrong) {
-    const report = await judgeFile(join('wrong', f), languageOfFile(f)!);
+    // One failing test is enough to show it is caught.
+    const report = await judgeFile(join('wrong', f), languageOfFile(f)!, undefined, true);
     const rejected = report.verdict !== 'accepted';
     checks.push({ subject: `wrong/${f}`, ok: rejected, detail: rejected ? `rejected: ${report.verdict}, ${report.summary}` : 'ACCEPTED, but it is kept as a wrong solution; add a test it fails' });
   }

@@ -129,6 +129,16 @@ describe('judge', () => {
     assert.equal(slow.tests[0]!.verdict, 'time_limit');
   });
 
+  it('stops at the first failing test when asked, leaving the rest not run', async () => {
+    const slow = 'class Solution:\n    def largest(self, nums):\n        for x in nums:\n            if all(x >= y for y in nums):\n                return x\n';
+    const r = await judge(problem, tests, { source: 'def largest(nums):\n    return nums[0]\n', language: 'python', sandbox, untilFirstFailure: true });
+    assert.notEqual(r.verdict, 'accepted');
+    const first = r.tests.findIndex((t) => t.verdict !== 'passed');
+    assert.ok(r.tests.slice(first + 1).every((t) => t.verdict === 'not_run'), JSON.stringify(verdicts(r)));
+    const timed = await judge(problem, tests, { source: slow, language: 'python', sandbox, untilFirstFailure: true, limits: { testTimeMs: 300 } });
+    assert.deepEqual(verdicts(timed), ['passed', 'passed', 'passed', 'time_limit']);
+  });
+
   it('gives output_limit to a flood of output', async () => {
     const r = await run('import sys\nclass Solution:\n    def largest(self, nums):\n        while True:\n            sys.stdout.write("x" * 65536)\n', 'python');
     assert.equal(r.tests[0]!.verdict, 'output_limit');
