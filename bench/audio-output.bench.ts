@@ -23,7 +23,10 @@ const tone = Int16Array.from({ length: 3 * 16000 }, (_, i) => Math.round(8000 * 
 
 /** Records the monitor, remembering when each sample arrived. */
 function monitor() {
-  const child = spawn('parec', ['-d', `${pulse.sink}.monitor`, '--raw', '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=10'], { env: pulse.env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('parec', ['-d', `${pulse.sink}.monitor`, '--raw', '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=10'], {
+    env: pulse.env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const samples: number[] = [];
   const arrivals: { at: number; end: number }[] = [];
   let odd: Buffer = Buffer.alloc(0);
@@ -84,7 +87,13 @@ for (const prefer of ['speaker', 'subprocess'] as const) {
     starts.push(heard.firstAt - writeAt);
     stops.push(heard.lastAt - stopAt);
   }
-  rows.push({ path: description, runs: RUNS, stopMedianMs: Math.round(median(stops)), stopP95Ms: Math.round(p95(stops)), startMedianMs: Math.round(median(starts)) });
+  rows.push({
+    path: description,
+    runs: RUNS,
+    stopMedianMs: Math.round(median(stops)),
+    stopP95Ms: Math.round(p95(stops)),
+    startMedianMs: Math.round(median(starts)),
+  });
 }
 pulse.close();
 

@@ -94,10 +94,20 @@ const surveySummary = (['python', 'javascript'] as const).map((language) => {
   const rowsFor = survey.filter((r) => r.language === language);
   const sorted = [...rowsFor].sort((a, b) => (a.overheadMs as number) - (b.overheadMs as number));
   const worst = sorted[sorted.length - 1]!;
-  return { language, problems: rowsFor.length, medianOverheadMs: sorted[Math.floor(sorted.length / 2)]!.overheadMs, worst: { problem: worst.problem, overheadMs: worst.overheadMs, testDataKB: worst.testDataKB } };
+  return {
+    language,
+    problems: rowsFor.length,
+    medianOverheadMs: sorted[Math.floor(sorted.length / 2)]!.overheadMs,
+    worst: { problem: worst.problem, overheadMs: worst.overheadMs, testDataKB: worst.testDataKB },
+  };
 });
 
-const machine = { cpus: (await import('node:os')).cpus().length, node: process.version, sandbox: sandbox.name, python: execFileSync(runtimeFor('python').path, ['--version'], { encoding: 'utf8' }).trim() };
+const machine = {
+  cpus: (await import('node:os')).cpus().length,
+  node: process.version,
+  sandbox: sandbox.name,
+  python: execFileSync(runtimeFor('python').path, ['--version'], { encoding: 'utf8' }).trim(),
+};
 if (json) {
   process.stdout.write(`${JSON.stringify({ machine, results: rows, allProblems: surveySummary, perProblem: survey }, null, 2)}\n`);
 } else {
@@ -110,6 +120,8 @@ if (json) {
   }
   process.stdout.write(`every built-in problem (${SURVEY_RUNS} runs each): judge overhead beyond the bare interpreter and the solution's own time\n`);
   for (const s of surveySummary) {
-    process.stdout.write(`${s.language.padEnd(10)} median ${s.medianOverheadMs} ms over ${s.problems} problems; worst ${s.worst.problem} ${s.worst.overheadMs} ms (${s.worst.testDataKB} KB of test input)\n`);
+    process.stdout.write(
+      `${s.language.padEnd(10)} median ${s.medianOverheadMs} ms over ${s.problems} problems; worst ${s.worst.problem} ${s.worst.overheadMs} ms (${s.worst.testDataKB} KB of test input)\n`,
+    );
   }
 }

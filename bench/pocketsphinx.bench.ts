@@ -90,5 +90,7 @@ async function latencyMs(withEndOfSpeech: boolean): Promise<number> {
 for (const withEndOfSpeech of [true, false]) {
   const runs: number[] = [];
   for (let run = 0; run < 5; run++) runs.push(await latencyMs(withEndOfSpeech));
-  console.log(`end of speech -> final, ${withEndOfSpeech ? 'END_OF_SPEECH sent' : "pocketsphinx's own VAD"}: median ${median(runs).toFixed(0)} ms (${runs.map((r) => r.toFixed(0)).join(', ')})`);
+  console.log(
+    `end of speech -> final, ${withEndOfSpeech ? 'END_OF_SPEECH sent' : "pocketsphinx's own VAD"}: median ${median(runs).toFixed(0)} ms (${runs.map((r) => r.toFixed(0)).join(', ')})`,
+  );
 }

@@ -29,7 +29,10 @@ const dir = mkdtempSync(join(tmpdir(), 'vetta-replay-bench-'));
 
 function script(): string {
   writeFileSync(join(dir, 'wrong.py'), 'class Solution:\n    def maxProfit(self, prices):\n        return max(prices) - min(prices)\n');
-  writeFileSync(join(dir, 'right.py'), 'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n');
+  writeFileSync(
+    join(dir, 'right.py'),
+    'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n',
+  );
   const lines: string[] = [];
   for (let round = 0; round < 40; round++) {
     lines.push(`Can the prices list be empty in case ${round}?`, `I am thinking about keeping the minimum so far, attempt ${round}.`);
@@ -94,7 +97,13 @@ try {
   const median = <T>(xs: T[], key: (x: T) => number) => xs.map(key).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const figures = {
     sandbox: base.name,
-    recording: { lines: recording.lines.length, bytes: readFileSync(file).length, actions: recording.lines.filter((l) => l.type === 'action').length, interviewerTurns: recording.lines.filter((l) => l.type === 'llm_request').length, clockMinutes: Math.round(clockMinutes) },
+    recording: {
+      lines: recording.lines.length,
+      bytes: readFileSync(file).length,
+      actions: recording.lines.filter((l) => l.type === 'action').length,
+      interviewerTurns: recording.lines.filter((l) => l.type === 'llm_request').length,
+      clockMinutes: Math.round(clockMinutes),
+    },
     checkMs: Math.round(median(samples, (s) => s.totalMs)),
     judgeMs: Math.round(median(samples, (s) => s.judgeMs)),
     judgeRuns: samples[0]!.judgeRuns,
@@ -105,8 +114,12 @@ try {
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
     const r = figures.recording;
-    process.stdout.write(`recording: ${r.clockMinutes} minutes on the interview clock, ${r.actions} actions, ${r.interviewerTurns} interviewer turns, ${r.lines} lines, ${Math.round(r.bytes / 1024)} KB\n`);
-    process.stdout.write(`check (median of ${RUNS}, sandbox ${figures.sandbox}): ${figures.checkMs} ms in all; judge ${figures.judgeMs} ms in ${figures.judgeRuns} sandbox runs; without the judge ${figures.checkWithoutJudgeMs} ms (goal < ${GOAL_MS} ms: ${figures.checkWithoutJudgeMs < GOAL_MS ? 'met' : 'missed'}); ${figures.allOk ? 'no divergence' : 'DIVERGED'}\n`);
+    process.stdout.write(
+      `recording: ${r.clockMinutes} minutes on the interview clock, ${r.actions} actions, ${r.interviewerTurns} interviewer turns, ${r.lines} lines, ${Math.round(r.bytes / 1024)} KB\n`,
+    );
+    process.stdout.write(
+      `check (median of ${RUNS}, sandbox ${figures.sandbox}): ${figures.checkMs} ms in all; judge ${figures.judgeMs} ms in ${figures.judgeRuns} sandbox runs; without the judge ${figures.checkWithoutJudgeMs} ms (goal < ${GOAL_MS} ms: ${figures.checkWithoutJudgeMs < GOAL_MS ? 'met' : 'missed'}); ${figures.allOk ? 'no divergence' : 'DIVERGED'}\n`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

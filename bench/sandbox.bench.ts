@@ -72,6 +72,8 @@ if (json) {
   process.stdout.write(`sandbox overhead on a trivial program (${RUNS} runs each, ${cpus().length} cores)\n`);
   for (const r of rows) {
     const goal = r.goalMs !== undefined ? `, goal <= ${r.goalMs} ms: ${r.withinGoal ? 'met' : 'MISSED'}` : '';
-    process.stdout.write(`${String(r.backend).padEnd(10)} ${String(r.program).padEnd(6)} sandboxed ${r.sandboxedMedianMs} ms, bare ${r.bareMedianMs} ms, added ${r.addedMs} ms${r.cgroup ? ' (with cgroup)' : ''}${goal}\n`);
+    process.stdout.write(
+      `${String(r.backend).padEnd(10)} ${String(r.program).padEnd(6)} sandboxed ${r.sandboxedMedianMs} ms, bare ${r.bareMedianMs} ms, added ${r.addedMs} ms${r.cgroup ? ' (with cgroup)' : ''}${goal}\n`,
+    );
   }
 }

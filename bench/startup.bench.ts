@@ -51,7 +51,10 @@ if (!tmux) {
 
 function freshHome(): { env: Record<string, string>; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'vetta-startup-'));
-  return { env: { XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), NO_COLOR: '1' }, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    env: { XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), NO_COLOR: '1' },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 // ---- vetta --help ------------------------------------------------------------------------------
@@ -138,7 +141,10 @@ async function measureText(label: string, args: string[]): Promise<{ frameMs: nu
   } finally {
     await tmuxRun(['kill-server']).catch(() => {});
   }
-  const name = `practice${args.slice(PRACTICE.length).map((a) => ` ${a}`).join('')}`;
+  const name = `practice${args
+    .slice(PRACTICE.length)
+    .map((a) => ` ${a}`)
+    .join('')}`;
   log(`${name}, first frame: p50 ${Math.round(median(frameMs)!)} ms (${frameMs.map(Math.round).join(', ')}); goal ${FRAME_GOAL_MS} ms`);
   log(`${name}, introduction on screen: p50 ${Math.round(median(introMs)!)} ms (${introMs.map(Math.round).join(', ')})`);
   return { frameMs, introMs };
@@ -153,7 +159,10 @@ const typed = hasTextFlag ? await measureText('typed', [...PRACTICE, '--text']) 
 
 /** Resolves with the time the first audible sample reaches the sink's monitor. */
 function firstAudio(pulse: Pulse): { ready: Promise<void>; heard: Promise<number>; stop(): void } {
-  const rec = spawn('parec', ['-d', `${pulse.sink}.monitor`, '--raw', '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=20'], { env: pulse.env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const rec = spawn('parec', ['-d', `${pulse.sink}.monitor`, '--raw', '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=20'], {
+    env: pulse.env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
   const heard = new Promise<number>((resolve, reject) => {
@@ -195,7 +204,11 @@ else {
       });
       voiceFrameMs.push((await session.seen(/\^E edit/, true)) - session.execAt);
       heardMs.push((await listener.heard) - session.execAt);
-      const written = readFileSync(marks, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { mark: string; at: number }).find((m) => m.mark === 'first-sample');
+      const written = readFileSync(marks, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { mark: string; at: number })
+        .find((m) => m.mark === 'first-sample');
       if (written) audioMs.push(written.at - session.execAt);
       rmSync(marks, { force: true });
       listener.stop();
@@ -206,7 +219,9 @@ else {
     pulse.close();
   }
   log(`practice --voice --tts espeak, first frame: p50 ${Math.round(median(voiceFrameMs)!)} ms (${voiceFrameMs.map(Math.round).join(', ')})`);
-  log(`practice --voice --tts espeak, first sample written: p50 ${Math.round(median(audioMs)!)} ms (${audioMs.map(Math.round).join(', ')}); goal ${AUDIO_GOAL_MS} ms`);
+  log(
+    `practice --voice --tts espeak, first sample written: p50 ${Math.round(median(audioMs)!)} ms (${audioMs.map(Math.round).join(', ')}); goal ${AUDIO_GOAL_MS} ms`,
+  );
   log(`practice --voice --tts espeak, heard at the null sink's monitor: p50 ${Math.round(median(heardMs)!)} ms (${heardMs.map(Math.round).join(', ')})`);
 }
 

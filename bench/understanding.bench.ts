@@ -18,7 +18,8 @@ for (let round = 0; round < 20; round++) {
   for (const u of UTTERANCES) {
     const start = performance.now();
     const reading = understand(u.text);
-    if (reading.intent !== 'stuck' && reading.intent !== 'hint') planReply(reading, u.text, { problem, facts, state, nowMs: 0, budgetMs: 45 * 60_000, codeTime: null });
+    if (reading.intent !== 'stuck' && reading.intent !== 'hint')
+      planReply(reading, u.text, { problem, facts, state, nowMs: 0, budgetMs: 45 * 60_000, codeTime: null });
     timesMs.push(performance.now() - start);
   }
 }

@@ -20,4 +20,6 @@ for (let pass = 0; pass < 5; pass++) {
 }
 const perFrameMs = passes.sort((a, b) => a - b)[2]!;
 const frameMs = (vad.frameSamples * 1000) / 16000;
-console.log(`${vad.name}: load ${loadMs.toFixed(0)} ms; ${perFrameMs.toFixed(3)} ms per ${frameMs} ms frame (${((100 * perFrameMs) / frameMs).toFixed(1)}% of one core), median of 5 passes over ${frames} frames`);
+console.log(
+  `${vad.name}: load ${loadMs.toFixed(0)} ms; ${perFrameMs.toFixed(3)} ms per ${frameMs} ms frame (${((100 * perFrameMs) / frameMs).toFixed(1)}% of one core), median of 5 passes over ${frames} frames`,
+);

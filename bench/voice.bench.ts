@@ -98,7 +98,10 @@ interface TurnResult {
  * One turn: the candidate's clip, then the reply. `preemptive` asks through PreemptiveBrain, which
  * starts the reply at the turn taker's likely-utterance, as `vetta practice` does by default.
  */
-async function voiceTurn(clip: SpeechClip, preemptive: PreemptiveBrain | null): Promise<{ marks: TurnMarks; utterance: CandidateUtterance; trueEndAt: number; rig: Awaited<ReturnType<typeof startRig>> }> {
+async function voiceTurn(
+  clip: SpeechClip,
+  preemptive: PreemptiveBrain | null,
+): Promise<{ marks: TurnMarks; utterance: CandidateUtterance; trueEndAt: number; rig: Awaited<ReturnType<typeof startRig>> }> {
   const rig = await startRig({ vocabulary: ['fine'], sttLatencyMs: PROFILE.sttFinalMs, seconds: 20 });
   // A session opens its voice's connection once; every turn after the first finds it open.
   await rig.warmUp();
@@ -114,7 +117,8 @@ async function voiceTurn(clip: SpeechClip, preemptive: PreemptiveBrain | null): 
     utterance = event.utterance;
     reply = (async () => {
       const signal = rig.output.beginTurn();
-      for await (const part of asked.stream({ kind: 'discuss_approach', said: event.utterance.text }, context, signal)) if (part.type === 'text-delta') rig.output.pushSentence(part.text);
+      for await (const part of asked.stream({ kind: 'discuss_approach', said: event.utterance.text }, context, signal))
+        if (part.type === 'text-delta') rig.output.pushSentence(part.text);
       return turnTimeline(event.utterance, (await rig.output.endTurn()).marks);
     })();
   });
@@ -131,7 +135,14 @@ for (let i = 0; i < TURNS; i++) {
   const naiveMs = await naiveTurn(rig, utterance.marks.endpointedAt! - utterance.marks.speechEndedAt!);
   await rig.close();
   const m = turnMetrics(marks);
-  turns.push({ clip: clip.name, marks, voiceToVoiceMs: m.voiceToVoiceMs!, floorMs: m.endpointingMs! + providersMs, fromTrueEndMs: marks.firstSampleAt! - trueEndAt, naiveMs });
+  turns.push({
+    clip: clip.name,
+    marks,
+    voiceToVoiceMs: m.voiceToVoiceMs!,
+    floorMs: m.endpointingMs! + providersMs,
+    fromTrueEndMs: marks.firstSampleAt! - trueEndAt,
+    naiveMs,
+  });
   if (i === 0) log(`\n${renderWaterfall(`turn 1 (${clip.name})`, marks)}\n`);
   const early = await voiceTurn(clip, preemptive);
   await early.rig.close();
@@ -179,7 +190,7 @@ for (let i = 0; i < INTERRUPTIONS; i++) {
   const events = await rig.listen({ candidate: [{ samples: clip.samples, atSample: at - clip.onsetSample }], echo: { delayMs: 50, gainDb: -12 }, seconds: 5 });
   await spoken;
   const stop = events.find((e) => e.type === 'interrupted');
-  if (!stop || stop.type !== 'interrupted') throw new Error(`interruption ${i + 1}: the candidate did not interrupt`);
+  if (stop?.type !== 'interrupted') throw new Error(`interruption ${i + 1}: the candidate did not interrupt`);
   const metrics = interruptionMetrics({ ...stop.marks, trueOnsetAt: rig.room.timeOf(at) });
   interruptions.push({ ...metrics, heardSilentAfterMs: ((rig.room.silentFrom(at) - at) * 1000) / RATE });
   await rig.close();
@@ -195,7 +206,10 @@ interface FalseInterruptionCase {
 }
 
 /** Every barge-in ends released (the interviewer carries on) or confirmed (it is interrupted). */
-const bargeIns = (events: TurnEvent[]) => ({ ducks: events.filter((e) => e.type === 'resumed' || e.type === 'interrupted').length, interruptions: events.filter((e) => e.type === 'interrupted').length });
+const bargeIns = (events: TurnEvent[]) => ({
+  ducks: events.filter((e) => e.type === 'resumed' || e.type === 'interrupted').length,
+  interruptions: events.filter((e) => e.type === 'interrupted').length,
+});
 
 const falseCases: FalseInterruptionCase[] = [];
 {
@@ -244,10 +258,24 @@ async function coldStart(): Promise<ColdStart | string> {
   const home = mkdtempSync(join(tmpdir(), 'vetta-bench-'));
   const socket = join(home, 'tmux.sock');
   const marks = join(home, 'marks.jsonl');
-  const env = { ...process.env, ...(pulse?.env ?? {}), VETTA_MARKS: marks, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), GEMINI_API_KEY: '', TERM: 'xterm-256color' };
+  const env = {
+    ...process.env,
+    ...(pulse?.env ?? {}),
+    VETTA_MARKS: marks,
+    HOME: home,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    GEMINI_API_KEY: '',
+    TERM: 'xterm-256color',
+  };
   // The first loud piece the sink's monitor delivers is the first interviewer audio.
   let firstAudioAt: number | null = null;
-  const monitor = pulse ? spawn('parec', ['-d', `${pulse.sink}.monitor`, '--raw', '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=10'], { env: pulse.env, stdio: ['ignore', 'pipe', 'ignore'] }) : null;
+  const monitor = pulse
+    ? spawn('parec', ['-d', `${pulse.sink}.monitor`, '--raw', '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=10'], {
+        env: pulse.env,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+    : null;
   monitor?.stdout.on('data', (chunk: Buffer) => {
     if (firstAudioAt !== null) return;
     for (let i = 0; i + 1 < chunk.length; i += 2) if (Math.abs(chunk.readInt16LE(i)) > 300) firstAudioAt ??= performance.now();
@@ -260,7 +288,14 @@ async function coldStart(): Promise<ColdStart | string> {
   const command = `sh -c 'date +%s%N > ${execStamp}; exec ${process.execPath} ${bin} practice --problem valid-anagram --llm scripted --voice${pulse ? ` --output-device ${pulse.sink}` : ''}'`;
   const startedAt = performance.now();
   spawnSync('tmux', ['-S', socket, 'new-session', '-d', '-x', '120', '-y', '40', command], { env });
-  const markAt = (name: string) => (existsSync(marks) ? readFileSync(marks, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { mark: string; at: number }).find((m) => m.mark === name)?.at : undefined);
+  const markAt = (name: string) =>
+    existsSync(marks)
+      ? readFileSync(marks, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { mark: string; at: number })
+          .find((m) => m.mark === name)?.at
+      : undefined;
   for (let waited = 0; waited < 10_000 && markAt('first-frame') === undefined; waited += 5) await new Promise((r) => setTimeout(r, 5));
   for (let waited = 0; pulse && firstAudioAt === null && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   spawnSync('tmux', ['-S', socket, 'kill-server'], { env });
@@ -269,7 +304,11 @@ async function coldStart(): Promise<ColdStart | string> {
   for (let waited = 0; waited < 5_000 && markAt('first-sample') === undefined; waited += 20) await new Promise((r) => setTimeout(r, 20));
   const execAt = existsSync(execStamp) ? Number(BigInt(readFileSync(execStamp, 'utf8').trim()) / 1_000_000n) : undefined;
   const since = (at: number | undefined) => (at === undefined || execAt === undefined ? null : at - execAt);
-  return { firstFrameMs: since(markAt('first-frame')), firstAudioMs: since(markAt('first-sample')), heardAtSinkMs: firstAudioAt === null ? null : (firstAudioAt as number) - startedAt };
+  return {
+    firstFrameMs: since(markAt('first-frame')),
+    firstAudioMs: since(markAt('first-sample')),
+    heardAtSinkMs: firstAudioAt === null ? null : (firstAudioAt as number) - startedAt,
+  };
 }
 
 const coldStarts: ColdStart[] = [];
@@ -331,17 +370,24 @@ const report = {
 
 if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
-  const row = (name: string, s: { p50: number | null; p95: number | null }, goal = '') => log(`  ${name.padEnd(44)} p50 ${String(s.p50).padStart(5)} ms   p95 ${String(s.p95).padStart(5)} ms  ${goal}`);
-  log(`profile: STT final ${PROFILE.sttFinalMs} ms after the end of speech, LLM first token ${PROFILE.llmFirstTokenMs} ms then ${PROFILE.llmTokensPerSecond} tokens/s, TTS first audio ${PROFILE.ttsFirstAudioMs} ms then ${PROFILE.ttsRealTimeFactor}x real time`);
+  const row = (name: string, s: { p50: number | null; p95: number | null }, goal = '') =>
+    log(`  ${name.padEnd(44)} p50 ${String(s.p50).padStart(5)} ms   p95 ${String(s.p95).padStart(5)} ms  ${goal}`);
+  log(
+    `profile: STT final ${PROFILE.sttFinalMs} ms after the end of speech, LLM first token ${PROFILE.llmFirstTokenMs} ms then ${PROFILE.llmTokensPerSecond} tokens/s, TTS first audio ${PROFILE.ttsFirstAudioMs} ms then ${PROFILE.ttsRealTimeFactor}x real time`,
+  );
   log(`voice to voice (${turns.length} turns; from the end of the candidate's voice as the VAD heard it)`);
   row('measured', report.voiceToVoiceMs);
   row(`floor (endpointing + ${Math.round(providersMs)} ms of providers)`, report.floorMs);
   row('overhead (measured - floor)', report.overheadMs, 'goal p95 <= 15 ms');
   row('from the true end of speech', report.voiceToVoiceFromTrueEndMs);
   row('naive sequential pipeline', report.naiveSequentialMs);
-  log(`with preemptive generation (the reply started at the likely end; ${report.preemptive.anticipatedTaken} of ${preemptiveTurns.length} taken over, ${report.preemptive.askedAfresh} asked afresh)`);
+  log(
+    `with preemptive generation (the reply started at the likely end; ${report.preemptive.anticipatedTaken} of ${preemptiveTurns.length} taken over, ${report.preemptive.askedAfresh} asked afresh)`,
+  );
   row('voice to voice', report.preemptive.voiceToVoiceMs, 'brief: sub-800 ms');
-  log(`  ${`floor (STT ${PROFILE.sttFinalMs} ms + ${Math.round(providersMs)} ms of providers)`.padEnd(44)} ${String(report.preemptive.floorMs).padStart(9)} ms`);
+  log(
+    `  ${`floor (STT ${PROFILE.sttFinalMs} ms + ${Math.round(providersMs)} ms of providers)`.padEnd(44)} ${String(report.preemptive.floorMs).padStart(9)} ms`,
+  );
   row('from the true end of speech', report.preemptive.voiceToVoiceFromTrueEndMs);
   log(`interruptions (${interruptions.length}, candidate over the interviewer with echo at 50 ms -12 dB)`);
   row('VAD onset -> duck heard', report.interruption.onsetToDuckMs, 'goal p95 <= 40 ms');

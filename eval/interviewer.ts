@@ -70,7 +70,16 @@ export async function runEval(options: { llm?: 'openai' } = {}): Promise<EvalRes
       let now = 0;
       const events: InterviewEvent[] = [];
       const brain: Brain = fake ? new ModelBrain(new OpenAiCompatibleModel({ baseUrl: fake.baseUrl, model: 'fake', retries: 0 })) : new ScriptedBrain();
-      const interview = new Interview({ problem, tests: loadTests(problem), language: conversation.language ?? 'python', brain, sandbox: new UnsafeSandbox(), sessionId: 'eval', now: () => now, onEvent: (e) => events.push(e) });
+      const interview = new Interview({
+        problem,
+        tests: loadTests(problem),
+        language: conversation.language ?? 'python',
+        brain,
+        sandbox: new UnsafeSandbox(),
+        sessionId: 'eval',
+        now: () => now,
+        onEvent: (e) => events.push(e),
+      });
       await interview.start();
       const failures: string[] = [];
       const told: string[] = [];
@@ -84,7 +93,10 @@ export async function runEval(options: { llm?: 'openai' } = {}): Promise<EvalRes
           await interview.tick();
         }
         const happened = events.slice(from);
-        const said = happened.filter((e) => e.type === 'interviewer_said').map((e) => e.text).join(' ');
+        const said = happened
+          .filter((e) => e.type === 'interviewer_said')
+          .map((e) => e.text)
+          .join(' ');
         const understood = happened.find((e) => e.type === 'candidate_understood');
         const hint = happened.find((e) => e.type === 'hint_given');
         const where = `turn ${i + 1} "${turn.say ?? (turn.wait !== undefined ? `wait ${turn.wait}s` : 'code')}"`;
@@ -96,11 +108,14 @@ export async function runEval(options: { llm?: 'openai' } = {}): Promise<EvalRes
         const judged = fake ? (suggested ?? lastTold) : said;
         if (turn.says && !new RegExp(turn.says, 'i').test(judged)) failures.push(`${where}: expected /${turn.says}/, got "${judged}"`);
         if (turn.not && new RegExp(turn.not, 'i').test(fake ? (suggested ?? '') : said)) failures.push(`${where}: must not say /${turn.not}/: "${judged}"`);
-        if (turn.move && understood?.type === 'candidate_understood' && understood.move !== turn.move) failures.push(`${where}: expected the move ${turn.move}, got ${understood.move} ("${said}")`);
+        if (turn.move && understood?.type === 'candidate_understood' && understood.move !== turn.move)
+          failures.push(`${where}: expected the move ${turn.move}, got ${understood.move} ("${said}")`);
         if (turn.move && !understood) failures.push(`${where}: expected the move ${turn.move}, nothing was read`);
-        if (turn.intent && understood?.type === 'candidate_understood' && understood.intent !== turn.intent) failures.push(`${where}: expected the intent ${turn.intent}, got ${understood.intent}`);
+        if (turn.intent && understood?.type === 'candidate_understood' && understood.intent !== turn.intent)
+          failures.push(`${where}: expected the intent ${turn.intent}, got ${understood.intent}`);
         const level = typeof turn.hint === 'string' ? turn.hint : undefined;
-        if (level && (hint?.type !== 'hint_given' || hint.level !== level)) failures.push(`${where}: expected a ${level}, got ${hint?.type === 'hint_given' ? hint.level : 'no hint'} ("${said}")`);
+        if (level && (hint?.type !== 'hint_given' || hint.level !== level))
+          failures.push(`${where}: expected a ${level}, got ${hint?.type === 'hint_given' ? hint.level : 'no hint'} ("${said}")`);
       }
       results.push({ name: conversation.name, problem: conversation.problem, ok: failures.length === 0, failures, told });
     }
@@ -122,6 +137,8 @@ if (import.meta.main) {
     if (process.argv.includes('--show-prompts')) for (const [i, t] of r.told.entries()) console.log(`--- ${r.name}, turn ${i + 1}: the model was told\n${t}`);
   }
   const problems = new Set(results.map((r) => r.problem)).size;
-  console.log(`${results.filter((r) => r.ok).length} of ${results.length} conversations as an expert would have them, across ${problems} problems (${llm ?? 'offline interviewer'}): ${(score(results) * 100).toFixed(1)}%`);
+  console.log(
+    `${results.filter((r) => r.ok).length} of ${results.length} conversations as an expert would have them, across ${problems} problems (${llm ?? 'offline interviewer'}): ${(score(results) * 100).toFixed(1)}%`,
+  );
   process.exitCode = score(results) >= 0.95 ? 0 : 1;
 }

@@ -37,7 +37,13 @@ export async function probeAddon(name: AddonName, env: NodeJS.ProcessEnv = proce
   if (code === 0) return true;
   if (signal === 'SIGABRT') return NO_ALSA_OUTPUT;
   if (/Could not locate the bindings file|cannot open shared object|was compiled against/.test(stderr)) return 'not built';
-  return stderr.trim().split('\n').find((line) => /Error/.test(line))?.trim() ?? `exit ${code ?? signal}`;
+  return (
+    stderr
+      .trim()
+      .split('\n')
+      .find((line) => /Error/.test(line))
+      ?.trim() ?? `exit ${code ?? signal}`
+  );
 }
 
 /** Loads an addon in this process; call only after probeAddon said it loads. */

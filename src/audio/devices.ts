@@ -47,7 +47,11 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
 export async function pulseDevices(env: NodeJS.ProcessEnv = process.env): Promise<PulseDevices | undefined> {
   const pactl = findOnPath('pactl', env, ['/usr/bin']);
   if (!pactl) return undefined;
-  const [info, sinks, sources] = await Promise.all([run(pactl, ['info'], env), run(pactl, ['list', 'short', 'sinks'], env), run(pactl, ['list', 'short', 'sources'], env)]);
+  const [info, sinks, sources] = await Promise.all([
+    run(pactl, ['info'], env),
+    run(pactl, ['list', 'short', 'sinks'], env),
+    run(pactl, ['list', 'short', 'sources'], env),
+  ]);
   if (info === undefined || sinks === undefined || sources === undefined) return undefined;
   const formats = new Map<string, string>();
   const names = (listing: string) =>
@@ -77,8 +81,10 @@ export async function listDevices(env: NodeJS.ProcessEnv = process.env): Promise
   const report: DeviceReport = { inputs: [], outputs: [], systems: [], addons: { naudiodon: typeof portaudio === 'string' ? portaudio : true, speaker } };
   if (pulse) {
     report.systems.push('pulseaudio');
-    for (const name of pulse.sources) report.inputs.push({ name, description: describePulse(name, pulse), isDefault: name === pulse.defaultSource, system: 'pulseaudio' });
-    for (const name of pulse.sinks) report.outputs.push({ name, description: describePulse(name, pulse), isDefault: name === pulse.defaultSink, system: 'pulseaudio' });
+    for (const name of pulse.sources)
+      report.inputs.push({ name, description: describePulse(name, pulse), isDefault: name === pulse.defaultSource, system: 'pulseaudio' });
+    for (const name of pulse.sinks)
+      report.outputs.push({ name, description: describePulse(name, pulse), isDefault: name === pulse.defaultSink, system: 'pulseaudio' });
   }
   if (typeof portaudio !== 'string') {
     report.systems.unshift('portaudio');
@@ -86,8 +92,10 @@ export async function listDevices(env: NodeJS.ProcessEnv = process.env): Promise
     const markDefaults = !pulse;
     for (const d of portaudio.devices) {
       const description = `${d.hostAPIName}, ${d.defaultSampleRate} Hz`;
-      if (d.maxInputChannels > 0) report.inputs.push({ name: d.name, description, isDefault: markDefaults && d.id === portaudio.defaultInput, system: 'portaudio' });
-      if (d.maxOutputChannels > 0) report.outputs.push({ name: d.name, description, isDefault: markDefaults && d.id === portaudio.defaultOutput, system: 'portaudio' });
+      if (d.maxInputChannels > 0)
+        report.inputs.push({ name: d.name, description, isDefault: markDefaults && d.id === portaudio.defaultInput, system: 'portaudio' });
+      if (d.maxOutputChannels > 0)
+        report.outputs.push({ name: d.name, description, isDefault: markDefaults && d.id === portaudio.defaultOutput, system: 'portaudio' });
     }
   }
   if (report.systems.length === 0) {

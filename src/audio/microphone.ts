@@ -69,7 +69,10 @@ export class Microphone {
       }
       return new Microphone(backend, options.device ?? 'default', capture, options.frameSamples ?? 512);
     }
-    throw new VettaError('not_found', `no way to record found (${reasons.join('; ')}); install PulseAudio's parec (apt-get install pulseaudio-utils) or sox, or type instead`);
+    throw new VettaError(
+      'not_found',
+      `no way to record found (${reasons.join('; ')}); install PulseAudio's parec (apt-get install pulseaudio-utils) or sox, or type instead`,
+    );
   }
 
   /** Stops recording without reading: for a microphone opened and then not used. */
@@ -133,7 +136,12 @@ function exitOf(child: ChildProcess): Promise<void> {
 }
 
 /** Starts the backend's recorder, or says why it cannot be used here. */
-function start(backend: MicrophoneBackend, device: string | undefined, pulseSource: string | undefined, env: NodeJS.ProcessEnv): { child: ChildProcess; pcm: NodeJS.ReadableStream; rate?: number } | string {
+function start(
+  backend: MicrophoneBackend,
+  device: string | undefined,
+  pulseSource: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; pcm: NodeJS.ReadableStream; rate?: number } | string {
   const pulseEnv = pulseSource ? { ...env, PULSE_SOURCE: pulseSource } : env;
   switch (backend) {
     case 'portaudio': {
@@ -149,13 +157,24 @@ function start(backend: MicrophoneBackend, device: string | undefined, pulseSour
       const alsaDevice = pulseSource ? 'pulse' : device;
       const { cmd, args } = recorders.load(program)({ sampleRate: SAMPLE_RATE, channels: 1, audioType: 'raw', device: alsaDevice });
       // node-record-lpcm16 passes sox its device in AUDIODEV, on top of this process's environment; ours is the one that counts.
-      const child = spawn(cmd, args.map(String), { env: program === 'sox' && alsaDevice ? { ...pulseEnv, AUDIODEV: alsaDevice } : pulseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(cmd, args.map(String), {
+        env: program === 'sox' && alsaDevice ? { ...pulseEnv, AUDIODEV: alsaDevice } : pulseEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       return { child, pcm: child.stdout, rate: SAMPLE_RATE };
     }
     case 'parec': {
       const parec = findOnPath('parec', env, ['/usr/bin']);
       if (!parec) return 'parec is not installed';
-      const args = ['--raw', '--format=s16le', `--rate=${SAMPLE_RATE}`, '--channels=1', '--latency-msec=20', '--client-name=vetta', ...(device ? [`--device=${device}`] : [])];
+      const args = [
+        '--raw',
+        '--format=s16le',
+        `--rate=${SAMPLE_RATE}`,
+        '--channels=1',
+        '--latency-msec=20',
+        '--client-name=vetta',
+        ...(device ? [`--device=${device}`] : []),
+      ];
       const child = spawn(parec, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       return { child, pcm: child.stdout, rate: SAMPLE_RATE };
     }
@@ -181,7 +200,10 @@ function recorderBuilders(): { load(name: string): RecorderBuilder } | undefined
  * audio flows or they are still running after a grace period. A missing or busy device is the
  * user's to fix (a VettaError); a backend that cannot work here is a reason to try the next one.
  */
-async function opened(backend: MicrophoneBackend, started: { child: ChildProcess; pcm: NodeJS.ReadableStream; rate?: number }): Promise<Capture | VettaError | string> {
+async function opened(
+  backend: MicrophoneBackend,
+  started: { child: ChildProcess; pcm: NodeJS.ReadableStream; rate?: number },
+): Promise<Capture | VettaError | string> {
   const { child, pcm } = started;
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -222,10 +244,15 @@ async function opened(backend: MicrophoneBackend, started: { child: ChildProcess
 /** The recorder's last words as a short phrase. */
 function why(backend: MicrophoneBackend, stderr: string): string {
   if (backend === 'portaudio') {
-    const report = parseReports(stderr).filter((r) => r.what !== 'rate').pop();
+    const report = parseReports(stderr)
+      .filter((r) => r.what !== 'rate')
+      .pop();
     if (report) return report.detail || report.what;
   }
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('ALSA lib') && !/^sox WARN/.test(line));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('ALSA lib') && !/^sox WARN/.test(line));
   return lines.pop() ?? 'it exited';
 }
 
@@ -233,8 +260,12 @@ function failure(backend: MicrophoneBackend, stderr: string): VettaError | strin
   const detail = why(backend, stderr);
   const reports = backend === 'portaudio' ? parseReports(stderr) : [];
   if (reports.some((r) => r.what === 'unloadable')) return `naudiodon does not load (${detail})`;
-  if (/busy|Device unavailable/i.test(stderr)) return new VettaError('io', `the microphone is busy (${backend}: ${detail}): close the program using it, or ${NO_MICROPHONE}`);
-  if (reports.some((r) => r.what === 'missing') || /No such entity|no default audio device|No such file or directory|Invalid device|cannot open|Connection refused|Connection failure/i.test(stderr)) {
+  if (/busy|Device unavailable/i.test(stderr))
+    return new VettaError('io', `the microphone is busy (${backend}: ${detail}): close the program using it, or ${NO_MICROPHONE}`);
+  if (
+    reports.some((r) => r.what === 'missing') ||
+    /No such entity|no default audio device|No such file or directory|Invalid device|cannot open|Connection refused|Connection failure/i.test(stderr)
+  ) {
     return new VettaError('not_found', `no microphone found (${backend}: ${detail}): ${NO_MICROPHONE}`);
   }
   return new VettaError('io', `the microphone could not be opened (${backend}: ${detail}): ${NO_MICROPHONE}`);

@@ -93,7 +93,9 @@ export class SpeakerPlayer implements PcmPlayer {
 }
 
 function outputLost(error: Error): VettaError {
-  return new VettaError('io', `the audio output stopped (speaker: ${error.message}); check the output device, run "vetta devices", or use --tts none`, { cause: error });
+  return new VettaError('io', `the audio output stopped (speaker: ${error.message}); check the output device, run "vetta devices", or use --tts none`, {
+    cause: error,
+  });
 }
 
 export interface PlayerChoice {
@@ -164,5 +166,10 @@ export async function playerFactory(options: OpenPlayerOptions = {}): Promise<Pl
     const alsaDevice = await alsaDeviceFor(options.device);
     return { open: () => SpeakerPlayer.open(speaker, alsaDevice), first: choice.player, description: choice.description };
   }
-  return { open: () => SubprocessPlayer.open(env, options.device), first: choice.player, description: choice.description, ...(choice.speakerUnavailable ? { speakerUnavailable: choice.speakerUnavailable } : {}) };
+  return {
+    open: () => SubprocessPlayer.open(env, options.device),
+    first: choice.player,
+    description: choice.description,
+    ...(choice.speakerUnavailable ? { speakerUnavailable: choice.speakerUnavailable } : {}),
+  };
 }

@@ -13,7 +13,16 @@ export function playerCommand(name: 'pacat' | 'aplay' | 'play', device?: string)
   const rate = String(SAMPLE_RATE);
   switch (name) {
     case 'pacat':
-      return ['--playback', '--raw', '--format=s16le', `--rate=${rate}`, '--channels=1', '--latency-msec=60', '--client-name=vetta', ...(device ? [`--device=${device}`] : [])];
+      return [
+        '--playback',
+        '--raw',
+        '--format=s16le',
+        `--rate=${rate}`,
+        '--channels=1',
+        '--latency-msec=60',
+        '--client-name=vetta',
+        ...(device ? [`--device=${device}`] : []),
+      ];
     case 'aplay':
       return ['-q', '-t', 'raw', '-f', 'S16_LE', '-r', rate, '-c', '1', '--buffer-time=100000', ...(device ? ['-D', device] : [])];
     case 'play':
@@ -44,14 +53,20 @@ export class SubprocessPlayer implements PcmPlayer {
     for (const name of ['pacat', 'aplay', 'play'] as const) {
       const path = findOnPath(name, env);
       if (!path) continue;
-      const child = spawn(path, playerCommand(name, device), { stdio: ['pipe', 'ignore', 'pipe'], env: name === 'play' && device ? { ...env, AUDIODEV: device } : env });
+      const child = spawn(path, playerCommand(name, device), {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        env: name === 'play' && device ? { ...env, AUDIODEV: device } : env,
+      });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.stdin.on('error', () => {});
       const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
       return new SubprocessPlayer(name, child as unknown as ChildProcessWithoutNullStreams, exited);
     }
-    throw new VettaError('invalid_input', 'no audio output: none of pacat (PulseAudio), aplay (ALSA) or play (sox) is installed; install one, or use --tts none');
+    throw new VettaError(
+      'invalid_input',
+      'no audio output: none of pacat (PulseAudio), aplay (ALSA) or play (sox) is installed; install one, or use --tts none',
+    );
   }
 
   /** Queues samples, waiting while the player's input is full. */

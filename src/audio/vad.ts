@@ -71,7 +71,11 @@ async function openSession(modelPath: string): Promise<{ ort: OrtModule; session
   try {
     ort = await import('onnxruntime-web');
   } catch (error) {
-    throw new VettaError('provider', `voice activity detection is unavailable: onnxruntime-web did not load (${errorMessage(error).split('\n')[0]}); reinstall Vetta (npm install -g vetta), or use text mode`, { cause: error });
+    throw new VettaError(
+      'provider',
+      `voice activity detection is unavailable: onnxruntime-web did not load (${errorMessage(error).split('\n')[0]}); reinstall Vetta (npm install -g vetta), or use text mode`,
+      { cause: error },
+    );
   }
   // One thread: a 32 ms frame takes about half a millisecond, and threads would need workers.
   ort.env.wasm.numThreads = 1;
@@ -79,12 +83,20 @@ async function openSession(modelPath: string): Promise<{ ort: OrtModule; session
   try {
     model = await readFile(modelPath);
   } catch (error) {
-    throw new VettaError('provider', `voice activity detection is unavailable: cannot read its model ${modelPath} (${errorMessage(error).split('\n')[0]}); reinstall Vetta (npm install -g vetta), or use text mode`, { cause: error });
+    throw new VettaError(
+      'provider',
+      `voice activity detection is unavailable: cannot read its model ${modelPath} (${errorMessage(error).split('\n')[0]}); reinstall Vetta (npm install -g vetta), or use text mode`,
+      { cause: error },
+    );
   }
   try {
     return { ort, session: await ort.InferenceSession.create(model, { executionProviders: ['wasm'] }) };
   } catch (error) {
-    throw new VettaError('provider', `voice activity detection is unavailable: the model ${modelPath} did not load (${errorMessage(error).split('\n')[0]}); reinstall Vetta (npm install -g vetta), or use text mode`, { cause: error });
+    throw new VettaError(
+      'provider',
+      `voice activity detection is unavailable: the model ${modelPath} did not load (${errorMessage(error).split('\n')[0]}); reinstall Vetta (npm install -g vetta), or use text mode`,
+      { cause: error },
+    );
   }
 }
 
@@ -217,7 +229,12 @@ export class SpeechSegmenter {
 }
 
 /** Speech events from a stream of audio chunks, until the audio ends or the signal aborts. */
-export async function* detectSpeech(audio: AsyncIterable<Int16Array>, detector: VoiceActivityDetector, options: Partial<SegmenterOptions> = {}, signal?: AbortSignal): AsyncGenerator<SpeechEvent> {
+export async function* detectSpeech(
+  audio: AsyncIterable<Int16Array>,
+  detector: VoiceActivityDetector,
+  options: Partial<SegmenterOptions> = {},
+  signal?: AbortSignal,
+): AsyncGenerator<SpeechEvent> {
   const segmenter = new SpeechSegmenter(detector, options);
   for await (const chunk of audio) {
     if (signal?.aborted) return;

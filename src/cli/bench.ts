@@ -23,7 +23,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--turns <n>', 'conversation turns to measure', '10')
     .action(async (opts: { json?: boolean; turns: string }) => {
       const turns = Number(opts.turns);
-      if (!Number.isInteger(turns) || turns < 1 || turns > 200) throw new VettaError('usage', `--turns takes a whole number from 1 to 200, not "${opts.turns}"`);
+      if (!Number.isInteger(turns) || turns < 1 || turns > 200)
+        throw new VettaError('usage', `--turns takes a whole number from 1 to 200, not "${opts.turns}"`);
       const root = packageRoot();
       const script = join(root, 'bench', 'voice.bench.ts');
       if (!existsSync(script) || !existsSync(join(root, 'test', 'fakes'))) throw new VettaError('not_found', CHECKOUT_ONLY);
@@ -32,7 +33,11 @@ export function registerBench(program: Command, ctx: CliContext): void {
       } catch {
         throw new VettaError('not_found', `vetta bench needs the development dependencies (tsx): run "npm ci" in ${root}`);
       }
-      const child = spawn(process.execPath, ['--import', 'tsx', script, '--turns', String(turns), ...(opts.json ? ['--json'] : [])], { cwd: root, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', script, '--turns', String(turns), ...(opts.json ? ['--json'] : [])], {
+        cwd: root,
+        env: ctx.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout.on('data', (d) => ctx.stdout.write(d));
       child.stderr.on('data', (d) => ctx.stderr.write(d));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

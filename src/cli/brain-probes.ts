@@ -25,7 +25,11 @@ export function geminiProbe(settings: { apiKey: string; model: string; baseUrl?:
       });
       for await (const _ of stream) break;
     } catch (error) {
-      throw httpFailure(settings.baseUrl ?? 'the Gemini API', error, { 400: 'check GEMINI_API_KEY', 403: 'check GEMINI_API_KEY', 404: `check the model name "${settings.model}"` });
+      throw httpFailure(settings.baseUrl ?? 'the Gemini API', error, {
+        400: 'check GEMINI_API_KEY',
+        403: 'check GEMINI_API_KEY',
+        404: `check the model name "${settings.model}"`,
+      });
     }
   };
 }
@@ -44,6 +48,11 @@ export function openAiProbe(settings: { baseUrl: string; model: string; apiKey?:
       throw httpFailure(settings.baseUrl, error, {});
     }
     await res.body?.cancel();
-    if (!res.ok) throw httpFailure(settings.baseUrl, { status: res.status }, { 401: 'check OPENAI_API_KEY', 404: `check OPENAI_BASE_URL and that model "${settings.model}" exists` });
+    if (!res.ok)
+      throw httpFailure(
+        settings.baseUrl,
+        { status: res.status },
+        { 401: 'check OPENAI_API_KEY', 404: `check OPENAI_BASE_URL and that model "${settings.model}" exists` },
+      );
   };
 }

@@ -22,6 +22,7 @@ export interface CliContext {
 }
 
 export const sandboxOption = () =>
-  new Option('--sandbox <name>', 'where candidate code runs (default: VETTA_SANDBOX, the config file, or auto, which picks an isolating one; unsafe only when named)').choices(
-    SANDBOX_NAMES,
-  );
+  new Option(
+    '--sandbox <name>',
+    'where candidate code runs (default: VETTA_SANDBOX, the config file, or auto, which picks an isolating one; unsafe only when named)',
+  ).choices(SANDBOX_NAMES);

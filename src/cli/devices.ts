@@ -23,7 +23,9 @@ export function registerDevices(program: Command, ctx: CliContext): void {
       };
       section('inputs (--input-device)', report.inputs);
       section('outputs (--output-device)', report.outputs);
-      lines.push(`* the default; found through: ${report.systems.length > 0 ? report.systems.join(', ') : 'nothing (no PortAudio, PulseAudio or ALSA tools answered)'}`);
+      lines.push(
+        `* the default; found through: ${report.systems.length > 0 ? report.systems.join(', ') : 'nothing (no PortAudio, PulseAudio or ALSA tools answered)'}`,
+      );
       const addon = (name: string, state: true | string) => `${name} ${state === true ? 'loads' : `unavailable (${state})`}`;
       lines.push(`native audio: ${addon('naudiodon', report.addons.naudiodon)}; ${addon('speaker', report.addons.speaker)}`);
       if (report.hint) lines.push(`voice works without them through sox, parec and pacat; ${report.hint}`);

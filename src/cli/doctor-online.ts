@@ -63,7 +63,9 @@ async function timed<T>(check: string, hint: string, built: Built<T>, ask: Ask<T
 }
 
 function hintFor<T>(kind: ProviderKind<T>, entry: ProviderEntry<T>, endpoint: string): string {
-  const fix = entry.needsKey ? `check ${entry.keys[0]} and that ${endpoint} is reachable` : `start the server at ${endpoint}, or point ${entry.endpointVariable} at yours`;
+  const fix = entry.needsKey
+    ? `check ${entry.keys[0]} and that ${endpoint} is reachable`
+    : `start the server at ${endpoint}, or point ${entry.endpointVariable} at yours`;
   return `${fix}; or ${kind.instead(entry)}`;
 }
 

@@ -62,7 +62,7 @@ function nodeCheck(): CheckResult {
 
 /** The backend practice would use, proven by running a one-line program in it. */
 async function sandboxCheck(name: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
-  let sandbox;
+  let sandbox: ReturnType<typeof selectSandbox>;
   try {
     sandbox = selectSandbox(name, env);
   } catch (error) {
@@ -75,14 +75,36 @@ async function sandboxCheck(name: string, env: NodeJS.ProcessEnv): Promise<Check
     writeFileSync(join(box, 'probe.js'), "process.stdout.write('ok\\n');\n", { mode: 0o644 });
     const lines: string[] = [];
     const result = await sandbox.run({ program: 'node', boxDir: box, args: ['{box}/probe.js'], limits: DEFAULT_LIMITS, onLine: (line) => lines.push(line) });
-    if (result.exitCode !== 0 || lines[0] !== 'ok') return { check: 'sandbox', status: 'fail', detail: `${sandbox.name}: ${sandbox.explainStartFailure(result)}`, hint: 'or choose another backend with --sandbox' };
+    if (result.exitCode !== 0 || lines[0] !== 'ok')
+      return {
+        check: 'sandbox',
+        status: 'fail',
+        detail: `${sandbox.name}: ${sandbox.explainStartFailure(result)}`,
+        hint: 'or choose another backend with --sandbox',
+      };
   } finally {
     rmSync(box, { recursive: true, force: true });
   }
-  if (sandbox.name === 'unsafe') return { check: 'sandbox', status: 'warn', detail: `unsafe runs code with ${sandbox.gaps.join('; ')}`, hint: 'install bubblewrap (apt-get install bubblewrap) and stop choosing unsafe' };
+  if (sandbox.name === 'unsafe')
+    return {
+      check: 'sandbox',
+      status: 'warn',
+      detail: `unsafe runs code with ${sandbox.gaps.join('; ')}`,
+      hint: 'install bubblewrap (apt-get install bubblewrap) and stop choosing unsafe',
+    };
   const limits = `${DEFAULT_LIMITS.wallMs / 1000} s a run, ${DEFAULT_LIMITS.memoryMb} MB, ${DEFAULT_LIMITS.maxProcesses} processes`;
-  if (sandbox.gaps.length > 0) return { check: 'sandbox', status: 'warn', detail: `${sandbox.name} runs code with limits of ${limits}, but: ${sandbox.gaps.join('; ')}`, hint: 'docs/sandbox.md says how to enforce them' };
-  return { check: 'sandbox', status: 'ok', detail: `${sandbox.name} runs code: no network, its own process space, a read-only system, an empty environment; ${limits}` };
+  if (sandbox.gaps.length > 0)
+    return {
+      check: 'sandbox',
+      status: 'warn',
+      detail: `${sandbox.name} runs code with limits of ${limits}, but: ${sandbox.gaps.join('; ')}`,
+      hint: 'docs/sandbox.md says how to enforce them',
+    };
+  return {
+    check: 'sandbox',
+    status: 'ok',
+    detail: `${sandbox.name} runs code: no network, its own process space, a read-only system, an empty environment; ${limits}`,
+  };
 }
 
 function espeakCheck(env: NodeJS.ProcessEnv): CheckResult {
@@ -99,7 +121,12 @@ async function addonsCheck(env: NodeJS.ProcessEnv): Promise<CheckResult> {
   if (naudiodon === true && speaker === true) return { check: 'audio addons', status: 'ok', detail };
   // speaker loads but finds no device: the sound system's problem, which the speaker check reports.
   const missing = [naudiodon, speaker].some((probe) => probe !== true && probe !== NO_ALSA_OUTPUT);
-  return { check: 'audio addons', status: 'warn', detail: `${detail}; audio goes through sox, parec and pacat instead`, ...(missing ? { hint: ENABLE_ADDONS_HINT } : {}) };
+  return {
+    check: 'audio addons',
+    status: 'warn',
+    detail: `${detail}; audio goes through sox, parec and pacat instead`,
+    ...(missing ? { hint: ENABLE_ADDONS_HINT } : {}),
+  };
 }
 
 /** Records a moment from the input and reports its level; silence is a warning, never a failure. */
@@ -136,7 +163,13 @@ async function microphoneCheck(device: string | undefined, env: NodeJS.ProcessEn
   if (heard < wanted) return { check, status: 'warn', detail: `${where} opened but sent no audio within ${AUDIO_TIMEOUT_MS / 1000} s`, hint: PICK_INPUT };
   const dbfs = peak === 0 ? -Infinity : 20 * Math.log10(Math.sqrt(sumSquares / heard) / 32768);
   const level = Number.isFinite(dbfs) ? `${Math.round(dbfs)} dBFS` : 'digital silence';
-  if (dbfs < SILENT_DBFS) return { check, status: 'warn', detail: `${where} works but heard no sound in ${LEVEL_MS / 1000} s (${level})`, hint: `check it is not muted and is the one you speak into; or ${PICK_INPUT}` };
+  if (dbfs < SILENT_DBFS)
+    return {
+      check,
+      status: 'warn',
+      detail: `${where} works but heard no sound in ${LEVEL_MS / 1000} s (${level})`,
+      hint: `check it is not muted and is the one you speak into; or ${PICK_INPUT}`,
+    };
   return { check, status: 'ok', detail: `${where} works: level ${level} over ${LEVEL_MS / 1000} s` };
 }
 
@@ -179,7 +212,10 @@ async function vadCheck(): Promise<CheckResult> {
 function keysCheck(env: NodeJS.ProcessEnv): CheckResult {
   const set = KEY_NAMES.filter((name) => env[name]);
   const unset = KEY_NAMES.filter((name) => !env[name]);
-  const detail = [set.length > 0 ? `set: ${set.join(', ')}` : 'no keys set', ...(unset.length > 0 && set.length > 0 ? [`not set: ${unset.join(', ')}`] : [])].join('; ');
+  const detail = [
+    set.length > 0 ? `set: ${set.join(', ')}` : 'no keys set',
+    ...(unset.length > 0 && set.length > 0 ? [`not set: ${unset.join(', ')}`] : []),
+  ].join('; ');
   return { check: 'keys', status: 'ok', detail };
 }
 
@@ -200,7 +236,8 @@ async function voiceCheck(ctx: CliContext): Promise<CheckResult> {
     return { check: 'tts', status: 'fail', detail: errorMessage(error) };
   }
   await choice.close();
-  if (!choice.provider && choice.auto) return { check: 'tts', status: 'warn', detail: choice.description, hint: `install espeak-ng (apt-get install espeak-ng) or set ${autoVariables(VOICES)}` };
+  if (!choice.provider && choice.auto)
+    return { check: 'tts', status: 'warn', detail: choice.description, hint: `install espeak-ng (apt-get install espeak-ng) or set ${autoVariables(VOICES)}` };
   return { check: 'tts', status: 'ok', detail: choice.description };
 }
 
@@ -255,6 +292,10 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       for (const r of results) ctx.stdout.write(`${mark[r.status]}  ${r.check.padEnd(width)}  ${r.detail}${r.hint ? style.dim(`; ${r.hint}`) : ''}\n`);
       const failed = results.filter((r) => r.status === 'fail').length;
       const warned = results.filter((r) => r.status === 'warn').length;
-      ctx.stdout.write(failed + warned === 0 ? 'ready: every check passed\n' : `${failed} failed, ${warned} with warnings${failed === 0 ? ': practice works, with what the warnings say is missing' : ''}\n`);
+      ctx.stdout.write(
+        failed + warned === 0
+          ? 'ready: every check passed\n'
+          : `${failed} failed, ${warned} with warnings${failed === 0 ? ': practice works, with what the warnings say is missing' : ''}\n`,
+      );
     });
 }

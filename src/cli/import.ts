@@ -23,7 +23,11 @@ function reasonKind(reason: string): string {
 function topReasons(reasons: string[], count = 5): string {
   const kinds = new Map<string, number>();
   for (const r of reasons) kinds.set(reasonKind(r), (kinds.get(reasonKind(r)) ?? 0) + 1);
-  return [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([r, n]) => `${n} ${r}`).join('; ');
+  return [...kinds.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([r, n]) => `${n} ${r}`)
+    .join('; ');
 }
 
 export function registerImport(problems: Command, ctx: CliContext): void {
@@ -33,7 +37,7 @@ export function registerImport(problems: Command, ctx: CliContext): void {
     .argument('<file>', 'one JSON object a line: task_id, difficulty, tags, problem_description, starter_code, input_output, completion')
     .option('--out <dir>', 'where to write the problem folders', 'problems')
     .option('--overwrite', 'replace problem folders that already exist')
-    .option('--json', 'print every record\'s outcome as JSON')
+    .option('--json', "print every record's outcome as JSON")
     .addOption(sandboxOption())
     .action(async (file: string, opts: { out: string; overwrite?: boolean; json?: boolean; sandbox?: string }) => {
       const style = styleFor(ctx.stdout, ctx.env);
@@ -73,11 +77,19 @@ export function registerImport(problems: Command, ctx: CliContext): void {
       const skipped = outcomes.filter((o) => !o.ok);
       const dropped = outcomes.flatMap((o) => o.dropped ?? []);
       if (opts.json) {
-        ctx.stdout.write(`${JSON.stringify({ out: resolve(opts.out), converted: ok, skipped: skipped.length, droppedTests: dropped.length, records: outcomes }, null, 2)}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify({ out: resolve(opts.out), converted: ok, skipped: skipped.length, droppedTests: dropped.length, records: outcomes }, null, 2)}\n`,
+        );
       } else {
         for (const s of skipped) ctx.stdout.write(`${style.yellow('skipped')} line ${s.line}${s.id ? ` (${s.id})` : ''}: ${s.reason}\n`);
         const withDropped = outcomes.filter((o) => o.ok && o.dropped);
-        if (dropped.length > 0) ctx.stdout.write(`dropped ${dropped.length} broken tests from ${withDropped.length} problems (kept the rest): ${topReasons(dropped.map((d) => d.reason), 3)}\n`);
+        if (dropped.length > 0)
+          ctx.stdout.write(
+            `dropped ${dropped.length} broken tests from ${withDropped.length} problems (kept the rest): ${topReasons(
+              dropped.map((d) => d.reason),
+              3,
+            )}\n`,
+          );
         const why = skipped.length ? `; skipped ${skipped.length}: ${topReasons(skipped.map((s) => s.reason ?? ''))}` : '';
         ctx.stdout.write(`converted ${ok} of ${outcomes.length} problems into ${resolve(opts.out)}${why}\n`);
         if (ok > 0) ctx.stdout.write(`next: vetta problems validate ${opts.out}\n`);

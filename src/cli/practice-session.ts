@@ -90,7 +90,7 @@ export class PracticeSession {
   }
 
   /** The interviewer speaks from now on. */
-  useVoice(voice: SpokenOutput): void {
+  speakWith(voice: SpokenOutput): void {
     this.voice = voice;
   }
 
@@ -202,7 +202,10 @@ export class PracticeSession {
     const result = await this.options.runEditor(path);
     const previous = this.interview.state.codeSnapshots.at(-1)?.code;
     if (result.status !== 0 || !existsSync(path)) {
-      const why = result.status !== 0 ? `the editor exited with ${result.status === null ? `signal ${result.signal ?? 'unknown'}` : `status ${result.status}`}` : 'the solution file is gone';
+      const why =
+        result.status !== 0
+          ? `the editor exited with ${result.status === null ? `signal ${result.signal ?? 'unknown'}` : `status ${result.status}`}`
+          : 'the solution file is gone';
       this.transcript.notice(`${why}; keeping your previous code`);
       this.options.onNotice?.(`${why}; keeping your previous code`);
       if (previous !== undefined) this.interview.codeSaved(previous);

@@ -94,7 +94,8 @@ export async function setUpSpeaking(mode: VoiceMode, options: VoiceOptions, ctx:
     missing = `no audio output (${errorMessage(e)})`;
   }
   await closeVoice();
-  if (mode === 'insist') throw new VettaError('invalid_input', `--voice: the interviewer cannot speak: ${missing}; run "vetta doctor", or leave out --voice to practise in text`);
+  if (mode === 'insist')
+    throw new VettaError('invalid_input', `--voice: the interviewer cannot speak: ${missing}; run "vetta doctor", or leave out --voice to practise in text`);
   return { output: null, echo, note: `text only: ${missing}`, firstSound, recorder: null, close: async () => {} };
 }
 
@@ -165,7 +166,8 @@ export async function converse(
           const { utterance } = event;
           recorder?.voice({ type: 'transcript', final: true, text: utterance.text, startMs: utterance.audio.startMs, endMs: utterance.audio.endMs });
           if (!utterance.text.trim()) {
-            if (!listening.recognizer && !toldToType) notice('I hear you, but without a recognizer I cannot understand speech: please type (see "vetta doctor")');
+            if (!listening.recognizer && !toldToType)
+              notice('I hear you, but without a recognizer I cannot understand speech: please type (see "vetta doctor")');
             toldToType = true;
             break;
           }

@@ -19,7 +19,6 @@ import type { Language, Problem } from '../problems/load.js';
 import { DEFAULT_MINUTES } from '../interview/engine.js';
 import { ScriptedBrain } from '../interview/scripted-brain.js';
 import { DEFAULT_GEMINI_MODEL } from '../providers/gemini/model.js';
-import { SubprocessPlayer } from '../audio/player.js';
 import { selectSandbox } from '../sandbox/select.js';
 import { styleFor } from '../ui/style.js';
 import type { Style } from '../ui/style.js';
@@ -85,11 +84,7 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .option('--plain', 'a line-by-line transcript instead of the full-screen view')
     .option('--script <file>', "take the candidate's actions from a file instead of the keyboard (docs/scripting.md)")
     .option('--json', 'print the interview as JSON lines, one event each')
-    .addOption(
-      new Option('--llm <brain>', optionHelp(BRAINS, 'who interviews'))
-        .choices(choiceNames(BRAINS))
-        .default('auto'),
-    )
+    .addOption(new Option('--llm <brain>', optionHelp(BRAINS, 'who interviews')).choices(choiceNames(BRAINS)).default('auto'))
     .option('--model <name>', `the model (default: GEMINI_MODEL or ${DEFAULT_GEMINI_MODEL}; OPENAI_MODEL or ${DEFAULT_OPENAI_MODEL})`)
     .option('--voice', 'insist on a spoken interview, and say what is missing (full screen speaks whenever it can)')
     .option('--text', 'a typed interview, even where a voice and a microphone are there')
@@ -97,16 +92,27 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     .addOption(new Option('--stt <recognizer>', optionHelp(EARS, 'what understands you')).choices(choiceNames(EARS)))
     .option('--input-device <name>', 'the microphone (see "vetta devices")')
     .option('--output-device <name>', 'the speaker: a PulseAudio sink or ALSA device (see "vetta devices")')
-    .option('--minutes <n>', 'the interview\'s length: follow-ups fill it, then your questions, then the close (default 45; also "minutes" in the config file)', parseMinutes)
-    .option('--no-preemptive', 'spoken: wait until your turn is decided before asking the model (saves the tokens of replies started on words you then went on from)')
+    .option(
+      '--minutes <n>',
+      'the interview\'s length: follow-ups fill it, then your questions, then the close (default 45; also "minutes" in the config file)',
+      parseMinutes,
+    )
+    .option(
+      '--no-preemptive',
+      'spoken: wait until your turn is decided before asking the model (saves the tokens of replies started on words you then went on from)',
+    )
     .option('--resume [id]', 'continue a saved interview where it stopped (default: the latest unfinished one; see "vetta sessions list")')
-    .option('--record [file]', 'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)')
+    .option(
+      '--record [file]',
+      'record the interview for "vetta replay" (default file: $XDG_DATA_HOME/vetta/recordings/<session id>.jsonl; also "record": true in the config file)',
+    )
     .addOption(storeOption())
     .addOption(sandboxOption())
     .action(async (opts: PracticeOptions) => {
       const set = ctx.problemSet();
       if (opts.script && !opts.problem) throw new VettaError('usage', '--script needs --problem, so the transcript is reproducible');
-      if (opts.resume && (opts.script || opts.problem)) throw new VettaError('usage', '--resume continues a saved interview: it takes neither --problem nor --script');
+      if (opts.resume && (opts.script || opts.problem))
+        throw new VettaError('usage', '--resume continues a saved interview: it takes neither --problem nor --script');
       const stdin = ctx.stdin as NodeJS.ReadStream;
       const fullScreen = !opts.plain && !opts.script && !opts.json && Boolean(stdin.isTTY) && Boolean(ctx.stdout.isTTY);
       const store = await openStoreFor(opts.store, ctx);
@@ -118,13 +124,20 @@ export function registerPractice(program: Command, ctx: CliContext): void {
     });
 }
 
-async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionStore<InterviewEvent, Language>, set: ProblemSet, fullScreen: boolean): Promise<void> {
+async function practise(
+  opts: PracticeOptions,
+  ctx: CliContext,
+  store: SessionStore<InterviewEvent, Language>,
+  set: ProblemSet,
+  fullScreen: boolean,
+): Promise<void> {
   const resuming = opts.resume ? (opts.resume === true ? await latestUnfinished(store) : await store.resolve(opts.resume)) : null;
   // One process writes a session: a second one on the same session stops here, naming the first.
   const sessionId = resuming ?? randomUUID();
   await store.lock(sessionId);
   const saved = resuming ? await store.resume(resuming) : null;
-  if (saved?.meta.phase === 'ended') throw new VettaError('invalid_input', `interview ${saved.meta.id.slice(0, 8)} has ended; "vetta sessions show ${saved.meta.id.slice(0, 8)}" shows it`);
+  if (saved?.meta.phase === 'ended')
+    throw new VettaError('invalid_input', `interview ${saved.meta.id.slice(0, 8)} has ended; "vetta sessions show ${saved.meta.id.slice(0, 8)}" shows it`);
   if (saved) opts.lang = saved.meta.init.language;
   const problem = saved ? set.get(saved.meta.init.problemId) : await chooseProblem(opts, ctx, fullScreen);
   if (!problem) return;
@@ -142,7 +155,9 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   if (opts.voice && opts.text) throw new VettaError('usage', '--voice and --text contradict each other: choose one');
   const voiceMode: VoiceMode = opts.text ? 'off' : opts.voice ? 'insist' : fullScreen ? 'auto' : 'off';
   const onVoiceError = (e: Error) =>
-    fullScreen ? session.transcript.notice(`the voice stopped (${e.message}); the interview goes on in text`) : ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`));
+    fullScreen
+      ? session.transcript.notice(`the voice stopped (${e.message}); the interview goes on in text`)
+      : ctx.stderr.write(noteStyle.yellow(`note: the voice stopped (${e.message}); the interview goes on in text\n`));
   // The voice is set up while the full screen draws; a transcript waits for it.
   const speaking = setUpSpeaking(voiceMode, opts, ctx, onVoiceError);
   speaking.catch(() => {});
@@ -174,7 +189,19 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
   if (!saved) await store.create({ sessionId, problemId: problem.id, language: opts.lang, atMs: now() });
   const recordTo = recordingPath(opts.record, ctx.config().record, ctx.env, sessionId);
   const recording = recordTo
-    ? startRecording({ file: recordTo, problem, language: opts.lang, brain, sessionId, now, clock: scriptLines ? 'virtual' : 'wall', env: ctx.env, config: ctx.config(), voice: voiceMode !== 'off', ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}) })
+    ? startRecording({
+        file: recordTo,
+        problem,
+        language: opts.lang,
+        brain,
+        sessionId,
+        now,
+        clock: scriptLines ? 'virtual' : 'wall',
+        env: ctx.env,
+        config: ctx.config(),
+        voice: voiceMode !== 'off',
+        ...(saved ? { resumeFrom: { startedAtMs: saved.meta.init.atMs, events: saved.events } } : {}),
+      })
     : null;
   const say = (message: string) => (fullScreen ? session.transcript.notice(message) : ctx.stderr.write(noteStyle.dim(`note: ${message}\n`)));
   const saving = watchSaving(store, sessionId, ctx.env, say);
@@ -214,12 +241,15 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     const spoken = await speaking;
     void spoken.firstSound.then(() => mark(ctx.env, 'first-sample'));
     if (recording) spoken.recorder = recording.recorder;
-    if (spoken.output) session.useVoice(spoken.output);
+    if (spoken.output) session.speakWith(spoken.output);
     if (spoken.note) say(spoken.note);
   };
   const listening = new AbortController();
   const { endpointingMinMs, endpointingMaxMs } = ctx.config();
-  const endpointing = { ...(endpointingMinMs !== undefined ? { minEndpointingMs: endpointingMinMs } : {}), ...(endpointingMaxMs !== undefined ? { maxEndpointingMs: endpointingMaxMs } : {}) };
+  const endpointing = {
+    ...(endpointingMinMs !== undefined ? { minEndpointingMs: endpointingMinMs } : {}),
+    ...(endpointingMaxMs !== undefined ? { maxEndpointingMs: endpointingMaxMs } : {}),
+  };
   const conversation = speaking
     .then(async (spoken) => {
       if (!spoken.output || scriptLines) return;
@@ -238,8 +268,7 @@ async function practise(opts: PracticeOptions, ctx: CliContext, store: SessionSt
     // The full screen is gone with its conversation: the interviewer's last words stay with the card.
     const last = session.interview.state.conversation.findLast((t) => t.role === 'interviewer');
     if (last) ctx.stdout.write(`${style.cyan('interviewer:')} ${last.text}\n`);
-  }
-  else if (scriptLines) {
+  } else if (scriptLines) {
     await prepareVoice();
     card = await runScript(session, scriptLines);
   } else {
@@ -286,7 +315,6 @@ async function chooseProblem(opts: PracticeOptions, ctx: CliContext, fullScreen:
 
 const terminalIo = (ctx: CliContext) => ({ stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout, stderr: ctx.stderr });
 
-
 /** The line transcript: the interviewer's words as they stream, runs and hints in brackets. */
 function transcriptPrinter(ctx: CliContext, style: Style, json: boolean, echoCandidate: boolean) {
   const write = (line: string) => ctx.stdout.write(`${line}\n`);
@@ -327,7 +355,14 @@ async function runScript(session: PracticeSession, steps: ScriptStep[]): Promise
 /** Live sessions let the hint policy look at the clock while the candidate is quiet. */
 function tickWhileIdle(session: PracticeSession, onEnded: () => void): () => void {
   // Time running out ends the interview from here: the front end then closes as after /quit.
-  const timer = setInterval(() => void session.tick().then(() => session.ended && onEnded(), () => {}), TICK_MS);
+  const timer = setInterval(
+    () =>
+      void session.tick().then(
+        () => session.ended && onEnded(),
+        () => {},
+      ),
+    TICK_MS,
+  );
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -377,7 +412,15 @@ async function runTyped(session: PracticeSession, ctx: CliContext, style: Style)
   return session.finish();
 }
 
-async function runFullScreen(session: PracticeSession, problem: Problem, opts: PracticeOptions, ctx: CliContext, notices: string[], prepareVoice: () => Promise<void>, setSuspend: (s: SuspendTerminal) => void): Promise<Scorecard> {
+async function runFullScreen(
+  session: PracticeSession,
+  problem: Problem,
+  opts: PracticeOptions,
+  ctx: CliContext,
+  notices: string[],
+  prepareVoice: () => Promise<void>,
+  setSuspend: (s: SuspendTerminal) => void,
+): Promise<Scorecard> {
   let quit: () => void = () => {};
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   const failed = (e: unknown) => session.transcript.notice(e instanceof VettaError ? e.message : `something went wrong: ${(e as Error).message}`);
@@ -418,10 +461,17 @@ async function runFullScreen(session: PracticeSession, problem: Problem, opts: P
 function printScorecard(card: Scorecard, ctx: CliContext, style: Style): void {
   const write = (line: string) => ctx.stdout.write(`${line}\n`);
   write(style.bold('scorecard'));
-  for (const [name, item] of [['problem solving', card.problemSolving], ['code quality', card.codeQuality], ['testing', card.testing], ['communication', card.communication]] as const) {
+  for (const [name, item] of [
+    ['problem solving', card.problemSolving],
+    ['code quality', card.codeQuality],
+    ['testing', card.testing],
+    ['communication', card.communication],
+  ] as const) {
     write(`  ${name.padEnd(16)} ${item.grade}/4  ${item.note}`);
   }
-  write(`  ${'hints'.padEnd(16)} ${count(card.hintsUsed.nudge, 'nudge')}, ${count(card.hintsUsed.hint, 'hint')}, ${count(card.hintsUsed.reveal, 'reveal')}; ${count(card.minutes, 'minute')}`);
+  write(
+    `  ${'hints'.padEnd(16)} ${count(card.hintsUsed.nudge, 'nudge')}, ${count(card.hintsUsed.hint, 'hint')}, ${count(card.hintsUsed.reveal, 'reveal')}; ${count(card.minutes, 'minute')}`,
+  );
 }
 
 /** One action of a script, with where it is written (`script:line`) for messages. */

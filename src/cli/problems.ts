@@ -75,7 +75,7 @@ export function registerProblems(program: Command, ctx: CliContext): void {
 
   problems
     .command('show')
-    .description('show a problem\'s statement')
+    .description("show a problem's statement")
     .argument('<problem>', 'a problem id, or a problem folder')
     .option('--json', 'print the problem as JSON (front matter and statement)')
     .action((ref: string, opts: { json?: boolean }) => {
@@ -111,7 +111,8 @@ export function registerProblems(program: Command, ctx: CliContext): void {
           if (!existsSync(d)) throw new VettaError('not_found', `${d} does not exist`);
           const set = isProblemDir(d) ? null : new ProblemSet({ extraDirs: [d], includeBuiltin: false, env: {} });
           if (set) {
-            if (set.problems.size === 0 && set.broken.length === 0) throw new VettaError('not_found', `${d} has no problem folders (a problem folder has a problem.md)`);
+            if (set.problems.size === 0 && set.broken.length === 0)
+              throw new VettaError('not_found', `${d} has no problem folders (a problem folder has a problem.md)`);
             for (const p of set.list()) targets.push({ dir: p.dir, problem: p });
             for (const b of set.broken) targets.push({ dir: b.dir, errors: b.errors });
           } else {
@@ -149,23 +150,41 @@ export function registerProblems(program: Command, ctx: CliContext): void {
       };
       const broken: ProblemValidation[] = targets
         .filter((t) => !t.problem)
-        .map((t) => ({ id: t.dir, dir: t.dir, ok: false, checks: (t.errors ?? []).map((e) => ({ subject: 'problem.md', ok: false, detail: e })), warnings: [] }));
+        .map((t) => ({
+          id: t.dir,
+          dir: t.dir,
+          ok: false,
+          checks: (t.errors ?? []).map((e) => ({ subject: 'problem.md', ok: false, detail: e })),
+          warnings: [],
+        }));
       broken.forEach(report);
       const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
       if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new VettaError('usage', `--jobs ${opts.jobs}: expected a whole number above 0`);
-      const judged = await validateMany(targets.flatMap((t) => (t.problem ? [t.problem] : [])), sandbox, { concurrency: jobs, onResult: report });
+      const judged = await validateMany(
+        targets.flatMap((t) => (t.problem ? [t.problem] : [])),
+        sandbox,
+        { concurrency: jobs, onResult: report },
+      );
       if (live) ctx.stderr.write('\r\u001b[2K');
       const results = [...judged, ...broken];
       const failed = results.filter((r) => !r.ok);
       if (opts.json) ctx.stdout.write(`${JSON.stringify({ ok: failed.length === 0, problems: results }, null, 2)}\n`);
-      else ctx.stdout.write(failed.length === 0 ? `all ${results.length} problems valid\n` : `${failed.length} of ${results.length} problems failed: ${failed.slice(0, 20).map((f) => f.id).join(', ')}${failed.length > 20 ? ` and ${failed.length - 20} more` : ''}\n`);
+      else
+        ctx.stdout.write(
+          failed.length === 0
+            ? `all ${results.length} problems valid\n`
+            : `${failed.length} of ${results.length} problems failed: ${failed
+                .slice(0, 20)
+                .map((f) => f.id)
+                .join(', ')}${failed.length > 20 ? ` and ${failed.length - 20} more` : ''}\n`,
+        );
       ctx.exitCode = failed.length === 0 ? 0 : 1;
     });
 
   problems
     .command('new')
     .description('write a new problem folder to start from (it validates as it is)')
-    .argument('<id>', 'the new problem\'s id: lowercase letters, digits and dashes')
+    .argument('<id>', "the new problem's id: lowercase letters, digits and dashes")
     .option('--dir <dir>', 'where to create it', '.')
     .action((id: string, opts: { dir: string }) => {
       const dir = writeScaffold(id, opts.dir);
@@ -173,6 +192,4 @@ export function registerProblems(program: Command, ctx: CliContext): void {
     });
 
   registerImport(problems, ctx);
-
-
 }

@@ -100,7 +100,12 @@ export const BRAINS: ProviderKind<Brain> = {
         const model = flagModel || env.GEMINI_MODEL || config.model || DEFAULT_GEMINI_MODEL;
         const baseUrl = env.GEMINI_BASE_URL || undefined;
         const settings = { apiKey: apiKey!, model, ...(baseUrl ? { baseUrl } : {}) };
-        return { provider: new ModelBrain(new GeminiModel(settings)), what: `gemini ${model}`, endpoint: baseUrl ?? 'the Gemini API', probe: geminiProbe(settings) };
+        return {
+          provider: new ModelBrain(new GeminiModel(settings)),
+          what: `gemini ${model}`,
+          endpoint: baseUrl ?? 'the Gemini API',
+          probe: geminiProbe(settings),
+        };
       },
     },
     {
@@ -114,7 +119,12 @@ export const BRAINS: ProviderKind<Brain> = {
         const baseUrl = env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL;
         const model = flagModel || env.OPENAI_MODEL || config.model || DEFAULT_OPENAI_MODEL;
         const settings = { baseUrl, model, ...(apiKey ? { apiKey } : {}) };
-        return { provider: new ModelBrain(new OpenAiCompatibleModel(settings)), what: `openai-compatible ${model} at ${baseUrl}`, endpoint: baseUrl, probe: openAiProbe(settings) };
+        return {
+          provider: new ModelBrain(new OpenAiCompatibleModel(settings)),
+          what: `openai-compatible ${model} at ${baseUrl}`,
+          endpoint: baseUrl,
+          probe: openAiProbe(settings),
+        };
       },
     },
     {
@@ -145,7 +155,11 @@ export const EARS: ProviderKind<SpeechRecognizer> = {
       build({ env }, apiKey) {
         const model = env.DEEPGRAM_MODEL || DEFAULT_DEEPGRAM_MODEL;
         const baseUrl = env.DEEPGRAM_BASE_URL || undefined;
-        return { provider: new DeepgramStt({ apiKey: apiKey!, model, ...(baseUrl ? { baseUrl } : {}) }), what: `deepgram ${model}`, endpoint: baseUrl ?? 'api.deepgram.com' };
+        return {
+          provider: new DeepgramStt({ apiKey: apiKey!, model, ...(baseUrl ? { baseUrl } : {}) }),
+          what: `deepgram ${model}`,
+          endpoint: baseUrl ?? 'api.deepgram.com',
+        };
       },
     },
     {
@@ -158,7 +172,12 @@ export const EARS: ProviderKind<SpeechRecognizer> = {
       build({ env }, apiKey) {
         const baseUrl = openAiSpeechUrl(env, 'OPENAI_STT_BASE_URL');
         const model = env.OPENAI_STT_MODEL || DEFAULT_OPENAI_STT_MODEL;
-        const provider = new OpenAiCompatibleStt({ baseUrl, model, ...(apiKey ? { apiKey } : {}), ...(env.OPENAI_STT_LANGUAGE ? { language: env.OPENAI_STT_LANGUAGE } : {}) });
+        const provider = new OpenAiCompatibleStt({
+          baseUrl,
+          model,
+          ...(apiKey ? { apiKey } : {}),
+          ...(env.OPENAI_STT_LANGUAGE ? { language: env.OPENAI_STT_LANGUAGE } : {}),
+        });
         return { provider, what: `openai-compatible ${model} at ${baseUrl}`, endpoint: baseUrl };
       },
     },
@@ -205,7 +224,11 @@ export const VOICES: ProviderKind<SpeechSynthesizer> = {
         const baseUrl = openAiSpeechUrl(env, 'OPENAI_TTS_BASE_URL');
         const model = env.OPENAI_TTS_MODEL || DEFAULT_OPENAI_TTS_MODEL;
         const voice = env.OPENAI_TTS_VOICE || DEFAULT_OPENAI_TTS_VOICE;
-        return { provider: new OpenAiCompatibleTts({ baseUrl, model, voice, ...(apiKey ? { apiKey } : {}) }), what: `openai-compatible ${model} voice ${voice} at ${baseUrl}`, endpoint: baseUrl };
+        return {
+          provider: new OpenAiCompatibleTts({ baseUrl, model, voice, ...(apiKey ? { apiKey } : {}) }),
+          what: `openai-compatible ${model} voice ${voice} at ${baseUrl}`,
+          endpoint: baseUrl,
+        };
       },
     },
     {

@@ -33,7 +33,11 @@ async function transcribe(recognizer: SpeechRecognizer, samples: Int16Array): Pr
  */
 export async function retranscribed(recording: Recording, recognizer: SpeechRecognizer): Promise<{ recording: Recording; divergences: Divergence[] }> {
   const audioFile = audioFileFor(recording.file);
-  if (!existsSync(audioFile)) throw new VettaError('invalid_input', `${recording.file} has no recorded audio (${audioFile}): it was not a spoken interview; check it without --from-audio`);
+  if (!existsSync(audioFile))
+    throw new VettaError(
+      'invalid_input',
+      `${recording.file} has no recorded audio (${audioFile}): it was not a spoken interview; check it without --from-audio`,
+    );
   const audio = toInt16(readFileSync(audioFile));
   const at = (ms: number) => Math.max(0, Math.min(audio.length, Math.round((ms * SAMPLE_RATE) / 1000)));
   const divergences: Divergence[] = [];
@@ -44,7 +48,11 @@ export async function retranscribed(recording: Recording, recognizer: SpeechReco
     if (line.type === 'transcript' && line.final) {
       const today = await transcribe(recognizer, audio.subarray(at(line.startMs - PADDING_MS), at(line.endMs + PADDING_MS)));
       heard = { text: line.text, today };
-      if (today !== line.text) divergences.push({ where: `what the candidate said at ${Math.round(line.startMs / 1000)} s of audio, heard again`, diff: [`- ${line.text}`, `+ ${today}`] });
+      if (today !== line.text)
+        divergences.push({
+          where: `what the candidate said at ${Math.round(line.startMs / 1000)} s of audio, heard again`,
+          diff: [`- ${line.text}`, `+ ${today}`],
+        });
       lines.push({ ...line, text: today });
       continue;
     }

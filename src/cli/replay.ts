@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
@@ -49,7 +50,8 @@ function prepareReportFolder(file: string): void {
   } catch (e) {
     throw new VettaError('io', `cannot write the JUnit report ${file} (${(e as NodeJS.ErrnoException).code}); choose another path with --junit FILE`);
   }
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new VettaError('usage', `--junit ${file} is a folder; give a file name, such as ${join(file, 'replay.xml')}`);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+    throw new VettaError('usage', `--junit ${file} is a folder; give a file name, such as ${join(file, 'replay.xml')}`);
 }
 
 function summary(total: number, failed: number, errors: number, style: Style): string {
@@ -67,7 +69,7 @@ function parseSpeed(text: string): number {
 
 /** The recordings to check: the file, or every .jsonl under the folder, in name order. */
 function recordingFiles(target: string): string[] {
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(target);
   } catch {
@@ -98,14 +100,20 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--live', 'with --check: ask the recorded interviewer (its keys from the environment) instead of answering from the recording')
     .option('--json', 'with --check: one JSON object a recording')
     .option('--from-audio', "with --check: hear the candidate's recorded audio again with today's recognizer, instead of taking the recorded transcripts")
-    .addOption(new Option('--stt <recognizer>', 'with --from-audio: the recognizer, as for practice --stt (default: auto)').choices(choiceNames(EARS).filter((name) => name !== 'none')))
+    .addOption(
+      new Option('--stt <recognizer>', 'with --from-audio: the recognizer, as for practice --stt (default: auto)').choices(
+        choiceNames(EARS).filter((name) => name !== 'none'),
+      ),
+    )
     .addOption(sandboxOption())
     .action(async (target: string, opts: ReplayOptions) => {
       const style = styleFor(ctx.stdout, ctx.env);
       if (!opts.check) {
-        if (opts.junit || opts.update || opts.live || opts.json || opts.fromAudio) throw new VettaError('usage', '--junit, --update, --live, --json and --from-audio go with --check');
+        if (opts.junit || opts.update || opts.live || opts.json || opts.fromAudio)
+          throw new VettaError('usage', '--junit, --update, --live, --json and --from-audio go with --check');
         const speed = parseSpeed(opts.speed);
-        if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new VettaError('usage', `${target} is a folder: play one recording, or check them all with --check`);
+        if (statSync(target, { throwIfNoEntry: false })?.isDirectory())
+          throw new VettaError('usage', `${target} is a folder: play one recording, or check them all with --check`);
         await playBack(readRecording(target), speed, ctx, style);
         return;
       }
@@ -210,7 +218,8 @@ function report(result: CheckResult, progress: string, opts: ReplayOptions, ctx:
   else {
     write(`${progress}${style.red('FAIL')} ${name}: ${result.divergences.length} divergence${result.divergences.length === 1 ? '' : 's'} (${seconds})`);
     for (const d of result.divergences) {
-      for (const line of divergenceText(d).split('\n')) write(`  ${line.startsWith('  - ') ? style.red(line) : line.startsWith('  + ') ? style.green(line) : line}`);
+      for (const line of divergenceText(d).split('\n'))
+        write(`  ${line.startsWith('  - ') ? style.red(line) : line.startsWith('  + ') ? style.green(line) : line}`);
     }
   }
   if (result.truncated) write(style.yellow(`  note: the recording ends mid-line (the process died while writing it); checked up to its last whole line`));

@@ -67,7 +67,10 @@ export interface LimitOptions {
 }
 
 function limitOption(flag: string, unit: string, max: number, toInternal: (v: number) => number) {
-  return new Option(`${flag} <${unit === 's' ? 'seconds' : 'MB'}>`, `raise or lower the ${flag.replace('--', '').replaceAll('-', ' ')} (at most ${max} ${unit})`).argParser((v: string) => {
+  return new Option(
+    `${flag} <${unit === 's' ? 'seconds' : 'MB'}>`,
+    `raise or lower the ${flag.replace('--', '').replaceAll('-', ' ')} (at most ${max} ${unit})`,
+  ).argParser((v: string) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) throw new VettaError('usage', `${flag} takes a positive number, not "${v}"`);
     if (n > max) throw new VettaError('usage', `${flag} is at most ${max} ${unit}`);
@@ -109,7 +112,13 @@ function describeTest(o: TestOutcome, style: Style): string[] {
   } else if (o.tags.length > 0) {
     lines.push(style.dim(`    tags: ${o.tags.join(', ')}`));
   }
-  if (o.error) lines.push(...o.error.split('\n').slice(0, 12).map((l) => `    ${l}`));
+  if (o.error)
+    lines.push(
+      ...o.error
+        .split('\n')
+        .slice(0, 12)
+        .map((l) => `    ${l}`),
+    );
   if (o.output) lines.push(style.dim(`    printed: ${preview(o.output, 200)}`));
   return lines;
 }
@@ -127,10 +136,10 @@ export function printReport(report: JudgeReport, ctx: CliContext, style: Style):
 export function registerRun(program: Command, ctx: CliContext): void {
   const run = program
     .command('run')
-    .description('judge a solution file against a problem\'s tests')
+    .description("judge a solution file against a problem's tests")
     .argument('<problem>', 'a problem id, or a problem folder')
     .argument('<solution>', 'the solution file (.py, .js or .ts)')
-    .addOption(new Option('--lang <language>', 'the solution\'s language (default: from the file extension)').choices(LANGUAGES))
+    .addOption(new Option('--lang <language>', "the solution's language (default: from the file extension)").choices(LANGUAGES))
     .option('--visible', 'run only the visible tests, as the candidate\'s "run" does')
     .option('--json', 'print one JSON object (see docs/judge-output.md)')
     .option('-v, --verbose', 'say which sandbox runs the code and with which limits')
@@ -149,7 +158,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
     warnAboutSandbox(sandbox, ctx, errStyle);
     if (opts.verbose) {
       const l = effectiveLimits(problem, limitsFrom(opts));
-      ctx.stderr.write(errStyle.dim(`sandbox: ${sandbox.name}; limits: ${l.sandbox.wallMs / 1000} s a submission, ${l.testTimeMs / 1000} s a test, ${l.sandbox.memoryMb} MB, ${l.sandbox.maxProcesses} processes${sandbox.gaps.length ? ' (not all enforced, see the warning)' : ''}\n`));
+      ctx.stderr.write(
+        errStyle.dim(
+          `sandbox: ${sandbox.name}; limits: ${l.sandbox.wallMs / 1000} s a submission, ${l.testTimeMs / 1000} s a test, ${l.sandbox.memoryMb} MB, ${l.sandbox.maxProcesses} processes${sandbox.gaps.length ? ' (not all enforced, see the warning)' : ''}\n`,
+        ),
+      );
     }
     const selected = opts.visible ? tests.filter((t) => !t.hidden) : tests;
     const report = await judge(problem, tests, {

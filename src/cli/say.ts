@@ -24,11 +24,7 @@ export function registerSay(program: Command, ctx: CliContext): void {
     .command('say')
     .description('speak text through a voice, chunk by chunk as it completes (stdin streams)')
     .argument('[text...]', 'the text (default: read stdin as it arrives)')
-    .addOption(
-      new Option('--tts <voice>', optionHelp(VOICES, 'the voice; none only prints the chunks'))
-        .choices(choiceNames(VOICES))
-        .default('auto'),
-    )
+    .addOption(new Option('--tts <voice>', optionHelp(VOICES, 'the voice; none only prints the chunks')).choices(choiceNames(VOICES)).default('auto'))
     .option('--chunks', 'print each chunk as one JSON line {"text": ...}')
     .option('--output-device <name>', 'the player device (PulseAudio sink, ALSA device)')
     .action(async (words: string[], opts: { tts: string; chunks?: boolean; outputDevice?: string }) => {

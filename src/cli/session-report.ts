@@ -103,7 +103,9 @@ function voiceLines(state: SessionReport['state']): string[] {
   return TIMING_NAMES.flatMap(([key, name]) => {
     const values = state.timings.flatMap((t) => (t[key] === undefined ? [] : [t[key]])).sort((a, b) => a - b);
     if (values.length === 0) return [];
-    return [`${name.padEnd(17)} median ${Math.round(values[Math.floor(values.length / 2)]!)} ms, worst ${Math.round(values.at(-1)!)} ms over ${count(values.length, 'turn')}`];
+    return [
+      `${name.padEnd(17)} median ${Math.round(values[Math.floor(values.length / 2)]!)} ms, worst ${Math.round(values.at(-1)!)} ms over ${count(values.length, 'turn')}`,
+    ];
   });
 }
 
@@ -118,7 +120,9 @@ export function renderText(report: SessionReport, location: string): string {
   const start = meta.init.atMs;
   const lines: string[] = [];
   lines.push(`session ${meta.id}`);
-  lines.push(`${meta.init.problemId} in ${meta.init.language}; started ${formatTime(meta.startedAtMs)}; ${meta.status} (phase ${state.phase}); ${count(meta.eventCount, 'event')}; kept until ${formatTime(meta.expiresAtMs)} in ${location}`);
+  lines.push(
+    `${meta.init.problemId} in ${meta.init.language}; started ${formatTime(meta.startedAtMs)}; ${meta.status} (phase ${state.phase}); ${count(meta.eventCount, 'event')}; kept until ${formatTime(meta.expiresAtMs)} in ${location}`,
+  );
   lines.push('', 'transcript');
   for (const entry of report.entries) {
     const line = transcriptLine(entry.event, entry.replyMs);
@@ -132,13 +136,16 @@ export function renderText(report: SessionReport, location: string): string {
   }
   lines.push('', 'test runs');
   if (state.testRuns.length === 0) lines.push('  none');
-  for (const run of state.testRuns) lines.push(`  ${clock(run.atMs, start)}  ${run.kind.padEnd(6)} ${run.verdict.padEnd(14)} ${`${run.passed}/${run.total}`.padEnd(7)} ${run.summary}`);
+  for (const run of state.testRuns)
+    lines.push(`  ${clock(run.atMs, start)}  ${run.kind.padEnd(6)} ${run.verdict.padEnd(14)} ${`${run.passed}/${run.total}`.padEnd(7)} ${run.summary}`);
   lines.push('', 'scorecard');
   if (!report.scorecard) lines.push(`  none: the interview stopped in phase ${state.phase}`);
   else {
     for (const [name, key] of SCORECARD_ROWS) lines.push(`  ${name.padEnd(16)} ${report.scorecard[key].grade}/4  ${report.scorecard[key].note}`);
     const h = report.scorecard.hintsUsed;
-    lines.push(`  ${'hints'.padEnd(16)} ${count(h.nudge, 'nudge')}, ${count(h.hint, 'hint')}, ${count(h.reveal, 'reveal')}; ${count(report.scorecard.minutes, 'minute')}`);
+    lines.push(
+      `  ${'hints'.padEnd(16)} ${count(h.nudge, 'nudge')}, ${count(h.hint, 'hint')}, ${count(h.reveal, 'reveal')}; ${count(report.scorecard.minutes, 'minute')}`,
+    );
   }
   lines.push('', 'latency');
   lines.push(`  ${latencyLine(report) ?? 'no replies to time'}`);
@@ -174,7 +181,12 @@ export function renderJson(report: SessionReport): string {
       ...EXPORT_FORMAT,
       session: summaryJson(report.meta),
       init: report.meta.init,
-      events: report.entries.map((e, seq) => ({ seq, recordedAt: new Date(e.recordedAtMs).toISOString(), ...(e.replyMs === null ? {} : { replyMs: e.replyMs }), event: e.event })),
+      events: report.entries.map((e, seq) => ({
+        seq,
+        recordedAt: new Date(e.recordedAtMs).toISOString(),
+        ...(e.replyMs === null ? {} : { replyMs: e.replyMs }),
+        event: e.event,
+      })),
       scorecard: report.scorecard,
     },
     null,
@@ -183,16 +195,30 @@ export function renderJson(report: SessionReport): string {
 }
 
 /** A session as `renderJson` wrote it, for `vetta sessions import`. */
-export function parseExport(text: string, file: string): { init: SessionInit<Language>; startedAtMs: number; finishedAtMs: number | null; events: EventRecord<InterviewEvent>[] } {
-  let data: { format?: unknown; version?: unknown; init?: SessionInit<Language>; session?: { started?: string; finished?: string | null }; events?: { recordedAt: string; event: InterviewEvent }[] };
+export function parseExport(
+  text: string,
+  file: string,
+): { init: SessionInit<Language>; startedAtMs: number; finishedAtMs: number | null; events: EventRecord<InterviewEvent>[] } {
+  let data: {
+    format?: unknown;
+    version?: unknown;
+    init?: SessionInit<Language>;
+    session?: { started?: string; finished?: string | null };
+    events?: { recordedAt: string; event: InterviewEvent }[];
+  };
   try {
     data = JSON.parse(text);
   } catch {
     throw new VettaError('invalid_input', `${file} is not JSON; give a file "vetta sessions export ID --format json" or an interview kept locally wrote`);
   }
   if (data.format !== EXPORT_FORMAT.format) throw new VettaError('invalid_input', `${file} is not a Vetta session (no "format": "${EXPORT_FORMAT.format}")`);
-  if (typeof data.version !== 'number' || data.version > EXPORT_FORMAT.version) throw new VettaError('invalid_input', `${file} is session format ${String(data.version)}, newer than this Vetta reads (${EXPORT_FORMAT.version}): upgrade Vetta`);
-  if (!data.init?.sessionId || !data.session?.started || !Array.isArray(data.events)) throw new VettaError('invalid_input', `${file} lacks the session's "init", "session.started" or "events"; it is damaged`);
+  if (typeof data.version !== 'number' || data.version > EXPORT_FORMAT.version)
+    throw new VettaError(
+      'invalid_input',
+      `${file} is session format ${String(data.version)}, newer than this Vetta reads (${EXPORT_FORMAT.version}): upgrade Vetta`,
+    );
+  if (!data.init?.sessionId || !data.session?.started || !Array.isArray(data.events))
+    throw new VettaError('invalid_input', `${file} lacks the session's "init", "session.started" or "events"; it is damaged`);
   return {
     init: data.init,
     startedAtMs: Date.parse(data.session.started),
@@ -234,7 +260,8 @@ export function renderMarkdown(report: SessionReport): string {
   if (state.testRuns.length === 0) out.push('None.');
   else {
     out.push('| at | kind | verdict | passed | summary |', '| --- | --- | --- | --- | --- |');
-    for (const run of state.testRuns) out.push(`| ${clock(run.atMs, start)} | ${run.kind} | ${run.verdict} | ${run.passed}/${run.total} | ${run.summary.replace(/\|/g, '\\|')} |`);
+    for (const run of state.testRuns)
+      out.push(`| ${clock(run.atMs, start)} | ${run.kind} | ${run.verdict} | ${run.passed}/${run.total} | ${run.summary.replace(/\|/g, '\\|')} |`);
   }
   out.push('', '## Scorecard', '');
   if (!report.scorecard) out.push(`None: the interview stopped in phase ${state.phase}.`);

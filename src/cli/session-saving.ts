@@ -17,7 +17,12 @@ const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
  * makes sure the session is somewhere: in the store, or else in a local file `vetta sessions
  * import` reads back. docs/sessions.md, "When the store goes away".
  */
-export function watchSaving(store: SessionStore<InterviewEvent, Language>, sessionId: string, env: NodeJS.ProcessEnv, say: (message: string) => void): { failed: (e: Error) => void; finish: () => Promise<void> } {
+export function watchSaving(
+  store: SessionStore<InterviewEvent, Language>,
+  sessionId: string,
+  env: NodeJS.ProcessEnv,
+  say: (message: string) => void,
+): { failed: (e: Error) => void; finish: () => Promise<void> } {
   let paused = false;
   // Said once: every write after a failed one fails the same way.
   let failedOnce = false;
@@ -38,7 +43,13 @@ export function watchSaving(store: SessionStore<InterviewEvent, Language>, sessi
     const timedOut = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(`the session store at ${store.location} did not come back`), STORE_COMEBACK_WAIT_MS);
     });
-    const failure = await Promise.race([store.finish(sessionId).then(() => null, (e: unknown) => `the session store at ${store.location} failed (${errorMessage(e)})`), timedOut]);
+    const failure = await Promise.race([
+      store.finish(sessionId).then(
+        () => null,
+        (e: unknown) => `the session store at ${store.location} failed (${errorMessage(e)})`,
+      ),
+      timedOut,
+    ]);
     clearTimeout(timer);
     if (failure === null) return;
     failedOnce = true;

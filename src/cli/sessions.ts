@@ -14,7 +14,10 @@ import { formatTime, parseExport, renderJson, renderMarkdown, renderText, sessio
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const storeOption = () =>
-  new Option('--store <url>', 'where sessions live: redis://HOST:PORT, or a SQLite file (default: VETTA_STORE, "store" in the config file, or $XDG_DATA_HOME/vetta/sessions.db)');
+  new Option(
+    '--store <url>',
+    'where sessions live: redis://HOST:PORT, or a SQLite file (default: VETTA_STORE, "store" in the config file, or $XDG_DATA_HOME/vetta/sessions.db)',
+  );
 
 /** The store in force: --store, else VETTA_STORE, else the config file's "store", else the default file. */
 export function storeUrl(flag: string | undefined, ctx: CliContext): string | undefined {
@@ -49,7 +52,9 @@ const size = (bytes: number) => (bytes < 1_048_576 ? `${Math.ceil(bytes / 1024)}
 function gcLine(report: GcReport): string {
   const finished = report.removed.filter((r) => r.status === 'finished').length;
   const parts = [
-    report.removed.length === 0 ? 'nothing expired' : `removed ${count(report.removed.length, 'session')} (${finished} finished, ${report.removed.length - finished} abandoned), ${count(report.keysDeleted, 'key')}`,
+    report.removed.length === 0
+      ? 'nothing expired'
+      : `removed ${count(report.removed.length, 'session')} (${finished} finished, ${report.removed.length - finished} abandoned), ${count(report.keysDeleted, 'key')}`,
   ];
   if (report.expiredKeysSwept > 0) parts.push(`swept ${count(report.expiredKeysSwept, 'expired key')}`);
   if (report.sizeBytes) parts.push(`store ${size(report.sizeBytes.before)} -> ${size(report.sizeBytes.after)}`);
@@ -78,10 +83,13 @@ export function registerSessions(program: Command, ctx: CliContext): void {
         }
         const style = styleFor(ctx.stdout, ctx.env);
         const problemWidth = Math.max(7, ...list.map((s) => s.init.problemId.length));
-        const row = (cells: string[]) => `${cells[0]!.padEnd(8)}  ${cells[1]!.padEnd(problemWidth)}  ${cells[2]!.padEnd(16)}  ${cells[3]!.padEnd(9)}  ${cells[4]!.padEnd(9)}  ${cells[5]!.padStart(5)}  ${cells[6]}`;
+        const row = (cells: string[]) =>
+          `${cells[0]!.padEnd(8)}  ${cells[1]!.padEnd(problemWidth)}  ${cells[2]!.padEnd(16)}  ${cells[3]!.padEnd(9)}  ${cells[4]!.padEnd(9)}  ${cells[5]!.padStart(5)}  ${cells[6]}`;
         ctx.stdout.write(`${style.bold(row(['id', 'problem', 'started', 'phase', 'status', 'hints', 'last verdict']))}\n`);
         for (const s of list) {
-          ctx.stdout.write(`${row([s.id.slice(0, 8), s.init.problemId, formatTime(s.startedAtMs), s.phase, s.status, String(s.hints), s.lastVerdict ?? '-'])}\n`);
+          ctx.stdout.write(
+            `${row([s.id.slice(0, 8), s.init.problemId, formatTime(s.startedAtMs), s.phase, s.status, String(s.hints), s.lastVerdict ?? '-'])}\n`,
+          );
         }
       }),
     );
@@ -127,7 +135,9 @@ export function registerSessions(program: Command, ctx: CliContext): void {
         const session = parseExport(text, file);
         await store.lock(session.init.sessionId);
         const added = await store.import(session);
-        ctx.stdout.write(`imported session ${session.init.sessionId.slice(0, 8)} into ${store.location}: ${count(session.events.length, 'event')}, ${added} of them new\n`);
+        ctx.stdout.write(
+          `imported session ${session.init.sessionId.slice(0, 8)} into ${store.location}: ${count(session.events.length, 'event')}, ${added} of them new\n`,
+        );
       }),
     );
 

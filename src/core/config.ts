@@ -39,16 +39,26 @@ function configSchema(names: ProviderNames) {
     /** Start the spoken reply once the candidate has probably finished (false: as --no-preemptive). */
     preemptive: z.boolean({ error: 'expected true or false' }).optional(),
     /** The length of a practice interview in minutes, as --minutes. */
-    minutes: z.number({ error: 'expected a number of minutes from 5 to 240' }).min(5, { error: 'expected a number of minutes from 5 to 240' }).max(240, { error: 'expected a number of minutes from 5 to 240' }).optional(),
+    minutes: z
+      .number({ error: 'expected a number of minutes from 5 to 240' })
+      .min(5, { error: 'expected a number of minutes from 5 to 240' })
+      .max(240, { error: 'expected a number of minutes from 5 to 240' })
+      .optional(),
     /** Record every practice interview for "vetta replay", as --record does. */
     record: z.boolean({ error: 'expected true or false' }).optional(),
     llm: choiceOf(names.llm),
     /** The LLM's model, for whichever LLM is chosen. */
-    model: z.string({ error: 'expected a model name such as "gemini-2.5-flash"' }).min(1, { error: 'expected a model name such as "gemini-2.5-flash"' }).optional(),
+    model: z
+      .string({ error: 'expected a model name such as "gemini-2.5-flash"' })
+      .min(1, { error: 'expected a model name such as "gemini-2.5-flash"' })
+      .optional(),
     stt: choiceOf(names.stt),
     tts: choiceOf(names.tts),
     /** The ElevenLabs voice. API keys are never read from this file: they stay in the environment. */
-    voiceId: z.string({ error: 'expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"' }).min(1, { error: 'expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"' }).optional(),
+    voiceId: z
+      .string({ error: 'expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"' })
+      .min(1, { error: 'expected an ElevenLabs voice id such as "JBFqnCBsd6RMkjVDRZzb"' })
+      .optional(),
   });
 }
 export type ConfigFile = z.output<ReturnType<typeof configSchema>>;

@@ -3,15 +3,7 @@
  * `exitCode` is what the CLI exits with, and the message is one line that says what happened and
  * what to do next.
  */
-export type ErrorCode =
-  | 'usage'
-  | 'not_found'
-  | 'invalid_problem'
-  | 'invalid_input'
-  | 'io'
-  | 'sandbox_unavailable'
-  | 'provider'
-  | 'internal';
+export type ErrorCode = 'usage' | 'not_found' | 'invalid_problem' | 'invalid_input' | 'io' | 'sandbox_unavailable' | 'provider' | 'internal';
 
 export class VettaError extends Error {
   readonly code: ErrorCode;

@@ -39,7 +39,11 @@ export class WavStreamReader {
       if (id === 'fmt ') {
         const encoding = this.header.readUInt16LE(offset + 8);
         if (encoding !== 1) throw new Error(`WAV encoding ${encoding} is not PCM`);
-        format = { channels: this.header.readUInt16LE(offset + 10), sampleRate: this.header.readUInt32LE(offset + 12), bitsPerSample: this.header.readUInt16LE(offset + 22) };
+        format = {
+          channels: this.header.readUInt16LE(offset + 10),
+          sampleRate: this.header.readUInt32LE(offset + 12),
+          bitsPerSample: this.header.readUInt16LE(offset + 22),
+        };
       }
       offset += 8 + size + (size % 2);
     }

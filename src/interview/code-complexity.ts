@@ -99,10 +99,18 @@ function braceLoopDepth(code: string): { depth: number; halving: boolean } {
 /** A function that calls itself twice or more, with no cache in sight: the exponential recursion. */
 function selfCallsWithoutCache(code: string, language: Language): boolean {
   if (/\b(lru_cache|cache|memo|dp)\b/.test(code)) return false;
-  const names = language === 'python' ? [...code.matchAll(/\bdef\s+(\w+)/g)].map((m) => m[1]!) : [...code.matchAll(/\bfunction\s+(\w+)|\b(?:const|let)\s+(\w+)\s*=\s*(?:\([^)]*\)|\w+)\s*=>/g)].map((m) => (m[1] ?? m[2])!);
+  const names =
+    language === 'python'
+      ? [...code.matchAll(/\bdef\s+(\w+)/g)].map((m) => m[1]!)
+      : [...code.matchAll(/\bfunction\s+(\w+)|\b(?:const|let)\s+(\w+)\s*=\s*(?:\([^)]*\)|\w+)\s*=>/g)].map((m) => (m[1] ?? m[2])!);
   return names.some((name) => {
     const calls = code.match(new RegExp(`\\b${name}\\s*\\(`, 'g'))?.length ?? 0;
     // The definition itself is one match; two calls in its body branch.
-    return calls - 1 >= 2 && new RegExp(`\\b${name}\\s*\\([^\\n]*\\b${name}\\s*\\(|return[^\\n]*\\b${name}\\s*\\([^\\n]*\\b${name}\\s*\\(`).test(code.replace(/\bdef\s+\w+|\bfunction\s+\w+/g, ''));
+    return (
+      calls - 1 >= 2 &&
+      new RegExp(`\\b${name}\\s*\\([^\\n]*\\b${name}\\s*\\(|return[^\\n]*\\b${name}\\s*\\([^\\n]*\\b${name}\\s*\\(`).test(
+        code.replace(/\bdef\s+\w+|\bfunction\s+\w+/g, ''),
+      )
+    );
   });
 }

@@ -77,7 +77,8 @@ function subjectOf(said: string, problem: Problem): Subject {
   if (!named) return { name: 'input', noun: 'the input', unit: 'element', units: 'elements' };
   const t = named.type;
   if (t.endsWith('[][]')) return { name: named.name, noun: 'the grid', unit: 'row', units: 'rows' };
-  if (t === 'string' || t === 'char[]') return { name: named.name, noun: named.name.length <= 2 ? `the string ${named.name}` : 'the string', unit: 'character', units: 'characters' };
+  if (t === 'string' || t === 'char[]')
+    return { name: named.name, noun: named.name.length <= 2 ? `the string ${named.name}` : 'the string', unit: 'character', units: 'characters' };
   if (t === 'string[]') return { name: named.name, noun: 'the list', unit: 'word', units: 'words' };
   if (t === 'TreeNode') return { name: named.name, noun: 'the tree', unit: 'node', units: 'nodes' };
   if (t === 'ListNode') return { name: named.name, noun: 'the list', unit: 'node', units: 'nodes' };
@@ -130,7 +131,10 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function scalarNamed(said: string, problem: Problem): string | null {
   const params = problem.meta.function?.params ?? problem.meta.design?.constructor ?? [];
   const words = new Set(said.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
-  return params.find((p) => /^(int|float|bool|char)$/.test(p.type) && p.name.length > 0 && p.name !== 'a' && p.name !== 'i' && words.has(p.name.toLowerCase()))?.name ?? null;
+  return (
+    params.find((p) => /^(int|float|bool|char)$/.test(p.type) && p.name.length > 0 && p.name !== 'a' && p.name !== 'i' && words.has(p.name.toLowerCase()))
+      ?.name ?? null
+  );
 }
 
 function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, facts: ProblemFacts): Answer | null {
@@ -147,7 +151,12 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
     case 'empty': {
       if (!size || size.min === undefined) return null;
       const fact = `${size.subject} >= ${size.min}`;
-      if (size.min >= 1) return yesNo(false, `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}${size.max !== undefined ? ` and at most ${sayNumber(size.max)}` : ''}.`, fact);
+      if (size.min >= 1)
+        return yesNo(
+          false,
+          `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}${size.max !== undefined ? ` and at most ${sayNumber(size.max)}` : ''}.`,
+          fact,
+        );
       return yesNo(true, `${subject.noun} can be empty, so handle that case.`, fact);
     }
     case 'negative': {
@@ -163,7 +172,13 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       const fact = `${value.min} <= ${value.subject}${value.max !== undefined ? ` <= ${value.max}` : ''}`;
       const zero = value.min <= 0 && (value.max === undefined || value.max >= 0);
       const what = scalar ?? 'every value';
-      return yesNo(zero, zero ? `zero can appear: ${scalar ?? 'values'} ${scalar ? 'runs' : 'run'} from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}.` : `${what} is at least ${sayNumber(value.min)}.`, fact);
+      return yesNo(
+        zero,
+        zero
+          ? `zero can appear: ${scalar ?? 'values'} ${scalar ? 'runs' : 'run'} from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}.`
+          : `${what} is at least ${sayNumber(value.min)}.`,
+        fact,
+      );
     }
     case 'duplicates': {
       if (facts.distinct === true) return yesNo(false, 'all the values are distinct.', 'distinct');
@@ -185,12 +200,20 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       if (!value || value.max === undefined) return null;
       const biggest = Math.max(Math.abs(value.min ?? 0), Math.abs(value.max));
       const total = (facts.maxInputSize ?? 1) * biggest;
-      const note = total > 2 ** 31 - 1 ? 'a sum over the whole input can pass 32 bits, so mind overflow in a fixed-width type.' : 'even a sum over the whole input fits in 32 bits.';
-      return { yes: null, text: `Values run from ${sayNumber(value.min ?? 0)} to ${sayNumber(value.max)}; ${note}`, fact: `${value.min} <= ${value.subject} <= ${value.max}` };
+      const note =
+        total > 2 ** 31 - 1
+          ? 'a sum over the whole input can pass 32 bits, so mind overflow in a fixed-width type.'
+          : 'even a sum over the whole input fits in 32 bits.';
+      return {
+        yes: null,
+        text: `Values run from ${sayNumber(value.min ?? 0)} to ${sayNumber(value.max)}; ${note}`,
+        fact: `${value.min} <= ${value.subject} <= ${value.max}`,
+      };
     }
     case 'ties':
       if (facts.uniqueAnswer) return { yes: null, text: `There's exactly one valid answer, so ties don't come up.`, fact: 'the answer is unique' };
-      if (/\bin any order\b|\bany (?:of them|valid answer|one of them)\b/i.test(problem.statement)) return { yes: null, text: 'Any valid answer is fine; the tests accept each of them.', fact: 'any valid answer accepted' };
+      if (/\bin any order\b|\bany (?:of them|valid answer|one of them)\b/i.test(problem.statement))
+        return { yes: null, text: 'Any valid answer is fine; the tests accept each of them.', fact: 'any valid answer accepted' };
       return null;
     case 'output_format': {
       const sentence = /(?:^|[.\n]\s*)((?:Return|You should return|Output)\b[^.\n]*\.)/.exec(problem.statement.replace(/`/g, ''))?.[1];
@@ -208,7 +231,13 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
     case 'single': {
       if (!size || size.min === undefined) return null;
       const possible = size.min <= 1 && (size.max === undefined || size.max >= 1);
-      return yesNo(possible, possible ? `${subject.noun} can have a single ${subject.unit}; make sure that case works.` : `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}.`, `${size.subject} >= ${size.min}`);
+      return yesNo(
+        possible,
+        possible
+          ? `${subject.noun} can have a single ${subject.unit}; make sure that case works.`
+          : `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}.`,
+        `${size.subject} >= ${size.min}`,
+      );
     }
     case 'validity':
       return { yes: null, text: 'No need to validate: the input always meets the constraints.', fact: 'inputs meet the constraints' };
@@ -226,8 +255,38 @@ function preparedFor(asked: PropertyAsked, clarifications: readonly Clarificatio
   return null;
 }
 
-const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'can', 'i', 'it', 'to', 'of', 'in', 'be', 'do', 'does', 'what', 'if', 'and', 'or', 'we', 'you', 'there', 'will', 'should', 'on', 'at']);
-const contentWords = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g)?.filter((w) => !STOP.has(w)) ?? [];
+const STOP = new Set([
+  'the',
+  'a',
+  'an',
+  'is',
+  'are',
+  'can',
+  'i',
+  'it',
+  'to',
+  'of',
+  'in',
+  'be',
+  'do',
+  'does',
+  'what',
+  'if',
+  'and',
+  'or',
+  'we',
+  'you',
+  'there',
+  'will',
+  'should',
+  'on',
+  'at',
+]);
+const contentWords = (text: string) =>
+  text
+    .toLowerCase()
+    .match(/[a-z0-9]+/g)
+    ?.filter((w) => !STOP.has(w)) ?? [];
 
 /** A question about the problem itself ("can I rob two adjacent houses?"): the prepared answer it names by keyword. */
 export function preparedByKeyword(question: string, clarifications: readonly Clarification[]): string | null {
@@ -265,7 +324,10 @@ function constraintsNaming(said: string, problem: Problem, facts: ProblemFacts):
   const named = params.filter((name) => words.has(name.toLowerCase()));
   const lines = facts.lines.filter((line) => named.some((name) => new RegExp(`(?<![\\w.])${name}(?![\\w\\[])`).test(line)));
   if (lines.length === 0) return null;
-  return `The constraints say: ${lines.slice(0, 2).map((l) => l.replace(/\.$/, '')).join('; ')}.`;
+  return `The constraints say: ${lines
+    .slice(0, 2)
+    .map((l) => l.replace(/\.$/, ''))
+    .join('; ')}.`;
 }
 
 const UNSETTLED = [
@@ -284,7 +346,10 @@ function answerClarification(reading: Reading, said: string, ctx: ConductContext
     const prepared = fromFacts ? null : preparedFor(asked, problem.meta.clarifications);
     if (fromFacts) {
       // An assumption is confirmed or corrected, not answered like a question.
-      const text = reading.assumption && fromFacts.yes !== null ? `${fromFacts.yes ? "That's safe" : "Don't assume that"}: ${fromFacts.text.replace(/^(Yes|No), /, '')}` : fromFacts.text;
+      const text =
+        reading.assumption && fromFacts.yes !== null
+          ? `${fromFacts.yes ? "That's safe" : "Don't assume that"}: ${fromFacts.text.replace(/^(Yes|No), /, '')}`
+          : fromFacts.text;
       parts.push(text);
       used.push(fromFacts.fact);
     } else if (prepared) {
@@ -346,8 +411,14 @@ function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
   const { facts, problem, state } = ctx;
   const estimate = reading.approach;
   // A plan no technique names: tracing it on an example shows whether it holds and what it costs.
-  if (!estimate && state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], state), facts: [] };
-  if (!estimate) return { move: 'trace_example', text: vary(['Walk me through it on the first example. What does it return?', 'Try it on the first example: what do you get?'], state), facts: [] };
+  if (!estimate && state.phase === 'follow_up')
+    return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], state), facts: [] };
+  if (!estimate)
+    return {
+      move: 'trace_example',
+      text: vary(['Walk me through it on the first example. What does it return?', 'Try it on the first example: what do you get?'], state),
+      facts: [],
+    };
   const n = facts.maxInputSize;
   const expected = expectedTime(problem);
   const name = techniqueName(estimate);
@@ -363,11 +434,19 @@ function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
   }
   if (expected && estimate.time.rank > expected.rank) {
     const steps = n !== null ? ` at these sizes, ${sayStepsExponent(estimate.time, n, sayNumber(n))}` : '';
-    return { move: 'push_back', text: `${cap(name)} would work${steps}, but it's ${estimate.time.label} and there's a faster way. ${vary(FASTER, state)}`, facts: [fact, `expected ${expected.label}`] };
+    return {
+      move: 'push_back',
+      text: `${cap(name)} would work${steps}, but it's ${estimate.time.label} and there's a faster way. ${vary(FASTER, state)}`,
+      facts: [fact, `expected ${expected.label}`],
+    };
   }
   if (reading.claim) return checkClaim(reading.claim, ctx, estimate.time, `That works. `);
   const confirm = `That works: ${name} is ${estimate.time.label}${n !== null && estimate.time.rank >= 1.5 ? `, fine for ${sizeWords}` : ''}.`;
-  return { move: 'ask_complexity', text: `${confirm} ${vary(['What space does it need?', 'And the extra space?', 'How much extra memory does it use?'], state)}`, facts: [fact] };
+  return {
+    move: 'ask_complexity',
+    text: `${confirm} ${vary(['What space does it need?', 'And the extra space?', 'How much extra memory does it use?'], state)}`,
+    facts: [fact],
+  };
 }
 
 /** "nums of length up to 100,000", "up to 100,000 nodes", "n up to 77". */
@@ -411,12 +490,29 @@ function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: C
   if (check.correct) {
     const expected = expectedTime(ctx.problem);
     const beatable = expected && actual.cost.rank > expected.rank && ctx.state.codeSnapshots.length === 0;
-    const next = ctx.state.phase === 'follow_up' ? '' : beatable ? ' That would pass; code it, or look for something faster first.' : ctx.state.codeSnapshots.length === 0 ? ' Go ahead and code it.' : '';
-    return { move: 'confirm_complexity', text: `${lead}Right, ${actual.cost.label}: ${WHY[actual.cost.label] ?? 'that matches the code'}.${next}`.trim(), facts: [fact], claimCheck: check };
+    const next =
+      ctx.state.phase === 'follow_up'
+        ? ''
+        : beatable
+          ? ' That would pass; code it, or look for something faster first.'
+          : ctx.state.codeSnapshots.length === 0
+            ? ' Go ahead and code it.'
+            : '';
+    return {
+      move: 'confirm_complexity',
+      text: `${lead}Right, ${actual.cost.label}: ${WHY[actual.cost.label] ?? 'that matches the code'}.${next}`.trim(),
+      facts: [fact],
+      claimCheck: check,
+    };
   }
   const challengedBefore = ctx.state.understood.some((u) => u.claimCheck && !u.claimCheck.correct && u.claimCheck.actual === check.actual);
   if (challengedBefore) {
-    return { move: 'correct_complexity', text: `${lead}Not quite: ${WHY[actual.cost.label] ?? 'look at how the loops nest'}, so it's ${actual.cost.label} time.`.trim(), facts: [fact], claimCheck: check };
+    return {
+      move: 'correct_complexity',
+      text: `${lead}Not quite: ${WHY[actual.cost.label] ?? 'look at how the loops nest'}, so it's ${actual.cost.label} time.`.trim(),
+      facts: [fact],
+      claimCheck: check,
+    };
   }
   const question =
     claim.time.rank > actual.cost.rank
@@ -448,9 +544,18 @@ function assessProgress(ctx: ConductContext): Reply {
   const n = ctx.facts.maxInputSize;
   if (ctx.codeTime && expected && ctx.codeTime.rank > expected.rank) {
     const steps = n !== null ? `; with ${sizeText(ctx.facts)} that's ${sayStepsExponent(ctx.codeTime, n, sayNumber(n))}` : '';
-    return { move: 'assess_progress', text: `By the look of it the code is ${ctx.codeTime.label}${steps}. Can you do better?`, facts: [`the code is ${ctx.codeTime.label}`, `expected ${expected.label}`] };
+    return {
+      move: 'assess_progress',
+      text: `By the look of it the code is ${ctx.codeTime.label}${steps}. Can you do better?`,
+      facts: [`the code is ${ctx.codeTime.label}`, `expected ${expected.label}`],
+    };
   }
-  if (ctx.codeTime) return { move: 'assess_progress', text: `The complexity looks right. Run the tests and let them tell you about correctness.`, facts: [`the code is ${ctx.codeTime.label}`] };
+  if (ctx.codeTime)
+    return {
+      move: 'assess_progress',
+      text: `The complexity looks right. Run the tests and let them tell you about correctness.`,
+      facts: [`the code is ${ctx.codeTime.label}`],
+    };
   return { move: 'assess_progress', text: 'Try it on the first example by hand: does it give the expected answer?', facts: [] };
 }
 
@@ -499,23 +604,53 @@ export function planReply(reading: Reading, said: string, ctx: ConductContext): 
       return { move: 'repeat', text: question ? `Sure. ${question}` : `Sure: we're on ${problem.meta.title}. Tell me how you'd approach it.`, facts: [] };
     }
     case 'off_topic':
-      return { move: 'steer_back', text: vary(["Let's stay with the problem for now; we can chat at the end.", "Let's keep our time for the problem; there'll be a moment at the end.", "Back to the problem; we can talk about that afterwards."], state), facts: [] };
+      return {
+        move: 'steer_back',
+        text: vary(
+          [
+            "Let's stay with the problem for now; we can chat at the end.",
+            "Let's keep our time for the problem; there'll be a moment at the end.",
+            'Back to the problem; we can talk about that afterwards.',
+          ],
+          state,
+        ),
+        facts: [],
+      };
     case 'rude':
-      return { move: 'steer_back', text: vary(["I hear you; these can be frustrating. Let's take it one step at a time.", "Fair enough, it's a tough one. Let's take it a step at a time."], state), facts: [] };
+      return {
+        move: 'steer_back',
+        text: vary(
+          ["I hear you; these can be frustrating. Let's take it one step at a time.", "Fair enough, it's a tough one. Let's take it a step at a time."],
+          state,
+        ),
+        facts: [],
+      };
     case 'meta_time': {
       const left = minutesLeft(ctx);
-      return { move: 'time_left', text: `About ${left} minute${left === 1 ? '' : 's'} left, so there's time.${coding ? '' : ' Take the time to get the approach right.'}`, facts: [`${left} minutes left`] };
+      return {
+        move: 'time_left',
+        text: `About ${left} minute${left === 1 ? '' : 's'} left, so there's time.${coding ? '' : ' Take the time to get the approach right.'}`,
+        facts: [`${left} minutes left`],
+      };
     }
     case 'meta_tools':
       return { move: 'explain_tools', text: 'Go ahead: /run runs the visible tests, /submit runs them all, and /edit opens your editor.', facts: [] };
     case 'check_in':
       return assessProgress(ctx);
     case 'meta_language':
-      return { move: 'language', text: `Python, JavaScript or TypeScript; you're set up for ${state.language}. Stick with it unless you have a strong reason.`, facts: [] };
+      return {
+        move: 'language',
+        text: `Python, JavaScript or TypeScript; you're set up for ${state.language}. Stick with it unless you have a strong reason.`,
+        facts: [],
+      };
     case 'thinking':
       return { move: 'wait', text: vary(['Take your time.', 'Sure, take a moment.', 'No rush; think out loud if it helps.'], state), facts: [] };
     case 'ready':
-      return { move: 'invite_code', text: coding ? 'Go ahead.' : vary(['Go ahead and open the editor.', 'Sounds good; open the editor when you are ready.'], state), facts: [] };
+      return {
+        move: 'invite_code',
+        text: coding ? 'Go ahead.' : vary(['Go ahead and open the editor.', 'Sounds good; open the editor when you are ready.'], state),
+        facts: [],
+      };
     case 'no':
     case 'yes':
       if (state.phase === 'wrap_up') return { move: 'close', text: 'Thanks for your time today.', facts: [] };
@@ -524,9 +659,13 @@ export function planReply(reading: Reading, said: string, ctx: ConductContext): 
       if (state.phase === 'wrap_up') return { move: 'close', text: 'Thanks, that was a good conversation.', facts: [] };
       if (state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay.', 'Got it.', 'Alright.'], state), facts: [] };
       if (coding) return { move: 'acknowledge', text: vary(['Okay.', 'Go on.', 'Alright.'], state), facts: [] };
-      return { move: 'acknowledge', text: vary(['Go on. How would you approach it?', 'Okay. What approach are you thinking of?', 'Alright. What would your first approach be?'], state), facts: [] };
+      return {
+        move: 'acknowledge',
+        text: vary(['Go on. How would you approach it?', 'Okay. What approach are you thinking of?', 'Alright. What would your first approach be?'], state),
+        facts: [],
+      };
     case 'stuck':
     case 'hint':
-      throw new Error('hints are the hint policy\'s, not a reply');
+      throw new Error("hints are the hint policy's, not a reply");
   }
 }

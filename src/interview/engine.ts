@@ -17,7 +17,6 @@ import type { Scorecard } from './scorecard.js';
 import { initialState, reduce } from './state.js';
 import type { InterviewEvent, InterviewState, Phase, TestRunRecord, TurnTimings, Understood } from './state.js';
 import { understand } from './understanding.js';
-import type { Reading } from './understanding.js';
 
 export interface InterviewOptions {
   problem: Problem;
@@ -230,7 +229,11 @@ export class Interview {
   }
 
   async say(text: string): Promise<void> {
-    const { instruction, reply } = this.answerTo(text, (event) => this.emit(event), () => this.state);
+    const { instruction, reply } = this.answerTo(
+      text,
+      (event) => this.emit(event),
+      () => this.state,
+    );
     // "No questions" after the invitation: the close with the scorecard is the reply.
     if (reply?.move === 'close') {
       await this.end();
@@ -252,7 +255,11 @@ export class Interview {
   anticipate(text: string): void {
     if (this.streaming || !this.brain.anticipate || this.state.phase === 'ended') return;
     let state = this.state;
-    const { instruction } = this.answerTo(text, (event) => (state = reduce(state, event)), () => state);
+    const { instruction } = this.answerTo(
+      text,
+      (event) => (state = reduce(state, event)),
+      () => state,
+    );
     this.brain.anticipate(instruction, this.context(state));
   }
 
@@ -270,7 +277,9 @@ export class Interview {
       move,
       ...(reading.properties.length ? { properties: reading.properties.map((p) => `${p.inverted ? '!' : ''}${p.property}`) } : {}),
       ...(reading.approach ? { approach: reading.approach.techniques, approachTime: reading.approach.time.label } : {}),
-      ...(reading.claim ? { claim: { ...(reading.claim.time ? { time: reading.claim.time.label } : {}), ...(reading.claim.space ? { space: reading.claim.space.label } : {}) } } : {}),
+      ...(reading.claim
+        ? { claim: { ...(reading.claim.time ? { time: reading.claim.time.label } : {}), ...(reading.claim.space ? { space: reading.claim.space.label } : {}) } }
+        : {}),
       ...(reply?.claimCheck ? { claimCheck: reply.claimCheck } : {}),
       facts: reply?.facts ?? [],
       atMs: now(),
@@ -282,7 +291,14 @@ export class Interview {
       record({ type: 'hint_given', ...decision, atMs: now() });
       return { instruction: { kind: 'give_hint', ...decision, said: text }, reply: null };
     }
-    const reply = planReply(reading, text, { problem, facts: this.facts, state: state(), nowMs: now(), budgetMs: this.budgetMs, codeTime: this.codeTime(state()) });
+    const reply = planReply(reading, text, {
+      problem,
+      facts: this.facts,
+      state: state(),
+      nowMs: now(),
+      budgetMs: this.budgetMs,
+      codeTime: this.codeTime(state()),
+    });
     record({ type: 'candidate_understood', ...understood(reply.move, reply) });
     if (reading.intent === 'clarify' || (reading.intent === 'question' && reply.move === 'answer')) record({ type: 'clarification_answered', atMs: now() });
     const phase = state().phase;
@@ -387,7 +403,11 @@ export class Interview {
     const n = this.facts.maxInputSize;
     const target = n === null ? null : n >= 10_000 ? 'O(n) or O(n log n)' : n >= 500 ? 'O(n^2) at worst' : null;
     return {
-      nudge: [n !== null && target ? `The input goes up to ${sayNumber(n)}, so aim for ${target}. What would that look like?` : 'Start from the simplest correct approach and tell me what it costs.'],
+      nudge: [
+        n !== null && target
+          ? `The input goes up to ${sayNumber(n)}, so aim for ${target}. What would that look like?`
+          : 'Start from the simplest correct approach and tell me what it costs.',
+      ],
       hint: ['Take the brute force and ask what work it repeats; what could you remember instead of recomputing?'],
       reveal: [],
     };

@@ -56,7 +56,8 @@ function edgeOf(input: unknown, name: string): string | null {
   if (args.some((a) => Array.isArray(a) && a.length === 0) || /\bempty\b/.test(label)) return 'What does your code return for an empty input?';
   if (args.some((a) => a === null) || /\bnull\b|\bno nodes\b/.test(label)) return 'What happens when the input has no nodes at all?';
   if (args.some((a) => Array.isArray(a) && a.length === 1) || /\bsingle\b|\bone element\b/.test(label)) return 'What does your code do with a single element?';
-  if (args.some((a) => Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === 'number' && x < 0)) || /negative/.test(label)) return 'What happens when every value is negative?';
+  if (args.some((a) => Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === 'number' && x < 0)) || /negative/.test(label))
+    return 'What happens when every value is negative?';
   if (/\bdup/.test(label)) return 'What does your code do when a value repeats?';
   return null;
 }
@@ -104,7 +105,8 @@ export function decideHint(
   if (state.consecutiveFailures >= failures) {
     const edge = edgeCaseHint(state.testRuns.at(-1), state);
     if (edge) return { level: 'nudge', text: edge, reason: 'failing' };
-    const escalated = state.failingStreak >= config.escalateAfterFailures && !state.hintsGiven.some((h) => h.level !== 'nudge') ? nextHint(hints, state, 'hint') : null;
+    const escalated =
+      state.failingStreak >= config.escalateAfterFailures && !state.hintsGiven.some((h) => h.level !== 'nudge') ? nextHint(hints, state, 'hint') : null;
     const hint = escalated ?? next;
     return hint ? { ...hint, reason: 'failing' } : null;
   }

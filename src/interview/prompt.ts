@@ -65,7 +65,12 @@ export function instructionText(instruction: Instruction): string {
       return respondText(instruction);
     case 'comment_on_run': {
       const r = instruction.run;
-      const failing = r.failing.map((f) => `${f.name}: input ${preview(f.input, 120)}, expected ${preview(f.expected, 60)}, got ${f.error ? f.error.split('\n').pop() : preview(f.actual, 60)}`).join('; ');
+      const failing = r.failing
+        .map(
+          (f) =>
+            `${f.name}: input ${preview(f.input, 120)}, expected ${preview(f.expected, 60)}, got ${f.error ? f.error.split('\n').pop() : preview(f.actual, 60)}`,
+        )
+        .join('; ');
       return `The candidate ${r.kind === 'submit' ? 'submitted' : 'ran the visible tests'}. Result: it ${r.summary}.${failing ? ` Failing visible cases: ${failing}.` : ''} Comment on it without giving the fix away.`;
     }
     case 'give_hint':
@@ -93,12 +98,18 @@ export function instructionText(instruction: Instruction): string {
 function respondText(instruction: Extract<Instruction, { kind: 'respond' }>): string {
   const { said, reading, reply } = instruction;
   const read = [`intent ${reading.intent}`];
-  if (reading.properties.length) read.push(`asking about ${reading.properties.map((p) => `${p.property}${p.inverted ? ' (asked the other way round)' : ''}`).join(', ')}`);
+  if (reading.properties.length)
+    read.push(`asking about ${reading.properties.map((p) => `${p.property}${p.inverted ? ' (asked the other way round)' : ''}`).join(', ')}`);
   if (reading.assumption) read.push('stated as an assumption');
-  if (reading.approach) read.push(`approach: ${reading.approach.techniques.join(' + ')}, about ${reading.approach.time.label} time and ${reading.approach.space.label} space`);
-  if (reading.claim) read.push(`claims ${[reading.claim.time ? `${reading.claim.time.label} time` : '', reading.claim.space ? `${reading.claim.space.label} space` : ''].filter(Boolean).join(' and ')}`);
+  if (reading.approach)
+    read.push(`approach: ${reading.approach.techniques.join(' + ')}, about ${reading.approach.time.label} time and ${reading.approach.space.label} space`);
+  if (reading.claim)
+    read.push(
+      `claims ${[reading.claim.time ? `${reading.claim.time.label} time` : '', reading.claim.space ? `${reading.claim.space.label} space` : ''].filter(Boolean).join(' and ')}`,
+    );
   const lines = [`The candidate said: "${said}"`, `Read as: ${read.join('; ')}.`, `Decision: ${MOVE_GUIDE[reply.move]}`];
-  if (reply.claimCheck) lines.push(`Their claim ${reply.claimCheck.claimed} is ${reply.claimCheck.correct ? 'right' : `wrong: it is ${reply.claimCheck.actual}`}.`);
+  if (reply.claimCheck)
+    lines.push(`Their claim ${reply.claimCheck.claimed} is ${reply.claimCheck.correct ? 'right' : `wrong: it is ${reply.claimCheck.actual}`}.`);
   if (reply.facts.length) lines.push(`Facts: ${reply.facts.join('; ')}.`);
   lines.push(`Suggested reply (say it in your own words, keeping its facts and its one question): "${reply.text}"`);
   return lines.join('\n');
@@ -116,7 +127,8 @@ const MOVE_GUIDE: Record<Extract<Instruction, { kind: 'respond' }>['reply']['mov
   steer_back: 'steer back to the problem in one sentence, kindly.',
   time_left: 'tell them how much time is left.',
   explain_tools: 'tell them how to run and submit their code.',
-  assess_progress: 'tell them where their code or approach stands, from the facts, and the next step; do not say whether it is correct beyond what the facts show.',
+  assess_progress:
+    'tell them where their code or approach stands, from the facts, and the next step; do not say whether it is correct beyond what the facts show.',
   language: 'answer which languages they may use.',
   wait: 'they are thinking aloud: say only something like "take your time".',
   invite_code: 'invite them to start coding.',
@@ -129,7 +141,9 @@ const MOVE_GUIDE: Record<Extract<Instruction, { kind: 'respond' }>['reply']['mov
 function stateBlock(context: InterviewContext, budget: PromptBudget): string {
   const { state } = context;
   const minutes = Math.round(((state.conversation.at(-1)?.atMs ?? state.startedAtMs) - state.startedAtMs) / 60_000);
-  const lines = [`Phase: ${state.phase}. Elapsed: about ${minutes} minutes${context.minutesLeft !== undefined ? `; about ${context.minutesLeft} minutes left` : ''}.`];
+  const lines = [
+    `Phase: ${state.phase}. Elapsed: about ${minutes} minutes${context.minutesLeft !== undefined ? `; about ${context.minutesLeft} minutes left` : ''}.`,
+  ];
   const levels = state.hintsGiven.map((h) => h.level);
   lines.push(levels.length ? `Hints given so far: ${levels.join(', ')}.` : 'No hints given yet.');
   const last = state.testRuns.at(-1);
@@ -160,7 +174,9 @@ export function buildPrompt(instruction: Instruction, context: InterviewContext,
     PERSONA,
     `The problem (${problem.difficulty}): ${problem.title}.\n${headAndTail(problem.statement, budget.statementChars)}`,
     problem.maxInputSize ? `By the constraints the largest input size is ${problem.maxInputSize}; about 10^8 simple steps run in a second.` : '',
-    problem.complexity ? `A strong solution runs in ${problem.complexity.time} time and ${problem.complexity.space} space; do not reveal this unless a hint says so.` : '',
+    problem.complexity
+      ? `A strong solution runs in ${problem.complexity.time} time and ${problem.complexity.space} space; do not reveal this unless a hint says so.`
+      : '',
   ]
     .filter(Boolean)
     .join('\n\n');

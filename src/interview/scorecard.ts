@@ -40,15 +40,21 @@ export function rubricScorecard(state: InterviewState, endedAtMs: number): Score
 
   const timedOut = state.testRuns.some((r) => r.verdict === 'time_limit');
   let codeQuality: Scorecard['codeQuality'];
-  if (accepted) codeQuality = { grade: timedOut ? 3 : 4, note: timedOut ? 'correct in the end; an earlier version was too slow for the large inputs' : 'correct and fast enough for the large inputs' };
+  if (accepted)
+    codeQuality = {
+      grade: timedOut ? 3 : 4,
+      note: timedOut ? 'correct in the end; an earlier version was too slow for the large inputs' : 'correct and fast enough for the large inputs',
+    };
   else if (last?.verdict === 'time_limit') codeQuality = { grade: 2, note: 'correct on small inputs but too slow on the large ones' };
-  else codeQuality = { grade: state.codeSnapshots.length > 0 ? 2 : 1, note: state.codeSnapshots.length > 0 ? 'code did not pass the tests' : 'no code written' };
+  else
+    codeQuality = { grade: state.codeSnapshots.length > 0 ? 2 : 1, note: state.codeSnapshots.length > 0 ? 'code did not pass the tests' : 'no code written' };
 
   const firstSubmit = state.testRuns.findIndex((r) => r.kind === 'submit');
   const ranBeforeSubmit = firstSubmit > 0 && state.testRuns.slice(0, firstSubmit).some((r) => r.kind === 'run');
   const failedSubmits = submits.filter((r) => r.verdict !== 'accepted').length;
   let testing: Scorecard['testing'];
-  if (ranBeforeSubmit && failedSubmits === 0) testing = { grade: 4, note: `ran the tests ${count(runs.length, 'time')} before submitting, and the first submission passed` };
+  if (ranBeforeSubmit && failedSubmits === 0)
+    testing = { grade: 4, note: `ran the tests ${count(runs.length, 'time')} before submitting, and the first submission passed` };
   else if (ranBeforeSubmit) testing = { grade: 3, note: `ran the tests before submitting; ${count(failedSubmits, 'submission')} failed` };
   else if (submits.length > 0) testing = { grade: 2, note: 'submitted without running the visible tests first' };
   else if (runs.length > 0) testing = { grade: 2, note: `ran the visible tests ${count(runs.length, 'time')} but never submitted` };
@@ -61,8 +67,16 @@ export function rubricScorecard(state: InterviewState, endedAtMs: number): Score
   const claims = state.understood.filter((u) => u.claimCheck);
   const stated = claims.length > 0;
   const wrongClaims = claims.filter((u) => !u.claimCheck!.correct).length;
-  const did = [clarified ? `asked ${count(state.clarificationsAnswered, 'clarifying question')}` : '', explained ? 'explained the approach' : '', stated ? `stated its complexity${wrongClaims ? ` (${count(wrongClaims, 'claim')} wrong)` : ''}` : ''].filter(Boolean);
-  const missed = [clarified ? '' : 'asked no clarifying questions', explained ? '' : 'never described an approach', stated ? '' : 'never stated a complexity'].filter(Boolean);
+  const did = [
+    clarified ? `asked ${count(state.clarificationsAnswered, 'clarifying question')}` : '',
+    explained ? 'explained the approach' : '',
+    stated ? `stated its complexity${wrongClaims ? ` (${count(wrongClaims, 'claim')} wrong)` : ''}` : '',
+  ].filter(Boolean);
+  const missed = [
+    clarified ? '' : 'asked no clarifying questions',
+    explained ? '' : 'never described an approach',
+    stated ? '' : 'never stated a complexity',
+  ].filter(Boolean);
   const followUps = state.followUpAnswers > 0 ? `; answered ${count(state.followUpAnswers, 'follow-up')}` : '';
   const points = did.length - (wrongClaims > 0 && stated ? 0.5 : 0);
   let communication: Scorecard['communication'];

@@ -56,7 +56,13 @@ export class ScriptedBrain implements Brain {
       case 'no_code_yet':
         return "There's no code to run yet. Open the editor and write your solution first.";
       case 'no_more_hints':
-        return vary(["I've given you everything I have; try to put it together, and talk me through it.", 'That was my last hint. Walk me through what you have so far, out loud.'], state);
+        return vary(
+          [
+            "I've given you everything I have; try to put it together, and talk me through it.",
+            'That was my last hint. Walk me through what you have so far, out loud.',
+          ],
+          state,
+        );
       case 'ask_follow_up':
         return instruction.question;
       case 'time_warning':

@@ -54,7 +54,10 @@ export class Transcript {
         this.entries = [...this.entries, { kind: 'candidate', text: event.text }];
         break;
       case 'tests_ran':
-        this.entries = [...this.entries, { kind: 'run', label: event.run.kind, verdict: event.run.verdict, summary: event.run.summary, passed: event.run.passed, total: event.run.total }];
+        this.entries = [
+          ...this.entries,
+          { kind: 'run', label: event.run.kind, verdict: event.run.verdict, summary: event.run.summary, passed: event.run.passed, total: event.run.total },
+        ];
         break;
       case 'hint_given':
         this.entries = [...this.entries, { kind: 'hint', level: event.level }];

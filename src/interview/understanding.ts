@@ -77,17 +77,90 @@ export interface Reading {
   assumption?: boolean;
 }
 
-const FILLERS = /^(?:(?:so|um+|uh+|uhm|erm|er|hmm+|okay|ok|alright|right|well|and|also|then|oh|ah|yeah|like|basically|actually|just|quick question|one question|another question|i guess|i wonder(?: if)?|i was wondering(?: if)?|just to (?:check|confirm|clarify)|to clarify|sorry)[\s,.]+)+/;
+const FILLERS =
+  /^(?:(?:so|um+|uh+|uhm|erm|er|hmm+|okay|ok|alright|right|well|and|also|then|oh|ah|yeah|like|basically|actually|just|quick question|one question|another question|i guess|i wonder(?: if)?|i was wondering(?: if)?|just to (?:check|confirm|clarify)|to clarify|sorry)[\s,.]+)+/;
 
 /** Words a typo is corrected towards: the ones the rules below hinge on. */
 const KEYWORDS = [
-  'empty', 'negative', 'negatives', 'duplicate', 'duplicates', 'distinct', 'unique', 'sorted', 'positive', 'integers', 'overflow',
-  'recursion', 'recursive', 'memoization', 'permutations', 'permutation', 'subsets', 'subset', 'combinations', 'pointers', 'pointer',
-  'binary', 'search', 'window', 'sliding', 'dictionary', 'hashmap', 'complexity', 'quadratic', 'linear', 'logarithmic', 'constant',
-  'exponential', 'squared', 'nested', 'stuck', 'hint', 'repeat', 'question', 'characters', 'lowercase', 'uppercase', 'library',
-  'libraries', 'dynamic', 'programming', 'greedy', 'priority', 'queue', 'heap', 'stack', 'prefix', 'brute', 'force', 'every', 'length',
+  'empty',
+  'negative',
+  'negatives',
+  'duplicate',
+  'duplicates',
+  'distinct',
+  'unique',
+  'sorted',
+  'positive',
+  'integers',
+  'overflow',
+  'recursion',
+  'recursive',
+  'memoization',
+  'permutations',
+  'permutation',
+  'subsets',
+  'subset',
+  'combinations',
+  'pointers',
+  'pointer',
+  'binary',
+  'search',
+  'window',
+  'sliding',
+  'dictionary',
+  'hashmap',
+  'complexity',
+  'quadratic',
+  'linear',
+  'logarithmic',
+  'constant',
+  'exponential',
+  'squared',
+  'nested',
+  'stuck',
+  'hint',
+  'repeat',
+  'question',
+  'characters',
+  'lowercase',
+  'uppercase',
+  'library',
+  'libraries',
+  'dynamic',
+  'programming',
+  'greedy',
+  'priority',
+  'queue',
+  'heap',
+  'stack',
+  'prefix',
+  'brute',
+  'force',
+  'every',
+  'length',
 ];
-const KNOWN = new Set([...KEYWORDS, 'heapq', 'bisect', 'counter', 'python', 'deque', 'indexed', 'the', 'array', 'can', 'values', 'value', 'there', 'input', 'string', 'list', 'numbers', 'number', 'element', 'elements']);
+const KNOWN = new Set([
+  ...KEYWORDS,
+  'heapq',
+  'bisect',
+  'counter',
+  'python',
+  'deque',
+  'indexed',
+  'the',
+  'array',
+  'can',
+  'values',
+  'value',
+  'there',
+  'input',
+  'string',
+  'list',
+  'numbers',
+  'number',
+  'element',
+  'elements',
+]);
 
 /** Two neighbouring letters swapped ("emtpy") count as one slip, as a typist makes it. */
 function typoDistance(a: string, b: string): number {
@@ -152,7 +225,8 @@ interface PropertyRule {
   inverted?: RegExp;
 }
 
-const COLLECTION = '(?:array|list|input|string|strings|tree|grid|matrix|nums|it|houses|prices|numbers|elements|values|items|nodes|word|words|intervals|heights|stack)';
+const COLLECTION =
+  '(?:array|list|input|string|strings|tree|grid|matrix|nums|it|houses|prices|numbers|elements|values|items|nodes|word|words|intervals|heights|stack)';
 
 const PROPERTY_RULES: PropertyRule[] = [
   {
@@ -160,12 +234,14 @@ const PROPERTY_RULES: PropertyRule[] = [
     ask: new RegExp(
       `\\bempty\\b|\\bnon-?empty\\b|\\bat least (?:one|1)\\b|\\b(?:no|zero) (?:elements|items|numbers|houses|nodes|characters|prices|intervals|values)\\b|\\b(?:length|size) (?:of )?(?:zero|0)\\b|\\b(?:zero|0)[- ]length\\b|\\bnull\\b|\\bnone (?:input|root)\\b|\\bnothing in (?:it|the ${COLLECTION})\\b|\\bblank\\b|\\b${COLLECTION} (?:have|has|contain|contains) nothing\\b`,
     ),
-    inverted: /\bnon-?empty\b|\bat least (?:one|1)\b|\balways (?:have|has|be|contain|contains|get)\b|\bguaranteed\b|\bnever (?:be )?empty\b|\bnot (?:be )?empty\b|\bisn'?t empty\b|\bwon'?t be empty\b|\baren'?t empty\b/,
+    inverted:
+      /\bnon-?empty\b|\bat least (?:one|1)\b|\balways (?:have|has|be|contain|contains|get)\b|\bguaranteed\b|\bnever (?:be )?empty\b|\bnot (?:be )?empty\b|\bisn'?t empty\b|\bwon'?t be empty\b|\baren'?t empty\b/,
   },
   {
     property: 'negative',
     ask: /\bnegatives?\b|\bbelow (?:zero|0)\b|\bless than (?:zero|0)\b|\bminus\b|\bnon-?negative\b|\bpositive\b|\bsigned\b/,
-    inverted: /\bnon-?negative\b|\b(?:only|all|always|strictly) (?:be )?(?:positive|non-?negative)\b|\bpositive (?:only|numbers only)\b|\bat least (?:zero|0)\b|\bnever negative\b|\bno negatives?\b|\bare (?:the )?(?:values|numbers|amounts|prices|elements|integers) positive\b|\bpositive (?:integers|numbers|values)\b|\bare (?:all )?(?:the )?(?:values|numbers|amounts|prices|elements|integers|heights) (?:all )?positive\b/,
+    inverted:
+      /\bnon-?negative\b|\b(?:only|all|always|strictly) (?:be )?(?:positive|non-?negative)\b|\bpositive (?:only|numbers only)\b|\bat least (?:zero|0)\b|\bnever negative\b|\bno negatives?\b|\bare (?:the )?(?:values|numbers|amounts|prices|elements|integers) positive\b|\bpositive (?:integers|numbers|values)\b|\bare (?:all )?(?:the )?(?:values|numbers|amounts|prices|elements|integers|heights) (?:all )?positive\b/,
   },
   {
     property: 'duplicates',
@@ -226,7 +302,12 @@ function propertiesAsked(t: string): PropertyAsked[] {
     const property = rule.property;
     if (found.some((f) => f.property === property)) continue;
     // "zero length" and "at least one" are about emptiness, not about zero as a value.
-    if (property === 'zero' && found.some((f) => f.property === 'empty') && !/\b(?:value|values|amount|element|number|nums)\b[^.]*\b(?:zero|0)\b|\b(?:zero|0)s?\b[^.]*\b(?:value|values|amount|amounts)\b/.test(t)) continue;
+    if (
+      property === 'zero' &&
+      found.some((f) => f.property === 'empty') &&
+      !/\b(?:value|values|amount|element|number|nums)\b[^.]*\b(?:zero|0)\b|\b(?:zero|0)s?\b[^.]*\b(?:value|values|amount|amounts)\b/.test(t)
+    )
+      continue;
     // "how many"/"how long" with a value word is a value range; with "sort" as a verb it is an approach.
     if (property === 'size' && found.some((f) => f.property === 'value_range')) continue;
     if (property === 'sorted' && /\b(?:sort|sorting) (?:it|the|them)\b|\bif i sort\b/.test(t) && !/\bsorted\b/.test(t)) continue;
@@ -244,7 +325,12 @@ interface Technique {
 }
 
 const TECHNIQUES: Technique[] = [
-  { name: 'every permutation', re: /\b(?:every|all|each|all the|all possible) (?:permutations?|orderings?|arrangements?)\b|\bpermute\b|\bgenerate (?:all )?permutations\b/, time: COSTS.factorial, space: COSTS.linear },
+  {
+    name: 'every permutation',
+    re: /\b(?:every|all|each|all the|all possible) (?:permutations?|orderings?|arrangements?)\b|\bpermute\b|\bgenerate (?:all )?permutations\b/,
+    time: COSTS.factorial,
+    space: COSTS.linear,
+  },
   {
     name: 'every subset',
     re: /\b(?:every|all|each|all the|all possible) (?:subsets?|subsequences?|combinations?|possible combinations?|selections?)\b|\bpower ?set\b|\b(?:try|trying|check|checking|enumerate|enumerating|generate|generating) (?:every|all|each)(?: possible)? (?:way|choice|combination|subset|selection)s?\b|\b(?:take or skip|include or exclude|pick or (?:not pick|skip)) (?:each|every)\b|\btry (?:taking|robbing) (?:or (?:not|skipping) )?(?:each|every)\b/,
@@ -264,28 +350,58 @@ const TECHNIQUES: Technique[] = [
     space: COSTS.constant,
   },
   { name: 'recursion without memo', re: /\b(?:recursion|recursive|recursively|recurse)\b/, time: COSTS.exponential, space: COSTS.linear },
-  { name: 'memoised recursion', re: /\bmemo(?:ize|ise|ization|isation|ized|ised)?\b|\bcach(?:e|ing)\b|\btop[- ]down\b/, time: COSTS.linear, space: COSTS.linear },
+  {
+    name: 'memoised recursion',
+    re: /\bmemo(?:ize|ise|ization|isation|ized|ised)?\b|\bcach(?:e|ing)\b|\btop[- ]down\b/,
+    time: COSTS.linear,
+    space: COSTS.linear,
+  },
   {
     name: 'dynamic programming',
     re: /\bdynamic programming\b|\bdp (?:table|array|arr|list|state|solution|approach)?\b|\btabulation\b|\bbottom[- ]up\b|\bbuild (?:up )?a table\b|\brecurrence\b|\bsubproblems?\b/,
     time: COSTS.linear,
     space: COSTS.linear,
   },
-  { name: 'sort', re: /\bsort(?:ing|ed)? (?:it|the|them|first|all|by|intervals|array|numbers|list|input)\b|\bsort\b|\bsorting\b/, time: COSTS.nlogn, space: COSTS.constant },
+  {
+    name: 'sort',
+    re: /\bsort(?:ing|ed)? (?:it|the|them|first|all|by|intervals|array|numbers|list|input)\b|\bsort\b|\bsorting\b/,
+    time: COSTS.nlogn,
+    space: COSTS.constant,
+  },
   { name: 'heap', re: /\b(?:min|max)?[- ]?heap\b|\bpriority queue\b|\bheapq\b|\bheapify\b/, time: COSTS.nlogn, space: COSTS.linear },
-  { name: 'binary search', re: /\bbinary search\b|\bbisect\b|\bhalve the (?:range|search|array)\b|\bdivide the search\b/, time: COSTS.log, space: COSTS.constant },
+  {
+    name: 'binary search',
+    re: /\bbinary search\b|\bbisect\b|\bhalve the (?:range|search|array)\b|\bdivide the search\b/,
+    time: COSTS.log,
+    space: COSTS.constant,
+  },
   {
     name: 'hash map',
     re: /\bhash ?(?:map|table|set)\b|\bhashmap\b|\bdictionary\b|\bdict\b|\b(?:a|an|the) (?:set|map)\b|\bcounter\b|\bfrequency (?:map|table|count|array)\b|\bcount(?:ing)? (?:the )?(?:frequenc|occurrence|characters|letters)|\blookup table\b|\bseen set\b/,
     time: COSTS.linear,
     space: COSTS.linear,
   },
-  { name: 'two pointers', re: /\btwo pointers?\b|\bleft and right pointers?\b|\b(?:left|right|start|end|slow|fast) pointer\b|\bpointers? (?:from|at) (?:both|each) ends?\b/, time: COSTS.linear, space: COSTS.constant },
-  { name: 'sliding window', re: /\bsliding window\b|\bwindow (?:that|which) (?:grows|slides|expands)\b|\bexpand and shrink\b/, time: COSTS.linear, space: COSTS.linear },
+  {
+    name: 'two pointers',
+    re: /\btwo pointers?\b|\bleft and right pointers?\b|\b(?:left|right|start|end|slow|fast) pointer\b|\bpointers? (?:from|at) (?:both|each) ends?\b/,
+    time: COSTS.linear,
+    space: COSTS.constant,
+  },
+  {
+    name: 'sliding window',
+    re: /\bsliding window\b|\bwindow (?:that|which) (?:grows|slides|expands)\b|\bexpand and shrink\b/,
+    time: COSTS.linear,
+    space: COSTS.linear,
+  },
   { name: 'BFS', re: /\bbfs\b|\bbreadth[- ]first\b|\blevel by level\b|\blevel order\b|\bmulti[- ]source\b/, time: COSTS.linear, space: COSTS.linear },
   { name: 'DFS', re: /\bdfs\b|\bdepth[- ]first\b|\bflood[- ]?fill\b/, time: COSTS.linear, space: COSTS.linear },
   { name: 'stack', re: /\b(?:monotonic |a |the |use a |with a )stack\b|\bpush (?:and|then) pop\b/, time: COSTS.linear, space: COSTS.linear },
-  { name: 'prefix sums', re: /\bprefix (?:sums?|max(?:imum)?|min(?:imum)?|products?)\b|\brunning (?:sum|total|max|min)\b|\bcumulative\b/, time: COSTS.linear, space: COSTS.linear },
+  {
+    name: 'prefix sums',
+    re: /\bprefix (?:sums?|max(?:imum)?|min(?:imum)?|products?)\b|\brunning (?:sum|total|max|min)\b|\bcumulative\b/,
+    time: COSTS.linear,
+    space: COSTS.linear,
+  },
   {
     name: 'one pass',
     re: /\bone pass\b|\bsingle pass\b|\bsingle scan\b|\bone scan\b|\blinear scan\b|\b(?:iterate|loop|go|scan|walk) (?:through|over) (?:it |the (?:array|list|string|input|prices|houses|numbers) )?once\b|\bkeep(?:ing)? track of (?:the )?(?:min|max|minimum|maximum|best|smallest|largest|lowest|highest|current|running)\b|\bkadane\b|\bgreedy\b|\bfarthest (?:reach|index)\b|\btwo variables\b|\bjust two numbers\b|\b(?:min|minimum|max|maximum|best|lowest|highest|smallest|largest) so far\b/,
@@ -310,7 +426,11 @@ function techniquesHeard(t: string): Technique[] {
   if (names.has('every subset') && names.has('backtracking')) drop.add('backtracking');
   if (names.has('every pair') && names.has('three nested loops')) drop.add('every pair');
   if (names.has('one pass') && heard.length > 1) drop.add('one pass');
-  if (names.has('binary search') && /\b(?:for each|for every|each time|n times|every element)\b/.test(t)) return [...heard.filter((h) => !drop.has(h.name) && h.name !== 'binary search'), { ...TECHNIQUES.find((x) => x.name === 'binary search')!, name: 'binary search per element', time: COSTS.nlogn }];
+  if (names.has('binary search') && /\b(?:for each|for every|each time|n times|every element)\b/.test(t))
+    return [
+      ...heard.filter((h) => !drop.has(h.name) && h.name !== 'binary search'),
+      { ...TECHNIQUES.find((x) => x.name === 'binary search')!, name: 'binary search per element', time: COSTS.nlogn },
+    ];
   return heard.filter((h) => !drop.has(h.name));
 }
 
@@ -342,25 +462,36 @@ export function complexityClaim(t: string): ComplexityClaim | undefined {
   return claim.time || claim.space ? claim : undefined;
 }
 
-const RUDE = /\b(?:fuck|shit|damn you|stupid (?:question|problem|interview)|this is stupid|you(?:'re| are) (?:useless|stupid|dumb)|shut up|waste of (?:my )?time|screw (?:this|you)|idiot|sucks)\b/;
-const REPEAT = /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question)|what do you mean|what does that (?:even )?mean|what are you asking|can you explain (?:that|what you mean|the question)|clarify the question|i don'?t (?:understand|get) (?:the question|what you mean|what you'?re asking))/;
-const HINT = /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction))\b/;
+const RUDE =
+  /\b(?:fuck|shit|damn you|stupid (?:question|problem|interview)|this is stupid|you(?:'re| are) (?:useless|stupid|dumb)|shut up|waste of (?:my )?time|screw (?:this|you)|idiot|sucks)\b/;
+const REPEAT =
+  /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question)|what do you mean|what does that (?:even )?mean|what are you asking|can you explain (?:that|what you mean|the question)|clarify the question|i don'?t (?:understand|get) (?:the question|what you mean|what you'?re asking))/;
+const HINT =
+  /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction))\b/;
 const STUCK =
   /\b(?:(?:i'?m|i am|im|kind of|kinda|totally|pretty) (?:stuck|lost|blanking|confused)|stuck\b|no idea|(?:don'?t|do not|dont) (?:know|see) (?:how|where|what|why)|not sure (?:how|where|what)(?! (?:the|it|you))|can'?t (?:think of|figure|see how|come up)|(?:how|where) (?:do|can|should) i (?:start|begin)|drawing a blank|out of ideas|no clue|i give up|(?:how|what) (?:can|could|do|would|should) i (?:make|get) it (?:faster|better|quicker|more efficient)|make it faster\b|speed it up|(?:is there|what'?s) a (?:faster|better) way\b(?! to (?:say|put))|what am i missing)\b/;
-const TIME = /\b(?:how (?:much|long) (?:time|do (?:i|we) have)|how many minutes|time (?:left|remaining)|minutes left|are we (?:out of|running out of) time|how are we (?:doing )?on time)\b/;
-const LANGUAGE = /\b(?:what|which) (?:programming )?languages?\b|\bcan i (?:use|write (?:it )?in|code (?:it )?in|do it in) (?:python|java|javascript|typescript|c\+\+|cpp|c#|go|golang|rust|ruby|kotlin|swift|js|ts)\b|\b(?:python|javascript|typescript) (?:or|vs) (?:python|javascript|typescript|java)\b|\bswitch (?:to )?(?:python|javascript|typescript|languages?)\b/;
+const TIME =
+  /\b(?:how (?:much|long) (?:time|do (?:i|we) have)|how many minutes|time (?:left|remaining)|minutes left|are we (?:out of|running out of) time|how are we (?:doing )?on time)\b/;
+const LANGUAGE =
+  /\b(?:what|which) (?:programming )?languages?\b|\bcan i (?:use|write (?:it )?in|code (?:it )?in|do it in) (?:python|java|javascript|typescript|c\+\+|cpp|c#|go|golang|rust|ruby|kotlin|swift|js|ts)\b|\b(?:python|javascript|typescript) (?:or|vs) (?:python|javascript|typescript|java)\b|\bswitch (?:to )?(?:python|javascript|typescript|languages?)\b/;
 const OFF_TOPIC =
   /\b(?:weather|lunch|dinner|breakfast|movie|movies|football|soccer|basketball|weekend|vacation|holiday|politics|election|joke|favou?rite (?:food|color|colour|movie|band)|your name|how are you|how'?s it going|where are you from|how old are you|are you (?:a robot|human|an ai|real)|what do you do for fun|tell me about yourself|the game last night|traffic)\b/;
-const THINKING = /^(?:hmm+|um+|uh+|uhm|erm|mm+|ok(?:ay)?|right|alright|i see|got it|mhm|let me think(?: about (?:it|that|this))?|let me see|give me a (?:sec|second|moment|minute)|one (?:sec|second|moment)|thinking|just a (?:sec|second|moment)|hold on|wait|interesting|huh|so+|yeah let me think|okay let me think)$/;
+const THINKING =
+  /^(?:hmm+|um+|uh+|uhm|erm|mm+|ok(?:ay)?|right|alright|i see|got it|mhm|let me think(?: about (?:it|that|this))?|let me see|give me a (?:sec|second|moment|minute)|one (?:sec|second|moment)|thinking|just a (?:sec|second|moment)|hold on|wait|interesting|huh|so+|yeah let me think|okay let me think)$/;
 const YES = /^(?:yes|yeah|yep|yup|sure|of course|definitely|i do|correct|that'?s right|absolutely)\b/;
-const NO = /^(?:no|nope|nah|not really|nothing|none|i'?m good|im good|i'?m fine|no questions?|that'?s (?:all|it)|i don'?t (?:have any|think so)|not at the moment|all good|no thanks?|nothing from me)\b/;
+const NO =
+  /^(?:no|nope|nah|not really|nothing|none|i'?m good|im good|i'?m fine|no questions?|that'?s (?:all|it)|i don'?t (?:have any|think so)|not at the moment|all good|no thanks?|nothing from me)\b/;
 /** A plan in words no technique names: "I would take the max minus the min". */
-const PLAN = /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do)\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
+const PLAN =
+  /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do)\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
 /** Asking how to use the tools: running, submitting, the editor. */
-const TOOLS = /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
+const TOOLS =
+  /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
 /** Asking to be told how it is going: correct, fast enough, finished. */
-const CHECK_IN = /\bis (?:this|that|it|my (?:code|solution|approach)) (?:correct|right|ok(?:ay)?|good enough|fine|optimal|fast enough|efficient enough)\b(?! (?:to|if)\b)|\bshould i optimi[sz]e\b|\bdoes (?:this|that|it|my code) look (?:right|ok(?:ay)?|good|correct)\b|\bcan (?:this|it) be (?:improved|optimi[sz]ed|made faster)\b|\bam i (?:on the right track|done)\b/;
-const READY = /\b(?:let me (?:code|write|implement|start coding|type)|i'?ll (?:start )?(?:code|coding|write|implement|type)|ready to (?:code|write|implement|start)|let'?s (?:code|write|implement)|start coding|i'?m going to (?:code|write|implement)|i can (?:code|write) (?:it|that) (?:up|now))\b/;
+const CHECK_IN =
+  /\bis (?:this|that|it|my (?:code|solution|approach)) (?:correct|right|ok(?:ay)?|good enough|fine|optimal|fast enough|efficient enough)\b(?! (?:to|if)\b)|\bshould i optimi[sz]e\b|\bdoes (?:this|that|it|my code) look (?:right|ok(?:ay)?|good|correct)\b|\bcan (?:this|it) be (?:improved|optimi[sz]ed|made faster)\b|\bam i (?:on the right track|done)\b/;
+const READY =
+  /\b(?:let me (?:code|write|implement|start coding|type)|i'?ll (?:start )?(?:code|coding|write|implement|type)|ready to (?:code|write|implement|start)|let'?s (?:code|write|implement)|start coding|i'?m going to (?:code|write|implement)|i can (?:code|write) (?:it|that) (?:up|now))\b/;
 
 /** The reading of one utterance. */
 export function understand(raw: string): Reading {
@@ -383,7 +514,13 @@ export function understand(raw: string): Reading {
   const sizeOnly = properties.length === 1 && properties[0]!.property === 'size';
   // A question about the input's properties is a clarification, even with an approach in it
   // ("if I sort it, can there be duplicates?"); "how big" with an approach is usually about it.
-  if ((question || assumption) && properties.length > 0 && !stuck && !(sizeOnly && approach) && !(properties.every((p) => p.property === 'libraries') && approach && !question)) {
+  if (
+    (question || assumption) &&
+    properties.length > 0 &&
+    !stuck &&
+    !(sizeOnly && approach) &&
+    !(properties.every((p) => p.property === 'libraries') && approach && !question)
+  ) {
     return { intent: 'clarify', properties, ...(assumption ? { assumption } : {}) };
   }
   if (stuck) return { intent: 'stuck', properties: [] };

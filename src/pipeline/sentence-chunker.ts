@@ -29,7 +29,24 @@ const DEFAULT_MAX_CHARS = 220;
 export const CODE_BLOCK_SPOKEN = "I've put a code snippet on screen.";
 
 const ABBREVIATIONS = new Set([
-  'e.g.', 'i.e.', 'vs.', 'etc.', 'dr.', 'mr.', 'mrs.', 'ms.', 'prof.', 'st.', 'fig.', 'approx.', 'no.', 'cf.', 'al.', 'resp.', 'jr.', 'sr.',
+  'e.g.',
+  'i.e.',
+  'vs.',
+  'etc.',
+  'dr.',
+  'mr.',
+  'mrs.',
+  'ms.',
+  'prof.',
+  'st.',
+  'fig.',
+  'approx.',
+  'no.',
+  'cf.',
+  'al.',
+  'resp.',
+  'jr.',
+  'sr.',
 ]);
 
 const LETTER = /\p{L}/u;

@@ -182,7 +182,10 @@ export class SpokenOutput {
   push(delta: string): void {
     const turn = this.current();
     if (delta) turn.marks.firstTextAt ??= this.now();
-    this.enqueue(turn, turn.chunker.push(delta).map((c) => c.text));
+    this.enqueue(
+      turn,
+      turn.chunker.push(delta).map((c) => c.text),
+    );
   }
 
   /**
@@ -195,14 +198,20 @@ export class SpokenOutput {
     if (sentence) turn.marks.firstTextAt ??= this.now();
     const chunks = [...turn.chunker.push(sentence), ...turn.chunker.end()];
     turn.chunker = new SentenceChunker();
-    this.enqueue(turn, chunks.map((c) => c.text));
+    this.enqueue(
+      turn,
+      chunks.map((c) => c.text),
+    );
   }
 
   /** The interviewer's turn is complete; resolves when it has been spoken or interrupted. */
   endTurn(): Promise<SpeechOutcome> {
     const turn = this.turn;
     if (!turn) return Promise.resolve({ interruptedAt: null, marks: { startedAt: this.now() } });
-    this.enqueue(turn, turn.chunker.end().map((c) => c.text));
+    this.enqueue(
+      turn,
+      turn.chunker.end().map((c) => c.text),
+    );
     turn.ended = true;
     turn.change.notify();
     return turn.done;
@@ -388,7 +397,8 @@ export class SpokenOutput {
 
   /** Writes samples in slices, paced to stay `leadMs` ahead of playback, at the current gain. */
   private async write(turn: Turn, chunk: Chunk, samples: Int16Array): Promise<void> {
-    for (let at = 0; at < samples.length && !turn.signal.aborted; at += SLICE_SAMPLES) await this.writeSlice(turn, { chunk, samples: samples.subarray(at, at + SLICE_SAMPLES) });
+    for (let at = 0; at < samples.length && !turn.signal.aborted; at += SLICE_SAMPLES)
+      await this.writeSlice(turn, { chunk, samples: samples.subarray(at, at + SLICE_SAMPLES) });
   }
 
   /**

@@ -97,7 +97,9 @@ function boundsOfChain(line: string): Bound[] {
   const parts = line.split(COMPARATOR);
   if (parts.length < 3) return [];
   // A chain ends at its last number: `-10 <= nums[i] <= 10, all distinct.`
-  const terms = parts.filter((_, i) => i % 2 === 0).map((p, i, all) => (i === all.length - 1 ? p.replace(/,\s+[a-z].*$/i, '') : p).replace(/[.,;]$/, '').trim());
+  const terms = parts
+    .filter((_, i) => i % 2 === 0)
+    .map((p, i, all) => (i === all.length - 1 ? p.replace(/,\s+[a-z].*$/i, '') : p).replace(/[.,;]$/, '').trim());
   const ops = parts.filter((_, i) => i % 2 === 1);
   if (ops.some((o) => o === '>' || o === '>=')) return [];
   const last = terms.length - 1;
@@ -142,26 +144,33 @@ export function parseConstraints(statement: string): ProblemFacts {
   for (const line of lines) {
     // One line may hold several chains: `1 <= rows <= 300, 1 <= cols <= 2000, and rows * cols <= 150000`.
     const chains = line.split(/;\s+|,\s*and\s+|,\s+(?=-?\d)/);
-    bounds.push(...chains.flatMap((chain) => {
-      const chained = boundsOfChain(chain);
-      return chained.length ? chained : boundsInWords(chain);
-    }));
+    bounds.push(
+      ...chains.flatMap((chain) => {
+        const chained = boundsOfChain(chain);
+        return chained.length ? chained : boundsInWords(chain);
+      }),
+    );
   }
   const sizes = bounds.filter((b) => b.size && b.max !== undefined).map((b) => b.max!);
   const text = lines.join('\n');
   const answerLine = /\b(answer|solution|output)\b/i;
   const distinctLine = lines.find((l) => /\b(distinct|unique)\b/i.test(l) && !answerLine.test(l));
   const duplicatesLine = lines.find((l) => /\bduplicates?\b/i.test(l));
-  const sorted = /\bsorted in ([a-z-]+(?: [a-z-]+)?) order/i.exec(text) ?? /\b(ascending|non-decreasing|increasing|descending|non-increasing) order\b/i.exec(text);
+  const sorted =
+    /\bsorted in ([a-z-]+(?: [a-z-]+)?) order/i.exec(text) ?? /\b(ascending|non-decreasing|increasing|descending|non-increasing) order\b/i.exec(text);
   const characters =
-    /\b(?:consists? of|contains?|made of|only)\b[^.]*?\b((?:lower|upper)case English letters(?: and digits)?|English letters(?:, digits)?[^.]*?|digits(?: and [a-z ]+)?|printable ASCII characters)/i.exec(text);
+    /\b(?:consists? of|contains?|made of|only)\b[^.]*?\b((?:lower|upper)case English letters(?: and digits)?|English letters(?:, digits)?[^.]*?|digits(?: and [a-z ]+)?|printable ASCII characters)/i.exec(
+      text,
+    );
   return {
     bounds,
     maxInputSize: sizes.length ? Math.max(...sizes) : null,
     distinct: distinctLine ? true : duplicatesLine ? /\b(no|not|without)\b/i.test(duplicatesLine) : null,
     sorted: sorted ? sorted[1]!.toLowerCase() : null,
     characters: characters ? characters[1]!.trim() : null,
-    uniqueAnswer: lines.some((l) => /\b(answer|solution|output) is unique\b|\bexactly one (valid )?(answer|solution)\b|\bonly one valid answer\b|\bunique answer\b/i.test(l)),
+    uniqueAnswer: lines.some((l) =>
+      /\b(answer|solution|output) is unique\b|\bexactly one (valid )?(answer|solution)\b|\bonly one valid answer\b|\bunique answer\b/i.test(l),
+    ),
     lines,
   };
 }

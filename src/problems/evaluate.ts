@@ -65,7 +65,13 @@ async function evaluateRun(sandbox: Sandbox, expressions: string[], signal?: Abo
     });
     signal?.throwIfAborted();
     if (!started && !result.timedOut) throw new VettaError('sandbox_unavailable', sandbox.explainStartFailure(result));
-    const stopped = result.memoryExceeded ? 'over the memory limit' : result.timedOut ? `over the time limit (${EVALUATION_TIME_MS / 1000} s)` : result.outputExceeded ? 'over the size limit' : `the evaluator stopped (${firstStderrLine(result)})`;
+    const stopped = result.memoryExceeded
+      ? 'over the memory limit'
+      : result.timedOut
+        ? `over the time limit (${EVALUATION_TIME_MS / 1000} s)`
+        : result.outputExceeded
+          ? 'over the size limit'
+          : `the evaluator stopped (${firstStderrLine(result)})`;
     return { answered, stopped };
   } finally {
     rmSync(box, { recursive: true, force: true });

@@ -148,7 +148,10 @@ function generate(spec: Spec, path: string): unknown {
       return Array.from({ length: n }, (_, i) => expanded.map((l) => l[i]));
     }
     default:
-      throw new GeneratorError(`${path}.$gen`, `unknown generator ${JSON.stringify(kind)} (expected range, repeat, ints, string, grid, shuffle, concat or zip)`);
+      throw new GeneratorError(
+        `${path}.$gen`,
+        `unknown generator ${JSON.stringify(kind)} (expected range, repeat, ints, string, grid, shuffle, concat or zip)`,
+      );
   }
 }
 

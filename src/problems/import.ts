@@ -245,8 +245,11 @@ export async function convertRecord(record: ImportRecord, evaluate?: PythonEvalu
   const pending = read.flatMap((r) => (r ? [r.input, r.output] : [])).filter((p): p is { expression: string } => 'expression' in p);
   if (pending.length > 0) {
     if (!evaluate) throw new Skip('its tests are written as Python expressions, and no sandbox was given to evaluate them');
-    const values = await evaluate(pending.map((p) => p.expression), signal);
-    pending.forEach((p, k) => Object.assign(p, values[k]!.ok ? { value: values[k]!.value } : { failed: values[k]!.reason }));
+    const values = await evaluate(
+      pending.map((p) => p.expression),
+      signal,
+    );
+    for (const [k, p] of pending.entries()) Object.assign(p, values[k]!.ok ? { value: values[k]!.value } : { failed: values[k]!.reason });
   }
 
   const tests: unknown[] = [];
@@ -267,13 +270,22 @@ export async function convertRecord(record: ImportRecord, evaluate?: PythonEvalu
       dropped.push({ test: where, reason: `it names arguments ${keys.join(', ')}, the signature has ${names.join(', ')}` });
       continue;
     }
-    const mismatch = [...spec.params.map((p) => [`${p.name}: `, typeMismatch(args[p.name], p.type)] as const), ['the expected output: ', typeMismatch(expected, spec.returns)] as const].find(([, m]) => m);
+    const mismatch = [
+      ...spec.params.map((p) => [`${p.name}: `, typeMismatch(args[p.name], p.type)] as const),
+      ['the expected output: ', typeMismatch(expected, spec.returns)] as const,
+    ].find(([, m]) => m);
     if (mismatch) {
       dropped.push({ test: where, reason: `${mismatch[0]}${mismatch[1]}` });
       continue;
     }
     const visible = tests.length < 3;
-    tests.push({ name: `case ${where}`, args, expected, tags: visible ? ['example', ...autoTags(args)] : autoTags(args), ...(visible ? {} : { hidden: true }) });
+    tests.push({
+      name: `case ${where}`,
+      args,
+      expected,
+      tags: visible ? ['example', ...autoTags(args)] : autoTags(args),
+      ...(visible ? {} : { hidden: true }),
+    });
   }
   if (tests.length < Math.min(MIN_KEPT_TESTS, pairs.length)) {
     const why = dropped.length > 0 ? `: ${dropped[0]!.reason}` : '';
@@ -284,12 +296,21 @@ export async function convertRecord(record: ImportRecord, evaluate?: PythonEvalu
   const shape = analyseReference(completion);
   const complexity = estimateComplexity(shape);
   const given = Array.isArray(fields.tags) ? fields.tags.map((t) => slug(String(t))).filter(Boolean) : [];
-  const tags = given.length > 0 ? given : inferTags(shape, spec.params.map((p) => p.type));
+  const tags =
+    given.length > 0
+      ? given
+      : inferTags(
+          shape,
+          spec.params.map((p) => p.type),
+        );
   const facts = parseConstraints(statement.markdown);
   const hints = deriveHints(shape, complexity, tags, facts);
   const frontMatter = {
     id,
-    title: id.split('-').map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(' '),
+    title: id
+      .split('-')
+      .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
+      .join(' '),
     difficulty,
     tags,
     function: spec,

@@ -385,13 +385,7 @@ function firstLine(text: string): string {
 }
 
 /** Why a sandboxed run ended while a test was running (or before any test ran). */
-function whyItStopped(
-  result: SandboxResult,
-  perTestTimeout: boolean,
-  testTimeMs: number,
-  limits: SandboxLimits,
-  beforeAnyTest = false,
-): [TestVerdict, string] {
+function whyItStopped(result: SandboxResult, perTestTimeout: boolean, testTimeMs: number, limits: SandboxLimits, beforeAnyTest = false): [TestVerdict, string] {
   if (result.memoryExceeded) return ['memory_limit', `ran out of memory (${limits.memoryMb} MB)`];
   if (result.outputExceeded) return ['output_limit', `printed more than ${Math.round(limits.stderrBytes / 1024)} KB`];
   if (perTestTimeout || result.timedOut) {

@@ -60,7 +60,7 @@ export class ProblemFormatError extends VettaError {
 }
 
 function rel(file: string): string {
-  const r = file.startsWith(process.cwd() + '/') ? file.slice(process.cwd().length + 1) : file;
+  const r = file.startsWith(`${process.cwd()}/`) ? file.slice(process.cwd().length + 1) : file;
   return r;
 }
 
@@ -75,7 +75,8 @@ function splitFrontMatter(text: string, file: string): { yaml: string; body: str
  * was opened, so that is the line to report.
  */
 function openingOf(yaml: string, offset: number, message: string): number {
-  const close = /end with an? ([\]}])/.exec(message)?.[1] ?? (/Missing closing "quote/.test(message) ? '"' : /Missing closing 'quote/.test(message) ? "'" : null);
+  const close =
+    /end with an? ([\]}])/.exec(message)?.[1] ?? (/Missing closing "quote/.test(message) ? '"' : /Missing closing 'quote/.test(message) ? "'" : null);
   if (!close) return offset;
   const open = close === ']' ? '[' : close === '}' ? '{' : close;
   let depth = 0;
@@ -163,7 +164,8 @@ export function loadTests(problem: Problem): ProblemTest[] {
         if (o[0] !== design.class) throw new GeneratorError('ops[0]', `expected "${design.class}" (the constructor)`);
         const badOp = o.findIndex((op, i) => i > 0 && !(op in design.methods));
         if (badOp > 0) throw new GeneratorError(`ops[${badOp}]`, `"${o[badOp]}" is not a method of ${design.class}`);
-        if (!Array.isArray(expected) || expected.length !== o.length) throw new GeneratorError('expected', `expected a list of ${o.length} results, one per op`);
+        if (!Array.isArray(expected) || expected.length !== o.length)
+          throw new GeneratorError('expected', `expected a list of ${o.length} results, one per op`);
         ops = o as string[];
         args = a;
       }
@@ -198,7 +200,10 @@ function problemDirsIn(root: string): { dir: string; stamp?: FileStamp }[] {
   try {
     entries = readdirSync(root);
   } catch (cause) {
-    throw new VettaError('not_found', `problems folder ${root} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}); check --problems, VETTA_PROBLEMS or "problems" in the config file`);
+    throw new VettaError(
+      'not_found',
+      `problems folder ${root} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}); check --problems, VETTA_PROBLEMS or "problems" in the config file`,
+    );
   }
   // One stat a folder: it answers whether there is a problem.md and whether it changed.
   return entries.sort().flatMap((e) => {

@@ -76,8 +76,16 @@ function loopShape(lines: string[]): { n: number; log: number } {
 export function analyseReference(source: string): ReferenceShape {
   const lines = source.replace(/\t/g, '    ').split('\n');
   const code = lines.filter((l) => !l.trim().startsWith('#')).join('\n');
-  const defs = [...code.matchAll(/^(\s*)def\s+(\w+)\s*\(([^)]*)\)/gm)].map((m) => ({ name: m[2]!, params: m[3]!.split(',').map((p) => p.trim()).filter((p) => p && p !== 'self') }));
-  const recursive = defs.filter((d) => new RegExp(`(?<!def\\s)\\b${d.name}\\s*\\(`).test(code.replace(new RegExp(`def\\s+${d.name}`), '')) && d.name !== '__init__');
+  const defs = [...code.matchAll(/^(\s*)def\s+(\w+)\s*\(([^)]*)\)/gm)].map((m) => ({
+    name: m[2]!,
+    params: m[3]!
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p && p !== 'self'),
+  }));
+  const recursive = defs.filter(
+    (d) => new RegExp(`(?<!def\\s)\\b${d.name}\\s*\\(`).test(code.replace(new RegExp(`def\\s+${d.name}`), '')) && d.name !== '__init__',
+  );
   const memoised = recursive.find((d) => new RegExp(`@(?:functools\\.)?(?:cache|lru_cache)[^\\n]*\\n\\s*def\\s+${d.name}\\b`).test(code));
   const backtracking = recursive.some((d) => {
     const start = lines.findIndex((l) => new RegExp(`def\\s+${d.name}\\b`).test(l));
@@ -133,7 +141,11 @@ export function estimateComplexity(shape: ReferenceShape): Complexity {
   if (shape.binarySearch && time.n === 0) consider({ n: 0, log: 1 });
   if (shape.memo) consider({ n: Math.max(shape.memo.params, 1), log: 0 });
   if (shape.recursion && time.n === 0) consider({ n: 1, log: 0 });
-  const spaceN = Math.max(shape.table, shape.memo?.params ?? 0, shape.hashMap || shape.set || shape.heap || shape.stack || shape.queue || shape.recursion || shape.prefixSum || shape.unionFind || shape.trie ? 1 : 0);
+  const spaceN = Math.max(
+    shape.table,
+    shape.memo?.params ?? 0,
+    shape.hashMap || shape.set || shape.heap || shape.stack || shape.queue || shape.recursion || shape.prefixSum || shape.unionFind || shape.trie ? 1 : 0,
+  );
   return { time: power(time.n, time.log), space: power(spaceN, 0) };
 }
 
@@ -278,6 +290,8 @@ export function deriveHints(shape: ReferenceShape, complexity: Complexity, tags:
   const sorting = shape.sorts ? 'Sort first, then use ' : 'Try ';
   const hint = [`${sorting}${loopWords(shape)}${kept.length ? `, keeping ${joinList(kept)}` : ''}.`];
   const cost = plausible(complexity, facts) ? `: ${complexity.time} time and ${complexity.space} space` : '';
-  const reveal = [`The reference solution ${shape.sorts ? 'sorts, then uses' : 'uses'} ${loopWords(shape)}${kept.length ? ` with ${joinList(kept)}` : ''}${cost}.`];
+  const reveal = [
+    `The reference solution ${shape.sorts ? 'sorts, then uses' : 'uses'} ${loopWords(shape)}${kept.length ? ` with ${joinList(kept)}` : ''}${cost}.`,
+  ];
   return { nudge, hint, reveal };
 }

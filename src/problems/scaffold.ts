@@ -13,7 +13,10 @@ export function writeScaffold(id: string, parent: string): string {
   const dir = resolve(parent, id);
   if (existsSync(dir)) throw new VettaError('invalid_input', `${dir} already exists; pick another id or --dir`);
   const fn = id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  const title = id.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  const title = id
+    .split('-')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
   mkdirSync(join(dir, 'wrong'), { recursive: true });
   const files: Record<string, string> = {
     'problem.md': `---

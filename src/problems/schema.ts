@@ -5,10 +5,9 @@ import { z } from 'zod';
 
 const BASE_TYPES = ['int', 'float', 'bool', 'string', 'char', 'ListNode', 'TreeNode'] as const;
 
-export const TypeName = z.string().refine(
-  (t) => t === 'void' || BASE_TYPES.includes(t.replace(/(\[\])+$/, '') as (typeof BASE_TYPES)[number]),
-  { message: `expected a type such as int, int[], string, bool, float, ListNode, TreeNode, void` },
-);
+export const TypeName = z.string().refine((t) => t === 'void' || BASE_TYPES.includes(t.replace(/(\[\])+$/, '') as (typeof BASE_TYPES)[number]), {
+  message: `expected a type such as int, int[], string, bool, float, ListNode, TreeNode, void`,
+});
 
 export const Param = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an identifier'),
@@ -60,9 +59,7 @@ export const FrontMatter = z
       })
       .default({}),
     hints: z.strictObject({ nudge: HintList, hint: HintList, reveal: HintList }).default({ nudge: [], hint: [], reveal: [] }),
-    clarifications: z
-      .array(z.strictObject({ q: z.string().min(1), a: z.string().min(1), keywords: z.array(z.string()).optional() }))
-      .default([]),
+    clarifications: z.array(z.strictObject({ q: z.string().min(1), a: z.string().min(1), keywords: z.array(z.string()).optional() })).default([]),
     follow_ups: z.array(z.string().min(1), { error: 'expected a list of strings' }).default([]),
     rubric: z.array(z.string().min(1), { error: 'expected a list of strings' }).default([]),
     complexity: z.strictObject({ time: z.string(), space: z.string() }).optional(),

@@ -132,7 +132,10 @@ export function importStatement(description: string): ImportedStatement {
   const units = spokenUnits(blocks);
   let said = units.length > 0 ? 1 : 0;
   while (said < units.length && units.slice(0, said + 1).reduce((n, u) => n + u.text.length + 1, 0) <= SUMMARY_CHARS) said++;
-  const summary = units.slice(0, said).map((u) => u.text).join(' ');
+  const summary = units
+    .slice(0, said)
+    .map((u) => u.text)
+    .join(' ');
   // The summary stands for the blocks it says; the rest of the intro follows as written.
   const parts = [summary, markdownOf(blocks.slice(said > 0 ? units[said - 1]!.upTo + 1 : 0))];
   if (examples.length > 0) parts.push(`## Examples\n\n${examples.map((e, i) => exampleMarkdown(e, i + 1)).join('\n\n')}`);

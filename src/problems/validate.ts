@@ -67,7 +67,14 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
   const authorView = tests.map((t) => ({ ...t, hidden: false }));
 
   const judgeFile = async (file: string, language: Language, only?: ProblemTest[], untilFirstFailure = false) =>
-    judge(problem, authorView, { source: readFileSync(join(problem.dir, file), 'utf8'), language, sandbox, signal, untilFirstFailure, ...(only ? { tests: only } : {}) });
+    judge(problem, authorView, {
+      source: readFileSync(join(problem.dir, file), 'utf8'),
+      language,
+      sandbox,
+      signal,
+      untilFirstFailure,
+      ...(only ? { tests: only } : {}),
+    });
 
   const noHints = (['nudge', 'hint', 'reveal'] as const).filter((level) => problem.meta.hints[level].length === 0);
   if (noHints.length > 0) warnings.push(`no hints at level ${noHints.join(', ')}: the interviewer will have none to give`);
@@ -85,7 +92,10 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
         ? `compile error: ${report.compileError.message}`
         : failed
             .slice(0, 5)
-            .map((t) => `${t.name}: ${t.verdict}${t.actual !== undefined ? `, actual ${preview(t.actual)}` : ''}${t.error ? ` (${t.error.split('\n').pop()})` : ''}`)
+            .map(
+              (t) =>
+                `${t.name}: ${t.verdict}${t.actual !== undefined ? `, actual ${preview(t.actual)}` : ''}${t.error ? ` (${t.error.split('\n').pop()})` : ''}`,
+            )
             .join('; ');
       checks.push({ subject: file, ok: false, detail: `${report.summary}: ${detail}` });
     }
@@ -99,18 +109,27 @@ export async function validateProblem(problem: Problem, sandbox: Sandbox, signal
       continue;
     }
     const report = await judgeFile(file, language, first);
-    const loads = report.verdict !== 'compile_error' && !report.tests.some((t) => t.verdict === 'runtime_error' && /before running any test/.test(t.error ?? ''));
+    const loads =
+      report.verdict !== 'compile_error' && !report.tests.some((t) => t.verdict === 'runtime_error' && /before running any test/.test(t.error ?? ''));
     checks.push({ subject: file, ok: loads, detail: loads ? 'loads' : `does not load: ${report.summary}` });
   }
 
   const wrongDir = join(problem.dir, 'wrong');
-  const wrong = existsSync(wrongDir) ? readdirSync(wrongDir).filter((f) => languageOfFile(f)).sort() : [];
+  const wrong = existsSync(wrongDir)
+    ? readdirSync(wrongDir)
+        .filter((f) => languageOfFile(f))
+        .sort()
+    : [];
   if (wrong.length === 0) warnings.push('no wrong/ solutions: nothing shows the tests catch a plausible mistake');
   for (const f of wrong) {
     // One failing test is enough to show it is caught.
     const report = await judgeFile(join('wrong', f), languageOfFile(f)!, undefined, true);
     const rejected = report.verdict !== 'accepted';
-    checks.push({ subject: `wrong/${f}`, ok: rejected, detail: rejected ? `rejected: ${report.verdict}, ${report.summary}` : 'ACCEPTED, but it is kept as a wrong solution; add a test it fails' });
+    checks.push({
+      subject: `wrong/${f}`,
+      ok: rejected,
+      detail: rejected ? `rejected: ${report.verdict}, ${report.summary}` : 'ACCEPTED, but it is kept as a wrong solution; add a test it fails',
+    });
   }
   return { id: problem.id, dir: problem.dir, ok: checks.every((c) => c.ok), checks, warnings };
 }

@@ -15,7 +15,14 @@ export interface StreamPolicy {
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -23,7 +30,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * failures before the first token; after it, a retry would repeat what was already said. `open`
  * maps its own failures to ProviderError.
  */
-export async function* streamWithRetries(open: (signal: AbortSignal) => AsyncIterable<string>, signal: AbortSignal, policy: StreamPolicy): AsyncGenerator<string> {
+export async function* streamWithRetries(
+  open: (signal: AbortSignal) => AsyncIterable<string>,
+  signal: AbortSignal,
+  policy: StreamPolicy,
+): AsyncGenerator<string> {
   for (let attempt = 0; ; attempt++) {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), policy.firstTokenTimeoutMs);

@@ -228,10 +228,11 @@ export async function checkRecording(recording: Recording, options: CheckOptions
 }
 
 async function update(recording: Recording, options: CheckOptions, checked: Pass, ok: boolean): Promise<UpdateOutcome> {
-  if (checked.environmentError !== null) return { written: false, why: 'the check could not run, so it says nothing about today\'s behaviour' };
+  if (checked.environmentError !== null) return { written: false, why: "the check could not run, so it says nothing about today's behaviour" };
   if (ok) return { written: false, why: 'it checks OK as recorded' };
   const brain = recording.header.brain.name;
-  if (!options.liveBrain && brain !== 'scripted') return { written: false, why: `recorded with the ${brain} interviewer, whose words after the divergence only it can say: add --live to ask it again` };
+  if (!options.liveBrain && brain !== 'scripted')
+    return { written: false, why: `recorded with the ${brain} interviewer, whose words after the divergence only it can say: add --live to ask it again` };
   const speakFrom = Math.floor(Math.min(...checked.found.map((f) => f.segment)));
   const file = `${recording.file}.update`;
   const rewritten = await replayOnce(recording, options, { file, speakFrom });
@@ -266,12 +267,20 @@ async function replayOnce(recording: Recording, options: CheckOptions, rewrite: 
   const cassette = new Cassette(recording.lines);
   const onMiss = (request: NormalisedRequest, nearest: CassetteEntry | null) => {
     const kind = (request.instruction as { kind?: string }).kind ?? 'turn';
-    misses.push({ segment: current, divergence: { where: `${where(current)}: the interviewer's "${kind}" request is not in the recording`, diff: diffValues(nearest?.request ?? null, request) } });
+    misses.push({
+      segment: current,
+      divergence: {
+        where: `${where(current)}: the interviewer's "${kind}" request is not in the recording`,
+        diff: diffValues(nearest?.request ?? null, request),
+      },
+    });
   };
   const fromCassette = new CassetteBrain(header.brain.name, cassette, onMiss);
   const scripted = new ScriptedBrain();
   // A rewrite takes the recorded words only before the first divergence; the offline interviewer is deterministic.
-  const answering: Brain = options.liveBrain ?? (rewrite ? { name: header.brain.name, stream: (i, c, s) => (current < rewrite.speakFrom ? fromCassette : scripted).stream(i, c, s) } : fromCassette);
+  const answering: Brain =
+    options.liveBrain ??
+    (rewrite ? { name: header.brain.name, stream: (i, c, s) => (current < rewrite.speakFrom ? fromCassette : scripted).stream(i, c, s) } : fromCassette);
 
   const recorder = rewrite
     ? Recorder.create(
@@ -367,7 +376,10 @@ async function replayOnce(recording: Recording, options: CheckOptions, rewrite: 
     const recorded = decisions(segment.events);
     const todays = readingsRecorded ? today[i]! : today[i]!.filter((d) => !d.startsWith('read as '));
     // The same verdict and counts with other tests failing is a change too.
-    const flipped = flippedTests(segment.events.flatMap((e) => (e.type === 'tests_ran' ? [e.run] : [])), todaysRuns[i]!);
+    const flipped = flippedTests(
+      segment.events.flatMap((e) => (e.type === 'tests_ran' ? [e.run] : [])),
+      todaysRuns[i]!,
+    );
     if (canonicalJson(recorded) === canonicalJson(todays) && flipped.length === 0) continue;
     diverged(i, { where: where(i), diff: [...diffLines(recorded, todays), ...flipped] });
   }
@@ -376,7 +388,11 @@ async function replayOnce(recording: Recording, options: CheckOptions, rewrite: 
   const unexplained = misses.filter((m) => ![...decided].some((d) => d <= m.segment));
   for (const miss of unexplained.slice(0, MISSES_SHOWN)) diverged(miss.segment + 0.5, miss.divergence);
   const unshown = misses.length - Math.min(unexplained.length, MISSES_SHOWN);
-  if (unshown > 0) diverged(segments.length, { where: "the interviewer's requests", diff: [`+ ${unshown} more requests differ from the recording${unexplained.length < misses.length ? ', following from the decisions above' : ''}`] });
+  if (unshown > 0)
+    diverged(segments.length, {
+      where: "the interviewer's requests",
+      diff: [`+ ${unshown} more requests differ from the recording${unexplained.length < misses.length ? ', following from the decisions above' : ''}`],
+    });
   if (recordedCard && card) {
     const diff = diffValues(recordedCard, card);
     if (diff.length > 0) diverged(segments.length, { where: 'the scorecard', diff });

@@ -2,6 +2,10 @@ import type { Scorecard } from '../interview/scorecard.js';
 import type { Recording, RecordingLine } from './recording.js';
 import { clockLabel } from './report.js';
 
+/** One key of a chunk read from the terminal: an arrow (ESC [ A, or ESC O A), or any one character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: arrow keys start with ESC
+const ONE_KEY = /\u001b(?:\[|O)[A-D]|[\s\S]/gu;
+
 /** The colours a terminal may show; src/ui's Style fits. */
 export interface Paint {
   bold(s: string): string;
@@ -59,7 +63,12 @@ export function renderLine(line: RecordingLine, paint: Paint): string | null {
 }
 
 function scorecardText(card: Scorecard, paint: Paint): string {
-  const rows = [['problem solving', card.problemSolving], ['code quality', card.codeQuality], ['testing', card.testing], ['communication', card.communication]] as const;
+  const rows = [
+    ['problem solving', card.problemSolving],
+    ['code quality', card.codeQuality],
+    ['testing', card.testing],
+    ['communication', card.communication],
+  ] as const;
   return [paint.bold('scorecard'), ...rows.map(([name, item]) => `  ${name.padEnd(16)} ${item.grade}/4  ${item.note}`)].join('\n');
 }
 
@@ -125,13 +134,17 @@ export async function play(recording: Recording, options: PlayOptions): Promise<
   const pacer = new Pacer();
   // A chunk may hold several keys (typed fast, or pasted); an arrow is one three-byte key.
   const onKey = (data: Buffer | string) => {
-    for (const key of data.toString().match(/\u001b(?:\[|O)[A-D]|[^]/gu) ?? []) pacer.press(key);
+    for (const key of data.toString().match(ONE_KEY) ?? []) pacer.press(key);
   };
   options.keys?.on('data', onKey);
   const write = (text: string) => out.write(`${text}\n`);
   try {
     const controls = options.keys ? '; space pauses, → skips ahead, q quits' : '';
-    write(paint.dim(`${header.problem.id} in ${header.language}, ${header.brain.name} interviewer${header.brain.model ? ` (${header.brain.model})` : ''}, recorded ${header.startedAt}${controls}`));
+    write(
+      paint.dim(
+        `${header.problem.id} in ${header.language}, ${header.brain.name} interviewer${header.brain.model ? ` (${header.brain.model})` : ''}, recorded ${header.startedAt}${controls}`,
+      ),
+    );
     let shownAt = header.clock.startMs;
     for (const line of recording.lines) {
       const text = renderLine(line, paint);

@@ -69,10 +69,14 @@ export class Recorder {
 
   /** An action as it starts running; an edit from a file carries that file's code. */
   action(action: Action | { kind: 'tick' }): void {
-    if (action.kind !== 'edit') return this.write({ type: 'action', action });
+    if (action.kind !== 'edit') {
+      this.write({ type: 'action', action });
+      return;
+    }
     if (action.file) {
       const code = existsSync(action.file) ? readFileSync(action.file, 'utf8') : null;
-      return this.write({ type: 'action', action: { kind: 'edit', via: 'file', code } });
+      this.write({ type: 'action', action: { kind: 'edit', via: 'file', code } });
+      return;
     }
     this.pendingEdit = { t: this.elapsed(), clock: this.options.now(), held: [] };
   }

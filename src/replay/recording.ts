@@ -93,11 +93,18 @@ export interface Recording {
  * Upgrades, by the version they read: UPGRADES[n] turns a version-n recording into version n + 1.
  * A reader applies them in order, so every older recording reads as the current version.
  */
-const UPGRADES: Record<number, (raw: { header: Record<string, unknown>; lines: Record<string, unknown>[] }) => { header: Record<string, unknown>; lines: Record<string, unknown>[] }> = {};
+const UPGRADES: Record<
+  number,
+  (raw: { header: Record<string, unknown>; lines: Record<string, unknown>[] }) => { header: Record<string, unknown>; lines: Record<string, unknown>[] }
+> = {};
 
-export function upgradeRecording(raw: { header: Record<string, unknown>; lines: Record<string, unknown>[] }, file: string): { header: Record<string, unknown>; lines: Record<string, unknown>[] } {
+export function upgradeRecording(
+  raw: { header: Record<string, unknown>; lines: Record<string, unknown>[] },
+  file: string,
+): { header: Record<string, unknown>; lines: Record<string, unknown>[] } {
   const version = raw.header.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new VettaError('invalid_input', `${file}: the header has no valid "version"; it is not a Vetta recording`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    throw new VettaError('invalid_input', `${file}: the header has no valid "version"; it is not a Vetta recording`);
   if (version > RECORDING_VERSION) {
     throw new VettaError('invalid_input', `${file} is recording format ${version}, newer than this Vetta reads (${RECORDING_VERSION}): upgrade Vetta`);
   }
@@ -129,7 +136,8 @@ export function parseRecording(text: string, file: string): Recording {
     }
   }
   const [header, ...lines] = parsed;
-  if (!header || header.format !== RECORDING_FORMAT) throw new VettaError('invalid_input', `${file} is not a Vetta recording (its first line has no "format": "${RECORDING_FORMAT}")`);
+  if (!header || header.format !== RECORDING_FORMAT)
+    throw new VettaError('invalid_input', `${file} is not a Vetta recording (its first line has no "format": "${RECORDING_FORMAT}")`);
   const upgraded = upgradeRecording({ header, lines }, file);
   return { file, header: upgraded.header as unknown as RecordingHeader, lines: upgraded.lines as unknown as RecordingLine[], truncated };
 }
@@ -149,14 +157,21 @@ export const digest = (text: string) => createHash('sha256').update(text).digest
 /** JSON with object keys sorted, so equal values always serialise the same. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
 /** Drops clock fields: a replay runs on the recorded clock, but a live one would not. */
 function withoutClock(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutClock);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'atMs').map(([k, v]) => [k, withoutClock(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'atMs')
+        .map(([k, v]) => [k, withoutClock(v)]),
+    );
   return value;
 }
 
@@ -249,4 +264,3 @@ export class Cassette {
     return { hit: false, nearest: this.inOrder[position] ?? null };
   }
 }
-

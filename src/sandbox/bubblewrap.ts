@@ -24,12 +24,16 @@ export function bubblewrapArgs(plan: NamespacePlan, disableUserns = true): strin
     '--unshare-user',
     ...(disableUserns ? ['--disable-userns'] : []),
     ...(plan.seccompArch ? ['--seccomp', String(SECCOMP_FD)] : []),
-    '--uid', String(NOBODY),
-    '--gid', String(NOBODY),
-    '--cap-drop', 'ALL',
+    '--uid',
+    String(NOBODY),
+    '--gid',
+    String(NOBODY),
+    '--cap-drop',
+    'ALL',
     '--die-with-parent',
     '--new-session',
-    '--hostname', 'sandbox',
+    '--hostname',
+    'sandbox',
   ];
   // The merged-/usr links (/lib -> usr/lib), so library paths resolve as on the host; the
   // folders themselves stay empty but for what the interpreter needs.
@@ -37,24 +41,40 @@ export function bubblewrapArgs(plan: NamespacePlan, disableUserns = true): strin
     if (typeof kind === 'object') args.push('--symlink', kind.link, top);
   }
   args.push(
-    '--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache',
-    '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
-    '--ro-bind-try', '/etc/localtime', '/etc/localtime',
+    '--ro-bind-try',
+    '/etc/ld.so.cache',
+    '/etc/ld.so.cache',
+    '--ro-bind-try',
+    '/etc/alternatives',
+    '/etc/alternatives',
+    '--ro-bind-try',
+    '/etc/localtime',
+    '/etc/localtime',
   );
   // The private /tmp goes before the interpreter's mounts: an interpreter installed under /tmp
   // (a CI checkout's Node) would otherwise be hidden by it.
   args.push('--size', String(plan.tmpfsBytes), '--tmpfs', '/tmp');
   for (const m of plan.interpreterMounts) args.push('--ro-bind', plan.mountSources[m] ?? m, m);
   args.push(
-    '--proc', '/proc',
+    '--proc',
+    '/proc',
     // bwrap's /dev is a tmpfs without a size: the program may write only to /dev/shm, capped like /tmp.
-    '--dev', '/dev',
-    '--size', String(plan.tmpfsBytes), '--tmpfs', '/dev/shm',
-    '--remount-ro', '/dev',
-    '--ro-bind', plan.boxDir, BOX,
+    '--dev',
+    '/dev',
+    '--size',
+    String(plan.tmpfsBytes),
+    '--tmpfs',
+    '/dev/shm',
+    '--remount-ro',
+    '/dev',
+    '--ro-bind',
+    plan.boxDir,
+    BOX,
     // bwrap's own root is a tmpfs the program could fill; only /tmp stays writable.
-    '--remount-ro', '/',
-    '--chdir', '/tmp',
+    '--remount-ro',
+    '/',
+    '--chdir',
+    '/tmp',
     '--clearenv',
   );
   for (const [k, v] of Object.entries(plan.env)) args.push('--setenv', k, v);
@@ -104,7 +124,11 @@ export class BubblewrapSandbox extends NamespaceSandbox {
     limits: LimitsProvider,
     private readonly disableUserns: boolean,
   ) {
-    super(bwrap, limits, disableUserns ? [] : ['nested user namespaces stay possible: this bwrap is older than 0.8 and has no --disable-userns; upgrade bubblewrap']);
+    super(
+      bwrap,
+      limits,
+      disableUserns ? [] : ['nested user namespaces stay possible: this bwrap is older than 0.8 and has no --disable-userns; upgrade bubblewrap'],
+    );
   }
 
   /** The backend, or the reason it cannot run here. */

@@ -215,10 +215,7 @@ export class RunCgroup {
   }
 
   pids(): number[] {
-    return read(this.dirs[0]!, 'cgroup.procs')
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+    return read(this.dirs[0]!, 'cgroup.procs').split('\n').filter(Boolean).map(Number);
   }
 
   /** Kills every process in the cgroup, including ones forked while we were killing. */

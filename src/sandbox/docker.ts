@@ -37,20 +37,33 @@ export interface DockerPlan {
 export function dockerArgs(plan: DockerPlan): string[] {
   const args = [
     'run',
-    '--name', plan.name,
-    '--network', 'none',
+    '--name',
+    plan.name,
+    '--network',
+    'none',
     '--read-only',
-    '--memory', `${plan.limits.memoryMb}m`,
-    '--memory-swap', `${plan.limits.memoryMb}m`,
-    '--pids-limit', String(plan.limits.maxProcesses),
-    '--cap-drop', 'ALL',
-    '--security-opt', 'no-new-privileges',
-    '--security-opt', `seccomp=${plan.seccompProfile}`,
-    '--user', '65534:65534',
-    '--tmpfs', `/tmp:rw,nosuid,nodev,size=${plan.tmpfsBytes}`,
-    '--mount', `type=bind,source=${plan.boxDir},target=/box,readonly`,
-    '--workdir', '/tmp',
-    '--hostname', 'sandbox',
+    '--memory',
+    `${plan.limits.memoryMb}m`,
+    '--memory-swap',
+    `${plan.limits.memoryMb}m`,
+    '--pids-limit',
+    String(plan.limits.maxProcesses),
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--security-opt',
+    `seccomp=${plan.seccompProfile}`,
+    '--user',
+    '65534:65534',
+    '--tmpfs',
+    `/tmp:rw,nosuid,nodev,size=${plan.tmpfsBytes}`,
+    '--mount',
+    `type=bind,source=${plan.boxDir},target=/box,readonly`,
+    '--workdir',
+    '/tmp',
+    '--hostname',
+    'sandbox',
     '--init',
   ];
   for (const [k, v] of Object.entries(plan.env)) args.push('--env', `${k}=${v}`);
@@ -91,7 +104,11 @@ export class DockerSandbox implements Sandbox {
       const err = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0];
       return `no Docker engine answers (${err || 'docker version failed'})`;
     }
-    return new DockerSandbox(docker, { python: env.VETTA_DOCKER_PYTHON_IMAGE || DEFAULT_IMAGES.python, node: env.VETTA_DOCKER_NODE_IMAGE || DEFAULT_IMAGES.node }, env);
+    return new DockerSandbox(
+      docker,
+      { python: env.VETTA_DOCKER_PYTHON_IMAGE || DEFAULT_IMAGES.python, node: env.VETTA_DOCKER_NODE_IMAGE || DEFAULT_IMAGES.node },
+      env,
+    );
   }
 
   explainStartFailure(result: SandboxResult): string {
@@ -104,7 +121,16 @@ export class DockerSandbox implements Sandbox {
 
   async run(request: SandboxRequest): Promise<SandboxResult> {
     const name = `vetta-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const plan = { name, image: this.images[request.program], program: request.program, boxDir: request.boxDir, args: request.args, env: SANDBOX_ENV, limits: request.limits, tmpfsBytes: 16 * 1024 * 1024 };
+    const plan = {
+      name,
+      image: this.images[request.program],
+      program: request.program,
+      boxDir: request.boxDir,
+      args: request.args,
+      env: SANDBOX_ENV,
+      limits: request.limits,
+      tmpfsBytes: 16 * 1024 * 1024,
+    };
     const argv = [this.docker, ...dockerArgs({ ...plan, seccompProfile: seccompProfileFile() })];
     const docker = this.docker;
     const env = this.env;

@@ -114,7 +114,7 @@ export function sharedLibraryClosure(programs: string[], dirs: string[] = defaul
       queue.push(info.interpreter);
     }
     const origin = dirname(path);
-    const search = [...info.runpath.map((d) => d.replaceAll('$ORIGIN', origin).replaceAll('${ORIGIN}', origin)), ...dirs];
+    const search = [...info.runpath.map((d) => d.replaceAll('$ORIGIN', origin).replaceAll(`$${'{ORIGIN}'}`, origin)), ...dirs];
     for (const name of info.needed) {
       const lib = name.includes('/') ? name : search.map((d) => join(d, name)).find((p) => existsSync(p));
       if (!lib || found.has(lib)) continue;

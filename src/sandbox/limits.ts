@@ -27,6 +27,8 @@ export function limitsFor(provider: LimitsProvider, limits: SandboxLimits): Limi
 
 export function limitGaps(provider: LimitsProvider): string[] {
   return provider.kind === 'none'
-    ? [`memory and process-count limits are not enforced: ${provider.reason}; run vetta where a cgroup is delegated to you (a systemd user session on cgroup v2 does it)`]
+    ? [
+        `memory and process-count limits are not enforced: ${provider.reason}; run vetta where a cgroup is delegated to you (a systemd user session on cgroup v2 does it)`,
+      ]
     : [];
 }

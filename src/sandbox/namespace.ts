@@ -65,7 +65,11 @@ export abstract class NamespaceSandbox implements Sandbox {
     private readonly limitsProvider: LimitsProvider,
     launcherGaps: string[] = [],
   ) {
-    this.gaps = [...limitGaps(limitsProvider), ...launcherGaps, ...(seccompArch() ? [] : [`no seccomp filter for ${process.arch}: the kernel's full system-call surface is reachable`])];
+    this.gaps = [
+      ...limitGaps(limitsProvider),
+      ...launcherGaps,
+      ...(seccompArch() ? [] : [`no seccomp filter for ${process.arch}: the kernel's full system-call surface is reachable`]),
+    ];
   }
 
   protected abstract launcherArgs(plan: NamespacePlan): string[];
@@ -125,7 +129,10 @@ function reachableCopy(path: string): string {
   const done = copies.get(path);
   if (done) return done;
   if (!statSync(path).isFile()) {
-    throw new VettaError('sandbox_unavailable', `the sandbox runs as nobody, who cannot reach ${path}: set VETTA_PYTHON / VETTA_NODE to an interpreter in a folder others can enter (chmod o+x on the folders above it)`);
+    throw new VettaError(
+      'sandbox_unavailable',
+      `the sandbox runs as nobody, who cannot reach ${path}: set VETTA_PYTHON / VETTA_NODE to an interpreter in a folder others can enter (chmod o+x on the folders above it)`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'vetta-interpreter-'));
   chmodSync(dir, 0o755);

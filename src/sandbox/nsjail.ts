@@ -15,16 +15,23 @@ import { firstStderrLine } from '../core/sandbox.js';
  */
 export function nsjailArgs(plan: NamespacePlan): string[] {
   const args = [
-    '--mode', 'o',
+    '--mode',
+    'o',
     '--really_quiet',
-    '--user', String(NOBODY),
-    '--group', String(NOBODY),
-    '--hostname', 'sandbox',
-    '--time_limit', '0',
+    '--user',
+    String(NOBODY),
+    '--group',
+    String(NOBODY),
+    '--hostname',
+    'sandbox',
+    '--time_limit',
+    '0',
     // nsjail's default 4 GB address-space limit is not our memory limit (the cgroup is), and V8
     // reserves address space far beyond what it uses.
-    '--rlimit_as', 'hard',
-    '--rlimit_nofile', '256',
+    '--rlimit_as',
+    'hard',
+    '--rlimit_nofile',
+    '256',
   ];
   if (plan.seccompArch) args.push('--seccomp_string', nsjailSeccompPolicy(plan.seccompArch));
   for (const [top, kind] of Object.entries(plan.layout)) {
@@ -33,12 +40,7 @@ export function nsjailArgs(plan: NamespacePlan): string[] {
   // The private /tmp goes before the interpreter's mounts, which may live under /tmp.
   args.push('-m', `none:/tmp:tmpfs:size=${plan.tmpfsBytes}`);
   for (const m of plan.interpreterMounts) args.push('-R', plan.mountSources[m] ? `${plan.mountSources[m]}:${m}` : m);
-  args.push(
-    '-T', '/dev',
-    '-R', '/dev/null', '-R', '/dev/zero', '-R', '/dev/urandom',
-    '-R', `${plan.boxDir}:${BOX}`,
-    '--cwd', '/tmp',
-  );
+  args.push('-T', '/dev', '-R', '/dev/null', '-R', '/dev/zero', '-R', '/dev/urandom', '-R', `${plan.boxDir}:${BOX}`, '--cwd', '/tmp');
   for (const [k, v] of Object.entries(plan.env)) args.push('-E', `${k}=${v}`);
   args.push('--', plan.interpreter, ...plan.interpreterArgs, ...plan.args.map((a) => a.replaceAll('{box}', BOX)));
   return args;

@@ -39,7 +39,9 @@ function inCanonicalFolder(path: string): string {
 function extensionModules(dirs: string[]): string[] {
   return dirs.flatMap((d) => {
     try {
-      return readdirSync(d).filter((f) => f.endsWith('.so')).map((f) => join(d, f));
+      return readdirSync(d)
+        .filter((f) => f.endsWith('.so'))
+        .map((f) => join(d, f));
     } catch {
       return [];
     }
@@ -59,10 +61,15 @@ function findPython(env: NodeJS.ProcessEnv): Runtime {
   let executable: string;
   let searchPath: string[];
   try {
-    const out = execFileSync(chosen, ['-I', '-S', '-c', 'import sys; print(sys.executable); print("\\n".join(sys.path))'], { encoding: 'utf8', timeout: 10_000 });
+    const out = execFileSync(chosen, ['-I', '-S', '-c', 'import sys; print(sys.executable); print("\\n".join(sys.path))'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     [executable, ...searchPath] = out.trim().split('\n') as [string, ...string[]];
   } catch (cause) {
-    throw new VettaError('sandbox_unavailable', `${chosen} does not run (${(cause as Error).message.split('\n')[0]}); set VETTA_PYTHON to a working python3`, { cause });
+    throw new VettaError('sandbox_unavailable', `${chosen} does not run (${(cause as Error).message.split('\n')[0]}); set VETTA_PYTHON to a working python3`, {
+      cause,
+    });
   }
   const real = realpathSync(executable);
   // The standard library: sys.path without site-packages (-S), so only what exists of it.
@@ -80,11 +87,18 @@ function findNode(env: NodeJS.ProcessEnv): Runtime {
     try {
       version = execFileSync(env.VETTA_NODE, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 10_000 }).trim();
     } catch (cause) {
-      throw new VettaError('sandbox_unavailable', `VETTA_NODE (${env.VETTA_NODE}) does not run (${(cause as Error).message.split('\n')[0]}); point it at a working node ${MIN_NODE.join('.')} or later`, { cause });
+      throw new VettaError(
+        'sandbox_unavailable',
+        `VETTA_NODE (${env.VETTA_NODE}) does not run (${(cause as Error).message.split('\n')[0]}); point it at a working node ${MIN_NODE.join('.')} or later`,
+        { cause },
+      );
     }
     const [major = 0, minor = 0] = version.split('.').map(Number);
     if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
-      throw new VettaError('sandbox_unavailable', `VETTA_NODE is Node ${version}; solutions need Node ${MIN_NODE.join('.')} or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`);
+      throw new VettaError(
+        'sandbox_unavailable',
+        `VETTA_NODE is Node ${version}; solutions need Node ${MIN_NODE.join('.')} or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`,
+      );
     }
   }
   const path = realpathSync(env.VETTA_NODE || process.execPath);

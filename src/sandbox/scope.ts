@@ -15,9 +15,12 @@ export function systemdScopePrefix(systemdRun: string, limits: SandboxLimits): s
     '--scope',
     '--quiet',
     '--collect',
-    '-p', `MemoryMax=${limits.memoryMb}M`,
-    '-p', 'MemorySwapMax=0',
-    '-p', `TasksMax=${limits.maxProcesses}`,
+    '-p',
+    `MemoryMax=${limits.memoryMb}M`,
+    '-p',
+    'MemorySwapMax=0',
+    '-p',
+    `TasksMax=${limits.maxProcesses}`,
     '--',
   ];
 }
@@ -31,7 +34,11 @@ export function systemdScope(env: NodeJS.ProcessEnv = process.env): { path: stri
   if (!existsSync('/sys/fs/cgroup/cgroup.controllers')) probed = 'the machine does not use cgroup v2';
   else if (!path) probed = 'systemd-run is not installed';
   else {
-    const r = spawnSync(path, ['--user', '--scope', '--quiet', '--collect', '-p', 'MemoryMax=64M', '-p', 'TasksMax=8', '--', 'true'], { env, timeout: 5000, stdio: 'pipe' });
+    const r = spawnSync(path, ['--user', '--scope', '--quiet', '--collect', '-p', 'MemoryMax=64M', '-p', 'TasksMax=8', '--', 'true'], {
+      env,
+      timeout: 5000,
+      stdio: 'pipe',
+    });
     probed = r.status === 0 ? { path } : `no systemd user session accepts a scope (${r.stderr?.toString().trim().split('\n')[0] || `exit ${r.status}`})`;
   }
   return probed;

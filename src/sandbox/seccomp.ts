@@ -132,7 +132,13 @@ export function seccompProgram(arch: SeccompArch): BpfInstruction[] {
   body.push({ code: BPF_JMP_JEQ_K, k: CLONE3[column], jt: 'enosys', jf: 'allow' });
 
   const tails: Array<[Label, Array<{ code: number; k: number; jt?: Label; jf?: Label }>]> = [
-    ['check_clone', [{ code: BPF_LD_W_ABS, k: DATA_ARG0_LOW }, { code: BPF_JMP_JSET_K, k: CLONE_NAMESPACE_FLAGS, jt: 'deny', jf: 'allow' }]],
+    [
+      'check_clone',
+      [
+        { code: BPF_LD_W_ABS, k: DATA_ARG0_LOW },
+        { code: BPF_JMP_JSET_K, k: CLONE_NAMESPACE_FLAGS, jt: 'deny', jf: 'allow' },
+      ],
+    ],
     ['allow', [{ code: BPF_RET_K, k: SECCOMP_RET_ALLOW }]],
     ['deny', [{ code: BPF_RET_K, k: SECCOMP_RET_ERRNO | EPERM }]],
     ['enosys', [{ code: BPF_RET_K, k: SECCOMP_RET_ERRNO | ENOSYS }]],
@@ -209,7 +215,12 @@ export function dockerSeccompProfile(): object {
       { names: DENIED_SYSCALLS, action: 'SCMP_ACT_ERRNO', errnoRet: EPERM },
       { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
       // libseccomp compares (arg & mask) == value; one rule per namespace flag denies any of them.
-      ...perFlag.map((flag) => ({ names: ['clone'], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM, args: [{ index: 0, value: flag, valueTwo: flag, op: 'SCMP_CMP_MASKED_EQ' }] })),
+      ...perFlag.map((flag) => ({
+        names: ['clone'],
+        action: 'SCMP_ACT_ERRNO',
+        errnoRet: EPERM,
+        args: [{ index: 0, value: flag, valueTwo: flag, op: 'SCMP_CMP_MASKED_EQ' }],
+      })),
     ],
   };
 }

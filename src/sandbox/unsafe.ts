@@ -9,9 +9,7 @@ import { firstStderrLine } from '../core/sandbox.js';
  */
 export class UnsafeSandbox implements Sandbox {
   readonly name = 'unsafe';
-  readonly gaps = [
-    'no isolation: the code can read and write your files, use the network and outlive the run; memory and process limits are not enforced',
-  ];
+  readonly gaps = ['no isolation: the code can read and write your files, use the network and outlive the run; memory and process limits are not enforced'];
 
   explainStartFailure(result: SandboxResult): string {
     return `the interpreter did not start: ${firstStderrLine(result)}; check VETTA_PYTHON / VETTA_NODE`;

@@ -73,7 +73,8 @@ const REDIS_RECONNECT_MAX_MS = 2_000;
 
 const LOCK_PREFIX = 'vetta-locks::';
 // Compare-and-set and compare-and-delete: the value is read and written in one step on the server.
-const CLAIM_HELD = "local held = redis.call('GET', KEYS[1]) if held == false or held == ARGV[2] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) return 1 end return 0";
+const CLAIM_HELD =
+  "local held = redis.call('GET', KEYS[1]) if held == false or held == ARGV[2] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) return 1 end return 0";
 const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 export async function redisBackend(url: string): Promise<StoreBackend> {
@@ -99,7 +100,11 @@ export async function redisBackend(url: string): Promise<StoreBackend> {
     await client.connect();
     connected = true;
   } catch (e) {
-    throw new VettaError('io', `cannot reach the session store at ${location} (${errorMessage(socketError ?? e)}); start Redis there or choose another store with --store`, { cause: e });
+    throw new VettaError(
+      'io',
+      `cannot reach the session store at ${location} (${errorMessage(socketError ?? e)}); start Redis there or choose another store with --store`,
+      { cause: e },
+    );
   }
   return {
     location,

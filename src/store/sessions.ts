@@ -154,7 +154,8 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
     this.eventGraceMs = options.eventGraceMs ?? DEFAULT_EVENT_GRACE_MS;
-    const keyv = <V>(adapter: KeyvStoreAdapter, namespace: string) => new Keyv<V>(adapter, { namespace, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
+    const keyv = <V>(adapter: KeyvStoreAdapter, namespace: string) =>
+      new Keyv<V>(adapter, { namespace, useKeyPrefix: false, throwOnErrors: true, emitErrors: false });
     this.metaAdapter = backend.adapter(SESSIONS_NAMESPACE);
     this.metas = keyv<SessionMeta<L>>(this.metaAdapter, SESSIONS_NAMESPACE);
     this.events = keyv<EventRecord<E>>(backend.adapter(EVENTS_NAMESPACE), EVENTS_NAMESPACE);
@@ -193,7 +194,17 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
   async create(init: SessionInit<L>, nowMs = Date.now()): Promise<SessionMeta<L>> {
     const id = init.sessionId;
     if (await this.metas.has(id)) throw new VettaError('invalid_input', `a session with id ${id} already exists in ${this.location}`);
-    const meta: SessionMeta<L> = { id, init, startedAtMs: nowMs, lastActivityAtMs: nowMs, finishedAtMs: null, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null };
+    const meta: SessionMeta<L> = {
+      id,
+      init,
+      startedAtMs: nowMs,
+      lastActivityAtMs: nowMs,
+      finishedAtMs: null,
+      eventCount: 0,
+      phase: 'intro',
+      hints: 0,
+      lastVerdict: null,
+    };
     await this.metas.set(id, meta, this.metaTtlMs(meta));
     this.writer(id).meta = meta;
     return meta;
@@ -324,7 +335,10 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
     const stored = await this.record(id);
     const records = await this.readEvents(id, 0);
     if (records.length < stored.eventCount) {
-      throw new VettaError('io', `session ${id} in ${this.location} has lost events (${records.length} of ${stored.eventCount} remain, the rest expired); remove it with "vetta sessions rm ${id}"`);
+      throw new VettaError(
+        'io',
+        `session ${id} in ${this.location} has lost events (${records.length} of ${stored.eventCount} remain, the rest expired); remove it with "vetta sessions rm ${id}"`,
+      );
     }
     // Listing fields from the events themselves: the record may lag one event behind after a crash.
     const meta = records.reduce<SessionMeta<L>>(summarize, { ...stored, eventCount: 0, phase: 'intro', hints: 0, lastVerdict: null });
@@ -360,7 +374,11 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
       const loaded = await this.resume(id);
       stored = loaded.events.map((event, i) => ({ event, atMs: loaded.recordedAtMs[i]! }));
       const differs = stored.findIndex((r, i) => JSON.stringify(r.event) !== JSON.stringify(session.events[i]?.event));
-      if (differs !== -1) throw new VettaError('invalid_input', `session ${id.slice(0, 8)} in ${this.location} differs from the file at event ${differs}; remove it first with "vetta sessions rm ${id.slice(0, 8)}" to import the file's version`);
+      if (differs !== -1)
+        throw new VettaError(
+          'invalid_input',
+          `session ${id.slice(0, 8)} in ${this.location} differs from the file at event ${differs}; remove it first with "vetta sessions rm ${id.slice(0, 8)}" to import the file's version`,
+        );
     } else await this.create(session.init, session.startedAtMs);
     const added = session.events.slice(stored.length);
     for (const record of added) await this.append(id, record.event, record.atMs);
@@ -387,7 +405,13 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
     const matches = (await this.list()).filter((s) => s.id.startsWith(prefix));
     if (matches.length === 1) return matches[0]!.id;
     if (matches.length === 0) throw new VettaError('not_found', `no session "${prefix}" in ${this.location}; see "vetta sessions list"`);
-    throw new VettaError('usage', `"${prefix}" matches ${matches.length} sessions (${matches.slice(0, 3).map((s) => s.id.slice(0, 12)).join(', ')}${matches.length > 3 ? ', ...' : ''}); give more of the id`);
+    throw new VettaError(
+      'usage',
+      `"${prefix}" matches ${matches.length} sessions (${matches
+        .slice(0, 3)
+        .map((s) => s.id.slice(0, 12))
+        .join(', ')}${matches.length > 3 ? ', ...' : ''}); give more of the id`,
+    );
   }
 
   /** Deletes the session and its events; the number of keys deleted, 0 when there was none. */
@@ -430,6 +454,9 @@ export class SessionStore<E extends StoredEvent = StoredEvent, L extends string 
 }
 
 /** The store a URL names (docs/sessions.md); the default file when there is none. */
-export async function openSessionStore<E extends StoredEvent = StoredEvent, L extends string = string>(url: string | undefined, options: RetentionOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<SessionStore<E, L>> {
+export async function openSessionStore<E extends StoredEvent = StoredEvent, L extends string = string>(
+  url: string | undefined,
+  options: RetentionOptions & { env?: NodeJS.ProcessEnv } = {},
+): Promise<SessionStore<E, L>> {
   return new SessionStore<E, L>(await openBackend(url, options.env), options);
 }

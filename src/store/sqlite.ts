@@ -24,12 +24,12 @@ const LOCKS_NAMESPACE = 'vetta-locks';
  */
 function loadSqlite(): typeof import('node:sqlite') {
   const emitWarning = process.emitWarning;
-  process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const message = typeof warning === 'string' ? warning : warning.message;
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
     if (type === 'ExperimentalWarning' && message.startsWith('SQLite is an experimental feature')) return;
     return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
+  }) as typeof process.emitWarning;
   try {
     return process.getBuiltinModule('node:sqlite');
   } finally {
@@ -75,7 +75,10 @@ export function storeError(path: string, error: unknown): VettaError {
     return new VettaError('io', `the session store ${path} is damaged (${what}); ${moveAside}`, { cause: error });
   }
   if (primary === SQLITE_BUSY) {
-    return new VettaError('io', `the session store ${path} stayed locked by another vetta for ${BUSY_TIMEOUT_MS / 1000} s; try again`, { cause: error, retryable: true });
+    return new VettaError('io', `the session store ${path} stayed locked by another vetta for ${BUSY_TIMEOUT_MS / 1000} s; try again`, {
+      cause: error,
+      retryable: true,
+    });
   }
   if (primary === SQLITE_FULL) return new VettaError('io', `the disk holding the session store ${path} is full; free some space`, { cause: error });
   if (primary === SQLITE_CANTOPEN || primary === SQLITE_PERM || primary === SQLITE_READONLY || primary === SQLITE_IOERR || sqlite.errcode === undefined) {
@@ -96,7 +99,11 @@ export class SqliteSessionDb {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw new VettaError('io', `cannot create ${dirname(path)} for the session store (${(e as NodeJS.ErrnoException).code}); fix its permissions or choose another place with --store`, { cause: e });
+      throw new VettaError(
+        'io',
+        `cannot create ${dirname(path)} for the session store (${(e as NodeJS.ErrnoException).code}); fix its permissions or choose another place with --store`,
+        { cause: e },
+      );
     }
     const { DatabaseSync } = loadSqlite();
     let db: DatabaseSync | undefined;
@@ -182,7 +189,9 @@ export class SqliteSessionDb {
 
   /** The lock's value while it has not expired. */
   liveLock(key: string, nowMs = Date.now()): string | null {
-    const row = this.run(() => this.statement('SELECT value FROM kv WHERE ns = ? AND key = ? AND (expires IS NULL OR expires > ?)').get(LOCKS_NAMESPACE, key, nowMs)) as { value: string } | undefined;
+    const row = this.run(() =>
+      this.statement('SELECT value FROM kv WHERE ns = ? AND key = ? AND (expires IS NULL OR expires > ?)').get(LOCKS_NAMESPACE, key, nowMs),
+    ) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
@@ -246,7 +255,9 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
     return this.store.run(() => {
-      const row = this.store.statement('SELECT value FROM kv WHERE ns = ? AND key = ? AND (expires IS NULL OR expires > ?)').get(this.ns, key, Date.now()) as { value: string } | undefined;
+      const row = this.store.statement('SELECT value FROM kv WHERE ns = ? AND key = ? AND (expires IS NULL OR expires > ?)').get(this.ns, key, Date.now()) as
+        | { value: string }
+        | undefined;
       return row?.value as StoredData<Value> | undefined;
     });
   }

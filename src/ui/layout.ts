@@ -53,7 +53,15 @@ export function conversationLines(entries: readonly TranscriptEntry[], width: nu
         lines.push(...prefixed('you: ', entry.text, width, 'candidate', 'plain'));
         break;
       case 'run':
-        lines.push(...prefixed(`[${entry.label}] `, `${entry.verdict.replace(/_/g, ' ')}: ${entry.summary}`, width, entry.verdict === 'accepted' ? 'pass' : 'fail', 'dim'));
+        lines.push(
+          ...prefixed(
+            `[${entry.label}] `,
+            `${entry.verdict.replace(/_/g, ' ')}: ${entry.summary}`,
+            width,
+            entry.verdict === 'accepted' ? 'pass' : 'fail',
+            'dim',
+          ),
+        );
         break;
       case 'hint':
         lines.push({ text: `[hint: ${entry.level}]`, tone: 'dim' });
@@ -155,7 +163,10 @@ export function latencyLines(timings: readonly TurnTimings[], width: number): Li
       lines.push({ text: title!, tone: 'heading' }, ...stages.map((text) => ({ text, tone: 'plain' as const })));
     }
     if (t.duckMs !== undefined || t.silenceMs !== undefined) {
-      lines.push({ text: `  barge-in: ducked after ${t.duckMs === undefined ? '-' : Math.round(t.duckMs)} ms, silent after ${t.silenceMs === undefined ? '-' : Math.round(t.silenceMs)} ms`, tone: 'plain' });
+      lines.push({
+        text: `  barge-in: ducked after ${t.duckMs === undefined ? '-' : Math.round(t.duckMs)} ms, silent after ${t.silenceMs === undefined ? '-' : Math.round(t.silenceMs)} ms`,
+        tone: 'plain',
+      });
     }
     lines.push({ text: '', tone: 'plain' });
   }

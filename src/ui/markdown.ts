@@ -36,7 +36,7 @@ export function renderMarkdown(markdown: string, style: Style, width = 80): stri
       const indent = ' '.repeat(item[1]!.length);
       const bullet = /\d/.test(item[2]!) ? item[2]! : '•';
       const lines = wrapText(inline(item[3]!, style), width - indent.length - bullet.length - 1);
-      lines.forEach((l, i) => out.push(`${indent}${i === 0 ? bullet : ' '.repeat(bullet.length)} ${l}`));
+      for (const [i, l] of lines.entries()) out.push(`${indent}${i === 0 ? bullet : ' '.repeat(bullet.length)} ${l}`);
       continue;
     }
     if (line.trim() === '') {
@@ -58,6 +58,7 @@ function inline(text: string, style: Style): string {
     .replace(/(^|\W)_([^_\s][^_]*)_(?=\W|$)/g, (_, pre: string, s: string) => `${pre}${s}`);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it matches terminal colour codes, which start with ESC
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 function wrapText(text: string, width: number): string[] {

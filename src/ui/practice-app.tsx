@@ -71,6 +71,7 @@ export function PracticeApp(props: PracticeAppProps) {
   const [error, setError] = useState<string | null>(null);
   const [, setTick] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: told once, when the screen is first drawn
   useEffect(() => props.onReady?.(suspendTerminal), []);
   useEffect(() => {
     const timer = setInterval(() => setTick((n) => n + 1), 1000);
@@ -209,6 +210,7 @@ function Pane(props: { title: string; width: number; height: number; lines: Line
         {props.title}
       </Text>
       {props.lines.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a pane's rows are places on the screen; what is in them changes
         <Text key={i} wrap="truncate" {...props.tones[line.tone]}>
           {line.text || ' '}
         </Text>

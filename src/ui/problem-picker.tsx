@@ -69,7 +69,14 @@ export function ProblemPicker(props: { items: readonly PickerItem[]; color: bool
   const scroll = Math.max(0, shown.length - Math.max(selected + 1, height));
   const view = visibleWindow(shown, height, scroll);
   const first = shown.length - scroll - view.lines.length;
-  const idWidth = useMemo(() => Math.min(32, props.items.reduce((w, i) => Math.max(w, i.id.length), 10)), [props.items]);
+  const idWidth = useMemo(
+    () =>
+      Math.min(
+        32,
+        props.items.reduce((w, i) => Math.max(w, i.id.length), 10),
+      ),
+    [props.items],
+  );
   return (
     <Box flexDirection="column" width={columns}>
       <Text bold>{` Choose a problem (${shown.length} of ${props.items.length})`}</Text>

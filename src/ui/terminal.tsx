@@ -12,7 +12,15 @@ export interface TerminalIo {
 
 // Interactive whenever the output is a terminal: Ink would otherwise draw nothing until exit when
 // a CI variable is set, as it is in CI jobs that drive a terminal.
-const options = (io: TerminalIo) => ({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false, alternateScreen: true, interactive: Boolean(io.stdout.isTTY) });
+const options = (io: TerminalIo) => ({
+  stdin: io.stdin,
+  stdout: io.stdout,
+  stderr: io.stderr,
+  exitOnCtrlC: false,
+  patchConsole: false,
+  alternateScreen: true,
+  interactive: Boolean(io.stdout.isTTY),
+});
 
 /** Shows the picker on the whole screen; resolves with the chosen id, or null when the user left. */
 export async function pickProblem(items: readonly PickerItem[], color: boolean, io: TerminalIo): Promise<string | null> {

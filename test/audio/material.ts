@@ -61,7 +61,8 @@ export function recordedClip(relativePath: string): SpeechClip {
     const reader = new WavStreamReader();
     pcm = reader.push(bytes);
     const format = reader.format;
-    if (!format || format.sampleRate !== SAMPLE_RATE || format.channels !== 1 || format.bitsPerSample !== 16) throw new Error(`${relativePath}: expected 16 kHz mono 16-bit, got ${JSON.stringify(format)}`);
+    if (!format || format.sampleRate !== SAMPLE_RATE || format.channels !== 1 || format.bitsPerSample !== 16)
+      throw new Error(`${relativePath}: expected 16 kHz mono 16-bit, got ${JSON.stringify(format)}`);
   }
   return clip(relativePath.replace(/^.*\//, ''), text, toInt16(pcm));
 }
@@ -124,7 +125,8 @@ export function concat(...parts: Int16Array[]): Int16Array {
 /** Adds `b` (times `gain`) onto `a` from sample `offset`, clipping at full scale. */
 export function mix(a: Int16Array, b: Int16Array, gain = 1, offset = 0): Int16Array {
   const out = Int16Array.from(a);
-  for (let i = 0; i < b.length && offset + i < out.length; i++) out[offset + i] = Math.max(-32768, Math.min(32767, Math.round(out[offset + i]! + gain * b[i]!)));
+  for (let i = 0; i < b.length && offset + i < out.length; i++)
+    out[offset + i] = Math.max(-32768, Math.min(32767, Math.round(out[offset + i]! + gain * b[i]!)));
   return out;
 }
 
@@ -149,7 +151,6 @@ export function noise(kind: NoiseKind, seconds: number, dbfs = -30): Int16Array 
   };
   return sox(['-n', ...RAW_OUT, ...synth[kind], 'norm', String(dbfs)]);
 }
-
 
 /**
  * A keystroke: a sharp broadband click ringing at the key's resonance (a band-passed noise burst
@@ -207,6 +208,7 @@ export function typingInARoom(seconds = 60): Int16Array {
     ['fan', -35],
     ['hum', -45],
     ['pink', -50],
-  ] as const) room = mix(room, noise(kind, seconds, dbfs));
+  ] as const)
+    room = mix(room, noise(kind, seconds, dbfs));
   return room;
 }

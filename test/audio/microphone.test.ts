@@ -36,11 +36,13 @@ async function hear(microphone: Microphone): Promise<Int16Array> {
   }
   clearTimeout(deadline);
   const all = new Int16Array(frames.length * 512);
-  frames.forEach((f, i) => all.set(f, i * 512));
+  for (const [i, f] of frames.entries()) all.set(f, i * 512);
   return all;
 }
 
-describe('the microphone on a real audio device (PulseAudio null sink as a virtual microphone)', { skip: pulseUnavailable() || (typeof voice === 'string' ? voice : false) }, () => {
+describe('the microphone on a real audio device (PulseAudio null sink as a virtual microphone)', {
+  skip: pulseUnavailable() || (typeof voice === 'string' ? voice : false),
+}, () => {
   let pulse: Pulse;
   let speech: Int16Array;
   before(async () => {
@@ -114,12 +116,14 @@ describe('the microphone on a real audio device (PulseAudio null sink as a virtu
     const bin = tempDir('vetta-busy-');
     writeFileSync(join(bin, 'sox'), "#!/bin/sh\necho \"sox FAIL formats: can't open input device 'hw:1,0': Device or resource busy\" >&2\nexit 2\n");
     chmodSync(join(bin, 'sox'), 0o755);
-    await assert.rejects(Microphone.open({ device: 'hw:1,0', env: { ...pulse.env, PATH: `${bin}:${process.env.PATH}` }, backends: ['sox'] }), (error: unknown) => {
-      assert.ok(error instanceof VettaError);
-      assert.match(error.message, /^the microphone is busy \(sox: .*Device or resource busy.*\): close the program using it/);
-      assert.doesNotMatch(error.message, /\n/);
-      return true;
-    });
+    await assert.rejects(
+      Microphone.open({ device: 'hw:1,0', env: { ...pulse.env, PATH: `${bin}:${process.env.PATH}` }, backends: ['sox'] }),
+      (error: unknown) => {
+        assert.ok(error instanceof VettaError);
+        assert.match(error.message, /^the microphone is busy \(sox: .*Device or resource busy.*\): close the program using it/);
+        assert.doesNotMatch(error.message, /\n/);
+        return true;
+      },
+    );
   });
 });
-

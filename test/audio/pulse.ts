@@ -31,7 +31,8 @@ export interface Pulse {
 }
 
 export function pulseUnavailable(): string | false {
-  for (const tool of ['pulseaudio', 'pacat', 'parec', 'pactl']) if (!findOnPath(tool, process.env, ['/usr/bin'])) return `${tool} is not installed (apt-get install pulseaudio pulseaudio-utils)`;
+  for (const tool of ['pulseaudio', 'pacat', 'parec', 'pactl'])
+    if (!findOnPath(tool, process.env, ['/usr/bin'])) return `${tool} is not installed (apt-get install pulseaudio pulseaudio-utils)`;
   return false;
 }
 
@@ -50,16 +51,37 @@ export async function startPulse(options: PulseOptions = {}): Promise<Pulse> {
   const micSink = 'vetta_mic';
   const room = 'vetta_room';
   const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, PULSE_SERVER: `unix:${join(dir, 'native')}` };
-  const remap = (module: string, name: string, master: string, channel: string) => `--load=module-remap-${module} ${module}_name=${name} master=${master} channels=1 master_channel_map=${channel} channel_map=mono remix=no`;
+  const remap = (module: string, name: string, master: string, channel: string) =>
+    `--load=module-remap-${module} ${module}_name=${name} master=${master} channels=1 master_channel_map=${channel} channel_map=mono remix=no`;
   const devices = options.oneRoom
-    ? [`--load=module-null-sink sink_name=${room} rate=16000 channels=2 channel_map=front-left,front-right`, remap('sink', sink, room, 'front-right'), remap('sink', micSink, room, 'front-left'), remap('source', `${micSink}_in`, `${room}.monitor`, 'front-left')]
+    ? [
+        `--load=module-null-sink sink_name=${room} rate=16000 channels=2 channel_map=front-left,front-right`,
+        remap('sink', sink, room, 'front-right'),
+        remap('sink', micSink, room, 'front-left'),
+        remap('source', `${micSink}_in`, `${room}.monitor`, 'front-left'),
+      ]
     : [`--load=module-null-sink sink_name=${sink} rate=16000 channels=1`, `--load=module-null-sink sink_name=${micSink} rate=16000 channels=1`];
-  const server = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--disable-shm=yes', '--use-pid-file=no', ...devices, `--load=module-native-protocol-unix socket=${join(dir, 'native')} auth-anonymous=1`], { env, stdio: 'ignore' });
+  const server = spawn(
+    'pulseaudio',
+    [
+      '-n',
+      '--daemonize=no',
+      '--exit-idle-time=-1',
+      '--disable-shm=yes',
+      '--use-pid-file=no',
+      ...devices,
+      `--load=module-native-protocol-unix socket=${join(dir, 'native')} auth-anonymous=1`,
+    ],
+    { env, stdio: 'ignore' },
+  );
   for (let i = 0; i < 100 && spawnSync('pactl', ['list', 'short', 'sinks'], { env }).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
   const recorders: ChildProcess[] = [];
   const startRecorder = (source: string, channels: number) => {
     const file = join(dir, `rec-${recorders.length}.raw`);
-    const rec = spawn('sh', ['-c', `exec parec -d ${source} --raw --format=s16le --rate=16000 --channels=${channels} --latency-msec=20 > ${file}`], { env, stdio: 'ignore' });
+    const rec = spawn('sh', ['-c', `exec parec -d ${source} --raw --format=s16le --rate=16000 --channels=${channels} --latency-msec=20 > ${file}`], {
+      env,
+      stdio: 'ignore',
+    });
     recorders.push(rec);
     // The monitor's first samples reach the file a while after parec starts; sound played before would be missed.
     const ready = (async () => {
@@ -77,7 +99,10 @@ export async function startPulse(options: PulseOptions = {}): Promise<Pulse> {
     sink,
     microphone: options.oneRoom ? `${micSink}_in` : `${micSink}.monitor`,
     async speak(samples) {
-      const player = spawn('pacat', ['--playback', '--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${micSink}`], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+      const player = spawn('pacat', ['--playback', '--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${micSink}`], {
+        env,
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
       player.stdin.end(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
       await new Promise((r) => player.once('close', r));
     },

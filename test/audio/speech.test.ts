@@ -42,7 +42,10 @@ describe('speaking through a real audio device (PulseAudio null sink)', { skip: 
 
   it('vetta say plays the speech that arrives at the sink', async () => {
     const recording = pulse.record();
-    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'say', '--output-device', pulse.sink, 'Hello there. This is your interviewer speaking.'], { env: pulse.env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'say', '--output-device', pulse.sink, 'Hello there. This is your interviewer speaking.'], {
+      env: pulse.env,
+      stdio: 'ignore',
+    });
     const code = await new Promise((r) => child.on('close', r));
     await new Promise((r) => setTimeout(r, 300));
     const heard = await recording.stop();
@@ -65,10 +68,14 @@ describe('vetta practice --voice (PulseAudio null sink)', { skip: pulseUnavailab
     const dir = tempDir();
     writeFileSync(join(dir, 'session.txt'), 'Can n be zero?\n/quit\n');
     const recording = pulse.record();
-    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', 'climbing-stairs', '--voice', '--output-device', pulse.sink, '--script', join(dir, 'session.txt')], {
-      env: { ...pulse.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [resolve('bin/vetta.js'), 'practice', '--problem', 'climbing-stairs', '--voice', '--output-device', pulse.sink, '--script', join(dir, 'session.txt')],
+      {
+        env: { ...pulse.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise((r) => child.on('close', r));

@@ -6,7 +6,18 @@ import { SpeechSegmenter, detectSpeech, loadVad } from '../../src/audio/vad.ts';
 import type { SpeechEvent, VoiceActivityDetector } from '../../src/audio/vad.ts';
 import { VettaError } from '../../src/core/errors.ts';
 import { tempDir } from '../helpers.ts';
-import { ESPEAK_SENTENCES, RECORDED_CLIPS, beginsWithFricative, concat, espeakClip, materialUnavailable, mix, recordedClip, silence, typingInARoom } from './material.ts';
+import {
+  ESPEAK_SENTENCES,
+  RECORDED_CLIPS,
+  beginsWithFricative,
+  concat,
+  espeakClip,
+  materialUnavailable,
+  mix,
+  recordedClip,
+  silence,
+  typingInARoom,
+} from './material.ts';
 import type { SpeechClip } from './material.ts';
 
 const LEAD_MS = 1000;
@@ -95,8 +106,14 @@ describe('Silero voice activity detection', { skip: materialUnavailable() }, () 
       const start = events.find((e) => e.type === 'speech-start');
       assert.ok(start, `${clip.name}: no speech-start over typing`);
       t.diagnostic(`onset latency over typing ${clip.name}: ${(start.atMs - onsetMs).toFixed(0)} ms`);
-      assert.ok(start.atMs > ms(atSample) && start.atMs - onsetMs <= OVER_TYPING_ONSET_LIMIT_MS, `${clip.name}: speech-start at ${start.atMs} ms, speech began at ${onsetMs} ms`);
-      assert.ok(events.some((e) => e.type === 'speech-confirmed'), `${clip.name}: never confirmed over typing`);
+      assert.ok(
+        start.atMs > ms(atSample) && start.atMs - onsetMs <= OVER_TYPING_ONSET_LIMIT_MS,
+        `${clip.name}: speech-start at ${start.atMs} ms, speech began at ${onsetMs} ms`,
+      );
+      assert.ok(
+        events.some((e) => e.type === 'speech-confirmed'),
+        `${clip.name}: never confirmed over typing`,
+      );
       const end = events.findLast((e) => e.type === 'speech-end');
       assert.ok(end && end.atMs >= ms(atSample + clip.endSample), `${clip.name}: no speech-end after the speech`);
     }

@@ -21,7 +21,8 @@ describe('vetta --help and --version', () => {
     const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     const listed = [...stdout.split('Commands:')[1]!.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]);
-    for (const command of ['problems', 'practice', 'run', 'say', 'devices', 'sessions']) assert.ok(listed.includes(command), `${command} in ${listed.join(', ')}`);
+    for (const command of ['problems', 'practice', 'run', 'say', 'devices', 'sessions'])
+      assert.ok(listed.includes(command), `${command} in ${listed.join(', ')}`);
     // Every command shown has its own help: nothing is listed that is not there.
     for (const command of listed.filter((c) => c !== 'help')) {
       const help = await runCli([command!, '--help']);
@@ -153,7 +154,10 @@ describe('vetta run', () => {
   it('lets the user lower or raise the limits within a cap', async () => {
     const slow = file('slow.py', 'import time\nclass Solution:\n    def largest(self, nums):\n        time.sleep(0.4)\n        return max(nums)\n');
     const lowered = JSON.parse((await runCli([...P, 'run', 'largest', slow, '--visible', '--json', '--test-time-limit', '0.2'])).stdout);
-    assert.deepEqual(lowered.tests.map((t: { verdict: string }) => t.verdict), ['time_limit', 'time_limit']);
+    assert.deepEqual(
+      lowered.tests.map((t: { verdict: string }) => t.verdict),
+      ['time_limit', 'time_limit'],
+    );
     const sleepy = file('sleepy.py', 'import time\nclass Solution:\n    def largest(self, nums):\n        time.sleep(1.2)\n        return max(nums)\n');
     const raised = await runCli([...P, 'run', 'largest', sleepy, '--visible', '--test-time-limit', '2', '--time-limit', '10']);
     assert.equal(raised.code, 0, raised.stdout);

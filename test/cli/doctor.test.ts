@@ -35,7 +35,11 @@ async function doctorJson(args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   assert.equal(stderr, '');
   const results = JSON.parse(stdout) as CheckResult[];
   for (const r of results) {
-    assert.deepEqual(Object.keys(r).filter((k) => !['check', 'status', 'detail', 'hint'].includes(k)), [], JSON.stringify(r));
+    assert.deepEqual(
+      Object.keys(r).filter((k) => !['check', 'status', 'detail', 'hint'].includes(k)),
+      [],
+      JSON.stringify(r),
+    );
     assert.ok(['ok', 'warn', 'fail'].includes(r.status));
   }
   // The exit code is 1 exactly when a check failed.
@@ -57,7 +61,11 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
     pulse = await startPulse();
     // Someone speaking into the virtual microphone for as long as the tests run.
     const tone = toneOf(60);
-    speaking = spawn('pacat', ['--playback', '--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${pulse.microphone.replace(/\.monitor$/, '')}`], { env: pulse.env, stdio: ['pipe', 'ignore', 'ignore'] });
+    speaking = spawn(
+      'pacat',
+      ['--playback', '--raw', '--format=s16le', '--rate=16000', '--channels=1', `--device=${pulse.microphone.replace(/\.monitor$/, '')}`],
+      { env: pulse.env, stdio: ['pipe', 'ignore', 'ignore'] },
+    );
     speaking.stdin!.on('error', () => {});
     speaking.stdin!.end(Buffer.from(tone.buffer));
   });
@@ -68,7 +76,10 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
 
   it('reports every check in a stable order, and hears the microphone and opens the speaker', async () => {
     const { results, byName } = await doctorJson(['--input-device', pulse.microphone], pulse.env);
-    assert.deepEqual(results.map((r) => r.check), CHECKS);
+    assert.deepEqual(
+      results.map((r) => r.check),
+      CHECKS,
+    );
     const microphone = byName.get('microphone')!;
     assert.equal(microphone.status, 'ok', microphone.detail);
     assert.match(microphone.detail, new RegExp(`^input ${pulse.microphone} \\((portaudio|sox|parec)\\) works: level -\\d+ dBFS over 0.5 s$`));
@@ -77,7 +88,13 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
     assert.match(speaker.detail, /^the default output plays through /);
     assert.deepEqual(
       [byName.get('keys')?.detail, byName.get('llm')?.detail, byName.get('stt')?.detail],
-      ['no keys set', 'scripted: the offline interviewer (no GEMINI_API_KEY)', findOnPath('pocketsphinx_continuous') ? 'pocketsphinx, offline (no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL)' : 'none: no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL and pocketsphinx is not installed; you type'],
+      [
+        'no keys set',
+        'scripted: the offline interviewer (no GEMINI_API_KEY)',
+        findOnPath('pocketsphinx_continuous')
+          ? 'pocketsphinx, offline (no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL)'
+          : 'none: no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL and pocketsphinx is not installed; you type',
+      ],
     );
     assert.match(byName.get('store')!.detail, /^sessions are saved in .*sessions\.db$/);
   });
@@ -96,7 +113,10 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
     const { stdout } = await doctor(['--input-device', `${pulse.sink}.monitor`], pulse.env);
     const lines = stdout.trimEnd().split('\n');
     assert.equal(lines.length, CHECKS.length + 1);
-    assert.match(lines[4]!, /^warn {2}microphone +input vetta_test\.monitor \(.+\) works but heard no sound in 0\.5 s \(digital silence\); check it is not muted/);
+    assert.match(
+      lines[4]!,
+      /^warn {2}microphone +input vetta_test\.monitor \(.+\) works but heard no sound in 0\.5 s \(digital silence\); check it is not muted/,
+    );
     assert.match(lines[5]!, /^ok {4}speaker +the default output plays through /);
     assert.match(lines.at(-1)!, /^(\d+ failed, \d+ with warnings|ready: every check passed)/);
   });
@@ -105,7 +125,10 @@ describe('vetta doctor (PulseAudio null sinks)', { skip: pulseUnavailable(), tim
 describe('vetta doctor with no sound server', { timeout: 120_000 }, () => {
   it('warns about the microphone and the speaker instead of crashing', async () => {
     const { results, byName } = await doctorJson([], NO_SOUND);
-    assert.deepEqual(results.map((r) => r.check), CHECKS);
+    assert.deepEqual(
+      results.map((r) => r.check),
+      CHECKS,
+    );
     for (const name of ['microphone', 'speaker']) {
       const r = byName.get(name)!;
       assert.equal(r.status, 'warn', `${name}: ${r.detail}`);
@@ -115,7 +138,12 @@ describe('vetta doctor with no sound server', { timeout: 120_000 }, () => {
   });
 
   it('names the keys it finds and never prints their values', async () => {
-    const secrets = { GEMINI_API_KEY: 'gm-secret-1111', OPENAI_API_KEY: 'sk-secret-2222', DEEPGRAM_API_KEY: 'dg-secret-3333', ELEVENLABS_API_KEY: 'el-secret-4444' };
+    const secrets = {
+      GEMINI_API_KEY: 'gm-secret-1111',
+      OPENAI_API_KEY: 'sk-secret-2222',
+      DEEPGRAM_API_KEY: 'dg-secret-3333',
+      ELEVENLABS_API_KEY: 'el-secret-4444',
+    };
     const json = await doctorJson([], { ...NO_SOUND, ...secrets });
     assert.equal(json.byName.get('keys')?.detail, 'set: GEMINI_API_KEY, OPENAI_API_KEY, DEEPGRAM_API_KEY, ELEVENLABS_API_KEY; not set: GOOGLE_API_KEY');
     assert.match(json.byName.get('llm')!.detail, /^gemini gemini-2\.5-flash \(GEMINI_API_KEY set\)$/);
@@ -130,7 +158,11 @@ describe('vetta doctor with no sound server', { timeout: 120_000 }, () => {
   it('fails the choice, and exits 1, when a provider is asked for without its key', async () => {
     const { code, byName } = await doctorJson([], { ...NO_SOUND, VETTA_STT: 'deepgram' });
     assert.equal(code, 1);
-    assert.deepEqual(byName.get('stt'), { check: 'stt', status: 'fail', detail: 'VETTA_STT=deepgram needs a key: set DEEPGRAM_API_KEY, or use --stt none and type' });
+    assert.deepEqual(byName.get('stt'), {
+      check: 'stt',
+      status: 'fail',
+      detail: 'VETTA_STT=deepgram needs a key: set DEEPGRAM_API_KEY, or use --stt none and type',
+    });
   });
 });
 
@@ -169,7 +201,10 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
       ELEVENLABS_BASE_URL: elevenlabs.url,
     };
     const { results, byName } = await doctorJson(['--online'], env);
-    assert.deepEqual(results.map((r) => r.check), [...CHECKS, 'llm gemini online', 'llm openai online', 'stt deepgram online', 'stt openai online', 'tts elevenlabs online', 'tts openai online']);
+    assert.deepEqual(
+      results.map((r) => r.check),
+      [...CHECKS, 'llm gemini online', 'llm openai online', 'stt deepgram online', 'stt openai online', 'tts elevenlabs online', 'tts openai online'],
+    );
     assert.deepEqual(
       results.slice(CHECKS.length).map((r) => [r.check, r.status]),
       [
@@ -188,10 +223,22 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
     // What each provider saw: a real request, with the key in the header each one reads it from.
     assert.equal(gemini.requests[0]?.apiKey, 'gm-fake-key');
     assert.equal(openai.requests[0]?.model, 'llama3.2');
-    assert.deepEqual(deepgram.received.connections.map((c) => [c.status, c.log, c.closed?.code]), [[101, [{ audio: 10_666 }, { control: 'Finalize' }, { control: 'CloseStream' }], 1000]]);
-    assert.deepEqual(elevenlabs.generated.map((g) => g.text), ['ok']);
-    assert.deepEqual(openaiAudio.transcriptions.map((r) => [r.model, r.authorization, r.format?.sampleRate]), [['whisper-1', 'Bearer sk-fake-key', 16_000]]);
-    assert.deepEqual(openaiAudio.speech.map((r) => [r.body.input, r.body.voice]), [['ok', 'alloy']]);
+    assert.deepEqual(
+      deepgram.received.connections.map((c) => [c.status, c.log, c.closed?.code]),
+      [[101, [{ audio: 10_666 }, { control: 'Finalize' }, { control: 'CloseStream' }], 1000]],
+    );
+    assert.deepEqual(
+      elevenlabs.generated.map((g) => g.text),
+      ['ok'],
+    );
+    assert.deepEqual(
+      openaiAudio.transcriptions.map((r) => [r.model, r.authorization, r.format?.sampleRate]),
+      [['whisper-1', 'Bearer sk-fake-key', 16_000]],
+    );
+    assert.deepEqual(
+      openaiAudio.speech.map((r) => [r.body.input, r.body.voice]),
+      [['ok', 'alloy']],
+    );
     assert.match(byName.get('tts openai online')!.detail, new RegExp(`^openai-compatible tts-1 voice alloy at ${openaiAudio.baseUrl} answered in \\d+ ms$`));
   });
 
@@ -214,10 +261,34 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
     assert.equal(code, 1);
     assert.equal(stderr, '');
     const url = `127\\.0\\.0\\.1:${port}`;
-    assert.match(stdout, new RegExp(`^fail {2}llm gemini online +cannot reach http://${url} \\(.*ECONNREFUSED.*\\); check GEMINI_API_KEY and that http://${url} is reachable; or use --llm scripted$`, 'm'));
-    assert.match(stdout, new RegExp(`^fail {2}stt deepgram online +deepgram: cannot reach ${url} \\(.+\\): check the network and try again; check DEEPGRAM_API_KEY and that ws://${url} is reachable; or use --stt none and type$`, 'm'));
-    assert.match(stdout, new RegExp(`^fail {2}tts elevenlabs online +elevenlabs: cannot reach .+; check ELEVENLABS_API_KEY and that http://${url} is reachable; or use --tts espeak \\(offline, no key\\)$`, 'm'));
-    assert.match(stdout, new RegExp(`^fail {2}stt openai online +openai: cannot reach http://${url}/v1/audio/transcriptions \\(.*ECONNREFUSED.*\\); start the server at http://${url}/v1, or point OPENAI_STT_BASE_URL at yours; or use --stt none and type$`, 'm'));
+    assert.match(
+      stdout,
+      new RegExp(
+        `^fail {2}llm gemini online +cannot reach http://${url} \\(.*ECONNREFUSED.*\\); check GEMINI_API_KEY and that http://${url} is reachable; or use --llm scripted$`,
+        'm',
+      ),
+    );
+    assert.match(
+      stdout,
+      new RegExp(
+        `^fail {2}stt deepgram online +deepgram: cannot reach ${url} \\(.+\\): check the network and try again; check DEEPGRAM_API_KEY and that ws://${url} is reachable; or use --stt none and type$`,
+        'm',
+      ),
+    );
+    assert.match(
+      stdout,
+      new RegExp(
+        `^fail {2}tts elevenlabs online +elevenlabs: cannot reach .+; check ELEVENLABS_API_KEY and that http://${url} is reachable; or use --tts espeak \\(offline, no key\\)$`,
+        'm',
+      ),
+    );
+    assert.match(
+      stdout,
+      new RegExp(
+        `^fail {2}stt openai online +openai: cannot reach http://${url}/v1/audio/transcriptions \\(.*ECONNREFUSED.*\\); start the server at http://${url}/v1, or point OPENAI_STT_BASE_URL at yours; or use --stt none and type$`,
+        'm',
+      ),
+    );
     for (const value of ['gm-secret-5555', 'dg-secret-6666', 'el-secret-7777']) assert.ok(!stdout.includes(value), `a key's value was printed: ${stdout}`);
   });
 });

@@ -18,12 +18,16 @@ const tmux = findOnPath('tmux');
 const dir = tempDir('vetta-tui-');
 writeTree(dir, {
   'wrong.py': 'class Solution:\n    def maxProfit(self, prices):\n        return max(prices) - min(prices)\n',
-  'right.py': 'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n',
+  'right.py':
+    'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n',
 });
 const editor = join(dir, 'editor.sh');
 const counter = join(dir, 'edits');
 // The first save is wrong, every later one right; the editor checks it was handed the starter code.
-writeFileSync(editor, `#!/bin/sh\ngrep -q 'def maxProfit' "$1" || exit 3\nn=$(cat ${counter} 2>/dev/null || echo 0)\necho $((n+1)) > ${counter}\nif [ "$n" = 0 ]; then cp ${join(dir, 'wrong.py')} "$1"; else cp ${join(dir, 'right.py')} "$1"; fi\n`);
+writeFileSync(
+  editor,
+  `#!/bin/sh\ngrep -q 'def maxProfit' "$1" || exit 3\nn=$(cat ${counter} 2>/dev/null || echo 0)\necho $((n+1)) > ${counter}\nif [ "$n" = 0 ]; then cp ${join(dir, 'wrong.py')} "$1"; else cp ${join(dir, 'right.py')} "$1"; fi\n`,
+);
 chmodSync(editor, 0o755);
 
 // Each test has its own terminal.
@@ -49,7 +53,14 @@ async function waitForLayout(rows: number, check: (lines: string[]) => boolean, 
 function start(dataHome: string, args: string[]): void {
   rmSync(counter, { force: true });
   const bin = join(packageRoot(), 'bin', 'vetta.js');
-  const env = [`PATH=${process.env.PATH}`, `EDITOR=${editor}`, `XDG_DATA_HOME=${dataHome}`, `XDG_CONFIG_HOME=${join(dir, 'config')}`, 'TERM=xterm-256color', 'NO_COLOR=1'];
+  const env = [
+    `PATH=${process.env.PATH}`,
+    `EDITOR=${editor}`,
+    `XDG_DATA_HOME=${dataHome}`,
+    `XDG_CONFIG_HOME=${join(dir, 'config')}`,
+    'TERM=xterm-256color',
+    'NO_COLOR=1',
+  ];
   // The shell stays after vetta exits, so what vetta printed last can still be read.
   const command = `env ${env.map((e) => `'${e}'`).join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
   current = `vetta-${++started}`;
@@ -112,7 +123,12 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     assert.match(shown, /problem solving 3\/4 reached a passing solution after 1 nudge/);
     assert.doesNotMatch(shown, /\^E edit/);
 
-    const sessions = JSON.parse(execFileSync(process.execPath, [join(packageRoot(), 'bin', 'vetta.js'), 'sessions', 'list', '--json'], { encoding: 'utf8', env: { ...process.env, XDG_DATA_HOME: dataHome } })) as { status: string; phase: string; hints: number }[];
+    const sessions = JSON.parse(
+      execFileSync(process.execPath, [join(packageRoot(), 'bin', 'vetta.js'), 'sessions', 'list', '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_DATA_HOME: dataHome },
+      }),
+    ) as { status: string; phase: string; hints: number }[];
     assert.equal(sessions.length, 1);
     assert.equal(sessions[0]!.status, 'finished');
     assert.equal(sessions[0]!.hints, 1);
@@ -146,6 +162,23 @@ describe('vetta practice in a terminal', { skip: tmux ? false : 'tmux is not ins
     assert.match(resumed, /interviewer: Welcome back\. Where we left off, I had said: It passes 2 of 5 tests/);
     // The code written before the kill is still there: the submission judges it.
     assert.match(resumed, /\[submit\] wrong_answer/);
-    assert.match(readFileSync(join(dataHome, 'vetta', 'work', JSON.parse(execFileSync(process.execPath, [join(packageRoot(), 'bin', 'vetta.js'), 'sessions', 'list', '--json'], { encoding: 'utf8', env: { ...process.env, XDG_DATA_HOME: dataHome } }))[0].id, 'solution.py'), 'utf8'), /max\(prices\) - min\(prices\)/);
+    assert.match(
+      readFileSync(
+        join(
+          dataHome,
+          'vetta',
+          'work',
+          JSON.parse(
+            execFileSync(process.execPath, [join(packageRoot(), 'bin', 'vetta.js'), 'sessions', 'list', '--json'], {
+              encoding: 'utf8',
+              env: { ...process.env, XDG_DATA_HOME: dataHome },
+            }),
+          )[0].id,
+          'solution.py',
+        ),
+        'utf8',
+      ),
+      /max\(prices\) - min\(prices\)/,
+    );
   });
 });

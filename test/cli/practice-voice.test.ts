@@ -43,8 +43,25 @@ describe('vetta practice by voice', { skip }, () => {
     const env = { ...pulse.env, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), TERM: 'xterm-256color', NO_COLOR: '1' };
     const bin = join(packageRoot(), 'bin', 'vetta.js');
     const recording = join(home, 'spoken.jsonl');
-    const args = ['practice', '--problem', 'valid-anagram', '--voice', '--tts', 'espeak', '--stt', 'pocketsphinx', '--input-device', pulse.microphone, '--output-device', pulse.sink, '--record', recording];
-    const command = `env ${Object.entries(env).map(([k, v]) => `'${k}=${v}'`).join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
+    const args = [
+      'practice',
+      '--problem',
+      'valid-anagram',
+      '--voice',
+      '--tts',
+      'espeak',
+      '--stt',
+      'pocketsphinx',
+      '--input-device',
+      pulse.microphone,
+      '--output-device',
+      pulse.sink,
+      '--record',
+      recording,
+    ];
+    const command = `env ${Object.entries(env)
+      .map(([k, v]) => `'${k}=${v}'`)
+      .join(' ')} ${process.execPath} ${bin} ${args.join(' ')}; echo "[exit $?]"; sleep 600`;
     const monitor = pulse.record();
     await monitor.ready;
     terminals.open('voice', 100, 30, command);
@@ -75,13 +92,28 @@ describe('vetta practice by voice', { skip }, () => {
     assert.match(shown, /voice-to-voice +median \d+ ms/);
 
     // The recording keeps the spoken side: what was recognized, the interruption, the audio itself.
-    const entries = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; final?: boolean; text?: string; bytes?: number });
-    assert.ok(entries.some((e) => e.type === 'transcript' && e.final && /meters/.test(e.text ?? '')), 'the final transcript is recorded');
-    assert.ok(entries.some((e) => e.type === 'interruption'), 'the interruption is recorded');
-    assert.ok(entries.some((e) => e.type === 'spoken_chunk' && /^Today's problem is Valid Anagram\./.test(e.text ?? '')), 'the chunks that were spoken are recorded');
+    const entries = readFileSync(recording, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; final?: boolean; text?: string; bytes?: number });
+    assert.ok(
+      entries.some((e) => e.type === 'transcript' && e.final && /meters/.test(e.text ?? '')),
+      'the final transcript is recorded',
+    );
+    assert.ok(
+      entries.some((e) => e.type === 'interruption'),
+      'the interruption is recorded',
+    );
+    assert.ok(
+      entries.some((e) => e.type === 'spoken_chunk' && /^Today's problem is Valid Anagram\./.test(e.text ?? '')),
+      'the chunks that were spoken are recorded',
+    );
     // The introduction began to sound, then was cut off by the candidate.
     const playback = (entries.filter((e) => e.type === 'playback') as unknown as { state: string; reason?: string }[]).map((e) => [e.state, e.reason ?? null]);
-    assert.deepEqual(playback.slice(0, 2), [['started', null], ['stopped', 'interrupted']]);
+    assert.deepEqual(playback.slice(0, 2), [
+      ['started', null],
+      ['stopped', 'interrupted'],
+    ]);
     // The reply began to sound only after the candidate had finished: after their final transcript.
     const timed = entries as unknown as { type: string; t: number; final?: boolean; state?: string }[];
     const finished = timed.findIndex((e) => e.type === 'transcript' && e.final);
@@ -95,7 +127,10 @@ describe('vetta practice by voice', { skip }, () => {
     const check = spawnSync(process.execPath, [bin, 'replay', recording, '--check'], { encoding: 'utf8', env });
     assert.equal(check.status, 0, check.stdout + check.stderr);
     assert.match(check.stdout, /^OK /);
-    const again = spawnSync(process.execPath, [bin, 'replay', recording, '--check', '--from-audio', '--stt', 'pocketsphinx', '--json'], { encoding: 'utf8', env });
+    const again = spawnSync(process.execPath, [bin, 'replay', recording, '--check', '--from-audio', '--stt', 'pocketsphinx', '--json'], {
+      encoding: 'utf8',
+      env,
+    });
     const result = JSON.parse(again.stdout) as { ok: boolean; divergences: { where: string; diff: string[] }[] };
     // Heard again from a window of the raw audio, the words may come out a little differently from
     // the live stream's: then that is reported word for word, as a divergence.
@@ -104,7 +139,11 @@ describe('vetta practice by voice', { skip }, () => {
       assert.ok(words, JSON.stringify(result.divergences));
       assert.match(words.diff.join('\n'), /^\+ .*meters/m);
     }
-    const none = spawnSync(process.execPath, [bin, 'replay', join(packageRoot(), 'test', 'fixtures', 'recordings', 'scripted-stock.jsonl'), '--check', '--from-audio', '--stt', 'pocketsphinx'], { encoding: 'utf8', env });
+    const none = spawnSync(
+      process.execPath,
+      [bin, 'replay', join(packageRoot(), 'test', 'fixtures', 'recordings', 'scripted-stock.jsonl'), '--check', '--from-audio', '--stt', 'pocketsphinx'],
+      { encoding: 'utf8', env },
+    );
     assert.equal(none.status, 1);
     assert.match(none.stdout, /has no recorded audio .*: it was not a spoken interview; check it without --from-audio/);
   });
@@ -121,7 +160,17 @@ describe('a microphone lost mid-interview', () => {
     const { ScriptedBrain } = await import('../../src/interview/scripted-brain.ts');
     const { UnsafeSandbox } = await import('../../src/sandbox/unsafe.ts');
     const problem = new ProblemSet({ env: {} }).get('valid-anagram');
-    const session = new PracticeSession({ problem, tests: loadTests(problem), language: 'python', brain: new ScriptedBrain(), sandbox: new UnsafeSandbox(), sessionId: 's', now: () => 0, solutionFile: join(tempDir(), 'solution.py'), runEditor: async () => ({ status: 1 }) });
+    const session = new PracticeSession({
+      problem,
+      tests: loadTests(problem),
+      language: 'python',
+      brain: new ScriptedBrain(),
+      sandbox: new UnsafeSandbox(),
+      sessionId: 's',
+      now: () => 0,
+      solutionFile: join(tempDir(), 'solution.py'),
+      runEditor: async () => ({ status: 1 }),
+    });
     await session.start();
     // A microphone that delivers a little audio, then is unplugged.
     const microphone = {
@@ -131,7 +180,14 @@ describe('a microphone lost mid-interview', () => {
       },
     } as unknown as Parameters<typeof converse>[1]['microphone'];
     const notices: string[] = [];
-    await converse(session, { microphone, detector: await loadVad(), recognizer: null }, { output: null, echo: new EchoCanceller(), note: null, firstSound: Promise.resolve(), recorder: null, close: async () => {} }, {}, (m) => notices.push(m), new AbortController().signal);
+    await converse(
+      session,
+      { microphone, detector: await loadVad(), recognizer: null },
+      { output: null, echo: new EchoCanceller(), note: null, firstSound: Promise.resolve(), recorder: null, close: async () => {} },
+      {},
+      (m) => notices.push(m),
+      new AbortController().signal,
+    );
     assert.deepEqual(notices, ['the microphone stopped (parec: Connection terminated); the interview goes on typed']);
     await session.perform({ kind: 'say', text: 'Can the strings be empty?' });
     const said = session.interview.state.conversation.map((t) => t.role);

@@ -8,7 +8,8 @@ const PROBLEM = 'best-time-to-buy-and-sell-stock';
 const dir = tempDir();
 writeTree(dir, {
   'wrong.py': 'class Solution:\n    def maxProfit(self, prices):\n        return max(prices) - min(prices)\n',
-  'right.py': 'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n',
+  'right.py':
+    'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n',
 });
 const env = { XDG_DATA_HOME: join(dir, 'data') };
 
@@ -38,7 +39,10 @@ describe('vetta practice', () => {
     assert.match(stdout, /you: Can I sell before I buy\?\ninterviewer: No\. The selling day must come after the buying day\./);
     assert.match(stdout, /\[run\] wrong_answer: passes 2 of 5 tests/);
     assert.match(stdout, /with \{"prices":\[7,1,5,3,6,4\]\} it returns 6 where 5 is expected/);
-    assert.match(stdout, /you: I would take the maximum price minus the minimum price\.\ninterviewer: Walk me through it on the first example\. What does it return\?/);
+    assert.match(
+      stdout,
+      /you: I would take the maximum price minus the minimum price\.\ninterviewer: Walk me through it on the first example\. What does it return\?/,
+    );
     assert.match(stdout, /\[hint: nudge\]\ninterviewer: Let me give you something to go on\. If you had to sell on a given day/);
     assert.match(stdout, /\[submit\] accepted: passes all 16 tests/);
     assert.match(stdout, /interviewer: What are the time and space complexity of your solution\?/);
@@ -53,11 +57,25 @@ describe('vetta practice', () => {
 
   it('prints the interview as JSON events with --json, ending with the scorecard', async () => {
     const { stdout } = await runCli(['practice', '--problem', PROBLEM, '--script', script(SESSION), '--json'], env);
-    const events = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const phases = events.filter((e) => e.type === 'phase_changed').map((e) => e.phase);
     assert.deepEqual(phases, ['clarify', 'approach', 'code', 'test', 'follow_up', 'wrap_up', 'ended']);
-    assert.deepEqual(events.filter((e) => e.type === 'hint_given').map((e) => [e.level, e.reason]), [['nudge', 'failing']]);
-    assert.deepEqual(events.filter((e) => e.type === 'tests_ran').map((e) => [e.run.kind, e.run.verdict]), [['run', 'wrong_answer'], ['run', 'wrong_answer'], ['run', 'accepted'], ['submit', 'accepted']]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'hint_given').map((e) => [e.level, e.reason]),
+      [['nudge', 'failing']],
+    );
+    assert.deepEqual(
+      events.filter((e) => e.type === 'tests_ran').map((e) => [e.run.kind, e.run.verdict]),
+      [
+        ['run', 'wrong_answer'],
+        ['run', 'wrong_answer'],
+        ['run', 'accepted'],
+        ['submit', 'accepted'],
+      ],
+    );
     const card = events.at(-1);
     assert.equal(card.type, 'scorecard');
     assert.deepEqual(card.hintsUsed, { nudge: 1, hint: 0, reveal: 0 });
@@ -97,7 +115,13 @@ describe('vetta practice', () => {
     writeFileSync(join(files, 'binary.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0]));
     writeFileSync(join(files, 'empty.py'), '  \n');
     writeFileSync(join(files, 'huge.py'), `# ${'x'.repeat(1024 * 1024 + 10)}\n`);
-    const lines = [`/edit ${join(files, 'binary.py')}`, `/edit ${join(files, 'empty.py')}`, `/edit ${join(files, 'huge.py')}`, `/edit ${join(dir, 'right.py')}`, '/submit'];
+    const lines = [
+      `/edit ${join(files, 'binary.py')}`,
+      `/edit ${join(files, 'empty.py')}`,
+      `/edit ${join(files, 'huge.py')}`,
+      `/edit ${join(dir, 'right.py')}`,
+      '/submit',
+    ];
     const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(lines)], env);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /binary\.py is not a text file; keeping your previous code/);
@@ -130,7 +154,11 @@ describe('vetta practice', () => {
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /broken\.txt:2: \/edit missing\.py: .*missing\.py does not exist/);
     const sessions = JSON.parse((await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout) as { status: string }[];
-    assert.deepEqual(sessions.map((s) => s.status), ['finished'], 'only the first run left a session, and it is finished');
+    assert.deepEqual(
+      sessions.map((s) => s.status),
+      ['finished'],
+      'only the first run left a session, and it is finished',
+    );
   });
 });
 
@@ -139,7 +167,10 @@ describe('vetta practice --llm openai', () => {
     const { startFakeOpenAi } = await import('../fakes/openai-server.ts');
     const server = await startFakeOpenAi([{ text: 'Excellent! Let us look at stock prices. What would you like to ask first? I have more to say.' }]);
     try {
-      const { code, stdout } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'openai', '--model', 'tiny', '--script', script(['/quit'])], { ...env, OPENAI_BASE_URL: server.baseUrl });
+      const { code, stdout } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'openai', '--model', 'tiny', '--script', script(['/quit'])], {
+        ...env,
+        OPENAI_BASE_URL: server.baseUrl,
+      });
       assert.equal(code, 0, stdout);
       assert.match(stdout, /interviewer: Let us look at stock prices\. What would you like to ask first\?\n/);
       assert.equal(server.requests[0]!.model, 'tiny');
@@ -152,7 +183,10 @@ describe('vetta practice --llm openai', () => {
     const { startFakeOpenAi } = await import('../fakes/openai-server.ts');
     const server = await startFakeOpenAi([{ status: 500 }]);
     try {
-      const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'openai', '--script', script(SESSION)], { ...env, OPENAI_BASE_URL: server.baseUrl });
+      const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'openai', '--script', script(SESSION)], {
+        ...env,
+        OPENAI_BASE_URL: server.baseUrl,
+      });
       assert.equal(code, 0, stderr);
       assert.match(stderr, /note: openai: .*answered HTTP 500; trying once more/);
       assert.match(stderr, /note: openai: .*answered HTTP 500; the offline interviewer takes over for the rest of this interview/);
@@ -170,7 +204,11 @@ describe('vetta practice: choosing the interviewer', () => {
     const { startFakeGemini } = await import('../fakes/gemini-server.ts');
     const server = await startFakeGemini([{ text: 'Welcome. Shall we look at the stock problem together?' }]);
     try {
-      const withKey = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], { ...env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: server.baseUrl });
+      const withKey = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], {
+        ...env,
+        GEMINI_API_KEY: 'test-key',
+        GEMINI_BASE_URL: server.baseUrl,
+      });
       assert.equal(withKey.code, 0, withKey.stderr);
       assert.match(withKey.stdout, /interviewer: Welcome\. Shall we look at the stock problem together\?/);
       assert.equal(server.requests[0]!.apiKey, 'test-key');
@@ -196,9 +234,17 @@ describe('vetta practice: the scorecard', () => {
       testing: { grade: 1, note: 'Nothing was run.' },
       communication: { grade: 2, note: 'Asked one good question about selling before buying.' },
     };
-    const server = await startFakeGemini([{ text: 'Welcome.' }, { text: `Here you go:\n\`\`\`json\n${JSON.stringify(written)}\n\`\`\`` }, { text: 'Thanks for your time.' }]);
+    const server = await startFakeGemini([
+      { text: 'Welcome.' },
+      { text: `Here you go:\n\`\`\`json\n${JSON.stringify(written)}\n\`\`\`` },
+      { text: 'Thanks for your time.' },
+    ]);
     try {
-      const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit']), '--json'], { ...env, GEMINI_API_KEY: 'k', GEMINI_BASE_URL: server.baseUrl });
+      const { code, stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit']), '--json'], {
+        ...env,
+        GEMINI_API_KEY: 'k',
+        GEMINI_BASE_URL: server.baseUrl,
+      });
       assert.equal(code, 0, stderr);
       const card = JSON.parse(stdout.trim().split('\n').at(-1)!);
       assert.deepEqual(card.problemSolving, written.problemSolving);
@@ -212,7 +258,11 @@ describe('vetta practice: the scorecard', () => {
     }
     const rambling = await startFakeGemini([{ text: 'Welcome.' }, { text: 'I think they did fine overall!' }, { text: 'Thanks.' }]);
     try {
-      const { stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], { ...env, GEMINI_API_KEY: 'k', GEMINI_BASE_URL: rambling.baseUrl });
+      const { stdout, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script(['/quit'])], {
+        ...env,
+        GEMINI_API_KEY: 'k',
+        GEMINI_BASE_URL: rambling.baseUrl,
+      });
       assert.match(stderr, /note: gemini did not write a usable scorecard; it is the offline rubric's/);
       assert.match(stdout, /problem solving\s+1\/4 {2}did not reach a working solution/);
     } finally {
@@ -225,22 +275,39 @@ describe('vetta practice: secrets', () => {
   it('never saves a key with the session, even one the candidate pastes into the chat', async () => {
     const data = tempDir('vetta-secrets-');
     const key = 'planted-deepgram-key-0123456789';
-    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script([`My Deepgram key is ${key}, is that a problem?`, '/quit'])], { XDG_DATA_HOME: data, DEEPGRAM_API_KEY: key });
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--script', script([`My Deepgram key is ${key}, is that a problem?`, '/quit'])], {
+      XDG_DATA_HOME: data,
+      DEEPGRAM_API_KEY: key,
+    });
     assert.equal(code, 0, stderr);
     const db = readFileSync(join(data, 'vetta', 'sessions.db'));
     assert.ok(db.length > 0);
     assert.equal(db.indexOf(key), -1, 'the key is not in the session store');
-    const shown = await runCli(['sessions', 'export', (await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout.match(/"id":\s*"([^"]+)"/)![1]!, '--format', 'md'], { XDG_DATA_HOME: data });
+    const shown = await runCli(
+      ['sessions', 'export', (await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout.match(/"id":\s*"([^"]+)"/)![1]!, '--format', 'md'],
+      { XDG_DATA_HOME: data },
+    );
     assert.match(shown.stdout, /My Deepgram key is \[redacted\], is that a problem\?/);
   });
 });
 
 describe('vetta practice: voice', () => {
   it('--voice insists: without an audio output it says what is missing and what to do', async () => {
-    const noSound = { PULSE_SERVER: 'unix:/nonexistent/native', HOME: '/nonexistent', XDG_RUNTIME_DIR: '/nonexistent', AUDIODEV: 'null-device-that-does-not-exist' };
-    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--voice', '--tts', 'espeak', '--script', script(['/quit'])], { ...env, ...noSound });
+    const noSound = {
+      PULSE_SERVER: 'unix:/nonexistent/native',
+      HOME: '/nonexistent',
+      XDG_RUNTIME_DIR: '/nonexistent',
+      AUDIODEV: 'null-device-that-does-not-exist',
+    };
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--voice', '--tts', 'espeak', '--script', script(['/quit'])], {
+      ...env,
+      ...noSound,
+    });
     assert.equal(code, 2);
-    assert.match(stderr, /^vetta: --voice: the interviewer cannot speak: no audio output \(.+\); run "vetta doctor", or leave out --voice to practise in text\n$/);
+    assert.match(
+      stderr,
+      /^vetta: --voice: the interviewer cannot speak: no audio output \(.+\); run "vetta doctor", or leave out --voice to practise in text\n$/,
+    );
     const both = await runCli(['practice', '--problem', PROBLEM, '--voice', '--text', '--script', script(['/quit'])], env);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--voice and --text contradict each other/);
@@ -254,14 +321,22 @@ describe('vetta practice: one writer a session', () => {
     const { hostname } = await import('node:os');
     const data = tempDir('vetta-two-');
     const childEnv = { ...process.env, XDG_DATA_HOME: data, XDG_CONFIG_HOME: join(data, 'config'), NO_COLOR: '1' };
-    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain'], {
+      env: childEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     for (let i = 0; i < 600 && !/Take a moment/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     const [session] = JSON.parse((await runCli(['sessions', 'list', '--json'], { XDG_DATA_HOME: data })).stdout) as { id: string }[];
     const second = await runCli(['practice', '--resume', session!.id.slice(0, 8), '--plain'], { XDG_DATA_HOME: data }, '/quit\n');
     assert.equal(second.code, 2, second.stdout + second.stderr);
-    assert.match(second.stderr, new RegExp(`^vetta: session ${session!.id.slice(0, 8)} is open in another vetta \\(pid ${child.pid} on ${hostname()}, since \\d\\d:\\d\\d\\); carry on there, or stop that process and resume again\n$`));
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `^vetta: session ${session!.id.slice(0, 8)} is open in another vetta \\(pid ${child.pid} on ${hostname()}, since \\d\\d:\\d\\d\\); carry on there, or stop that process and resume again\n$`,
+      ),
+    );
     const closed = new Promise((r) => child.once('close', r));
     child.stdin.end('/quit\n');
     assert.equal(await closed, 0);
@@ -276,7 +351,10 @@ describe('vetta practice: a killed interview', () => {
     const { resolve } = await import('node:path');
     const data = tempDir('vetta-kill-');
     const childEnv = { ...process.env, XDG_DATA_HOME: data, XDG_CONFIG_HOME: join(data, 'config'), NO_COLOR: '1', EDITOR: 'false' };
-    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain'], {
+      env: childEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const until = async (pattern: RegExp) => {
@@ -301,4 +379,3 @@ describe('vetta practice: a killed interview', () => {
     assert.match(shown, /you: Can I sell before I buy\?[\s\S]*interviewer: No\. The selling day[\s\S]*\[run\] wrong_answer[\s\S]*Welcome back/);
   });
 });
-

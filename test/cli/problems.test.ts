@@ -7,14 +7,25 @@ import { largestProblem, runCli, tempDir, writeTree } from '../helpers.ts';
 /** `largest` renamed, so several copies can sit in one folder. */
 function copyOfLargest(id: string, overrides: Parameters<typeof largestProblem>[0] = {}): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(largestProblem(overrides)).map(([path, text]) => [path.replace(/^largest\//, `${id}/`), path.endsWith('problem.md') ? text.replace('id: largest', `id: ${id}`) : text]),
+    Object.entries(largestProblem(overrides)).map(([path, text]) => [
+      path.replace(/^largest\//, `${id}/`),
+      path.endsWith('problem.md') ? text.replace('id: largest', `id: ${id}`) : text,
+    ]),
   );
 }
 
 describe('problems validate at scale', () => {
   it('reports a test value whose type does not match the signature', async () => {
     const dir = tempDir();
-    writeTree(dir, copyOfLargest('typed', { tests: [{ name: 'example', args: { nums: '3,1,4' }, expected: 4 }, { name: 'ok', args: { nums: [1] }, expected: 1 }] }));
+    writeTree(
+      dir,
+      copyOfLargest('typed', {
+        tests: [
+          { name: 'example', args: { nums: '3,1,4' }, expected: 4 },
+          { name: 'ok', args: { nums: [1] }, expected: 1 },
+        ],
+      }),
+    );
     const { code, stdout } = await runCli(['problems', 'validate', dir]);
     assert.equal(code, 1);
     assert.match(stdout, /✗ tests\.json: values that do not match the signature: example args\.nums: expected int\[\], got a string "3,1,4"/);
@@ -43,7 +54,10 @@ describe('problems validate at scale', () => {
     for (const id of ids) assert.match(stdout, new RegExp(`(ok  |FAIL) \\[\\d/5\\] ${id}\\n`));
     assert.match(stdout, /1 of 5 problems failed: p3\n/);
     const json = JSON.parse((await runCli(['problems', 'validate', dir, '--json', '--jobs', '2'])).stdout);
-    assert.deepEqual(json.problems.map((p: { id: string; ok: boolean }) => [p.id, p.ok]), ids.map((id) => [id, id !== 'p3']));
+    assert.deepEqual(
+      json.problems.map((p: { id: string; ok: boolean }) => [p.id, p.ok]),
+      ids.map((id) => [id, id !== 'p3']),
+    );
     assert.equal((await runCli(['problems', 'validate', dir, '--jobs', '0'])).code, 2);
   });
 });
@@ -55,11 +69,21 @@ describe('problems list at scale', () => {
     writeTree(dir, Object.assign({}, ...['a1', 'a2'].map((id) => copyOfLargest(id))));
     const env = { XDG_CACHE_HOME: cache };
     const first = await runCli(['--problems', dir, 'problems', 'list', '--json'], env);
-    assert.deepEqual(JSON.parse(first.stdout).filter((p: { origin: string }) => p.origin === 'user').map((p: { title: string }) => p.title), ['Largest', 'Largest']);
+    assert.deepEqual(
+      JSON.parse(first.stdout)
+        .filter((p: { origin: string }) => p.origin === 'user')
+        .map((p: { title: string }) => p.title),
+      ['Largest', 'Largest'],
+    );
     assert.equal(readdirSync(join(cache, 'vetta', 'problem-index')).filter((f) => f.startsWith(basename(dir))).length, 1);
     writeTree(dir, { 'a2/problem.md': copyOfLargest('a2')['a2/problem.md']!.replace('title: Largest', 'title: Largest Again') });
     const second = await runCli(['--problems', dir, 'problems', 'list', '--json'], env);
-    assert.deepEqual(JSON.parse(second.stdout).filter((p: { origin: string }) => p.origin === 'user').map((p: { title: string }) => p.title), ['Largest', 'Largest Again']);
+    assert.deepEqual(
+      JSON.parse(second.stdout)
+        .filter((p: { origin: string }) => p.origin === 'user')
+        .map((p: { title: string }) => p.title),
+      ['Largest', 'Largest Again'],
+    );
     const shown = await runCli(['--problems', dir, 'problems', 'show', 'a2'], env);
     assert.match(shown.stdout, /Return the largest element of nums\./);
   });

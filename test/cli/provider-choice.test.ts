@@ -50,14 +50,20 @@ describe('auto: what each key turns on', () => {
     assert.deepEqual(notices, ['no GEMINI_API_KEY, so the offline interviewer leads; set it, or use --llm openai with a local model']);
     assert.equal(choose(BRAINS, undefined, ctx).description, 'scripted: the offline interviewer (no GEMINI_API_KEY)');
     const ear = chooseRecognizer({}, ctx);
-    assert.deepEqual([ear.provider, ear.description, ear.auto], [null, 'none: no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL and pocketsphinx is not installed; you type', true]);
+    assert.deepEqual(
+      [ear.provider, ear.description, ear.auto],
+      [null, 'none: no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL and pocketsphinx is not installed; you type', true],
+    );
     const voice = chooseVoice({}, ctx);
     assert.deepEqual([voice.provider?.name, voice.description], ['espeak', 'espeak-ng, offline (no ELEVENLABS_API_KEY or OPENAI_TTS_BASE_URL)']);
   });
 
   it('with no Deepgram key, pocketsphinx listens when it is installed', { skip: pocketsphinxMissing }, () => {
     const ear = chooseRecognizer({}, contextWith({}));
-    assert.deepEqual([ear.provider?.name, ear.description, ear.auto], ['pocketsphinx', 'pocketsphinx, offline (no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL)', true]);
+    assert.deepEqual(
+      [ear.provider?.name, ear.description, ear.auto],
+      ['pocketsphinx', 'pocketsphinx, offline (no DEEPGRAM_API_KEY or OPENAI_STT_BASE_URL)', true],
+    );
   });
 
   it('with keys: Gemini, Deepgram and ElevenLabs, each saying which key chose it and never what it is', () => {
@@ -69,13 +75,25 @@ describe('auto: what each key turns on', () => {
     const voice = chooseVoice({}, ctx);
     assert.deepEqual(
       [brain, ear.provider?.name, ear.description, voice.provider?.name, voice.description],
-      ['gemini gemini-2.5-flash (GOOGLE_API_KEY set)', 'deepgram', 'deepgram nova-3 (DEEPGRAM_API_KEY set)', 'elevenlabs', 'elevenlabs voice JBFqnCBsd6RMkjVDRZzb (ELEVENLABS_API_KEY set)'],
+      [
+        'gemini gemini-2.5-flash (GOOGLE_API_KEY set)',
+        'deepgram',
+        'deepgram nova-3 (DEEPGRAM_API_KEY set)',
+        'elevenlabs',
+        'elevenlabs voice JBFqnCBsd6RMkjVDRZzb (ELEVENLABS_API_KEY set)',
+      ],
     );
     for (const text of [brain, ear.description, voice.description]) for (const value of Object.values(keys)) assert.ok(!text.includes(value));
   });
 
   it('names the model and the voice in force', () => {
-    const ctx = contextWith({ GEMINI_API_KEY: 'k', DEEPGRAM_API_KEY: 'k', DEEPGRAM_MODEL: 'nova-2', ELEVENLABS_API_KEY: 'k', ELEVENLABS_VOICE_ID: 'voice-from-env' });
+    const ctx = contextWith({
+      GEMINI_API_KEY: 'k',
+      DEEPGRAM_API_KEY: 'k',
+      DEEPGRAM_MODEL: 'nova-2',
+      ELEVENLABS_API_KEY: 'k',
+      ELEVENLABS_VOICE_ID: 'voice-from-env',
+    });
     assert.equal(chooseRecognizer({}, ctx).description, 'deepgram nova-2 (DEEPGRAM_API_KEY set)');
     assert.equal(chooseVoice({}, ctx).description, 'elevenlabs voice voice-from-env (ELEVENLABS_API_KEY set)');
   });
@@ -83,17 +101,30 @@ describe('auto: what each key turns on', () => {
 
 describe('the OpenAI-compatible voice and ear', () => {
   it('are chosen by auto when their own server is set, and say where and with what', () => {
-    const ctx = contextWith({ OPENAI_TTS_BASE_URL: 'http://127.0.0.1:8880/v1', OPENAI_TTS_VOICE: 'af_heart', OPENAI_STT_BASE_URL: 'http://127.0.0.1:8000/v1', OPENAI_STT_MODEL: 'small.en' });
+    const ctx = contextWith({
+      OPENAI_TTS_BASE_URL: 'http://127.0.0.1:8880/v1',
+      OPENAI_TTS_VOICE: 'af_heart',
+      OPENAI_STT_BASE_URL: 'http://127.0.0.1:8000/v1',
+      OPENAI_STT_MODEL: 'small.en',
+    });
     const voice = chooseVoice({}, ctx);
     const ear = chooseRecognizer({}, ctx);
     assert.deepEqual(
       [voice.provider?.name, voice.description, ear.provider?.name, ear.description],
-      ['openai', 'openai-compatible tts-1 voice af_heart at http://127.0.0.1:8880/v1 (OPENAI_TTS_BASE_URL set)', 'openai', 'openai-compatible small.en at http://127.0.0.1:8000/v1 (OPENAI_STT_BASE_URL set)'],
+      [
+        'openai',
+        'openai-compatible tts-1 voice af_heart at http://127.0.0.1:8880/v1 (OPENAI_TTS_BASE_URL set)',
+        'openai',
+        'openai-compatible small.en at http://127.0.0.1:8000/v1 (OPENAI_STT_BASE_URL set)',
+      ],
     );
   });
 
   it('named, use OPENAI_BASE_URL when they have no server of their own, else OpenAI', () => {
-    assert.equal(chooseVoice({ tts: 'openai' }, contextWith({ OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1' })).description, 'openai-compatible tts-1 voice alloy at http://127.0.0.1:9000/v1 (--tts openai)');
+    assert.equal(
+      chooseVoice({ tts: 'openai' }, contextWith({ OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1' })).description,
+      'openai-compatible tts-1 voice alloy at http://127.0.0.1:9000/v1 (--tts openai)',
+    );
     assert.equal(chooseRecognizer({ stt: 'openai' }, contextWith({})).description, 'openai-compatible whisper-1 at https://api.openai.com/v1 (--stt openai)');
   });
 
@@ -110,10 +141,16 @@ describe('precedence: flag, then environment, then config file', () => {
 
   it('the config file decides when nothing else does, and is named', () => {
     const ctx = contextWith(keys, config);
-    assert.equal(choose(BRAINS, 'auto', ctx).description, `openai-compatible model-from-config at http://127.0.0.1:11434/v1 ("llm": "openai" in ${configFile(ctx)})`);
+    assert.equal(
+      choose(BRAINS, 'auto', ctx).description,
+      `openai-compatible model-from-config at http://127.0.0.1:11434/v1 ("llm": "openai" in ${configFile(ctx)})`,
+    );
     assert.equal(chooseRecognizer({ stt: 'auto' }, ctx).description, `none ("stt": "none" in ${configFile(ctx)}); you type`);
     const voice = chooseVoice({ tts: 'auto' }, ctx);
-    assert.deepEqual([voice.provider, voice.auto, voice.description], [null, false, `none ("tts": "none" in ${configFile(ctx)}); the interviewer is read, not heard`]);
+    assert.deepEqual(
+      [voice.provider, voice.auto, voice.description],
+      [null, false, `none ("tts": "none" in ${configFile(ctx)}); the interviewer is read, not heard`],
+    );
   });
 
   it('pocketsphinx is chosen by name like any other, and a Deepgram key does not override it', { skip: pocketsphinxMissing }, () => {
@@ -142,19 +179,34 @@ describe('precedence: flag, then environment, then config file', () => {
 describe('choices that cannot be honoured', () => {
   it('a provider named without its key says which setting named it and what to set', () => {
     const ctx = contextWith({}, { stt: 'deepgram', tts: 'elevenlabs' });
-    assert.throws(() => chooseRecognizer({ stt: 'deepgram' }, ctx), errorSaying('--stt deepgram needs a key: set DEEPGRAM_API_KEY, or use --stt none and type'));
-    assert.throws(() => chooseRecognizer({}, ctx), errorSaying(`"stt": "deepgram" in ${configFile(ctx)} needs a key: set DEEPGRAM_API_KEY, or use --stt none and type`));
-    assert.throws(() => chooseVoice({}, ctx), errorSaying(`"tts": "elevenlabs" in ${configFile(ctx)} needs a key: set ELEVENLABS_API_KEY, or use --tts espeak (offline, no key)`));
+    assert.throws(
+      () => chooseRecognizer({ stt: 'deepgram' }, ctx),
+      errorSaying('--stt deepgram needs a key: set DEEPGRAM_API_KEY, or use --stt none and type'),
+    );
+    assert.throws(
+      () => chooseRecognizer({}, ctx),
+      errorSaying(`"stt": "deepgram" in ${configFile(ctx)} needs a key: set DEEPGRAM_API_KEY, or use --stt none and type`),
+    );
+    assert.throws(
+      () => chooseVoice({}, ctx),
+      errorSaying(`"tts": "elevenlabs" in ${configFile(ctx)} needs a key: set ELEVENLABS_API_KEY, or use --tts espeak (offline, no key)`),
+    );
     assert.throws(() => choose(BRAINS, 'gemini', ctx), errorSaying('--llm gemini needs a key: set GEMINI_API_KEY (or GOOGLE_API_KEY), or use --llm scripted'));
   });
 
   it('pocketsphinx named but not installed says what to install', () => {
     const ctx = contextWith({ PATH: tempDir('vetta-bare-path-') });
-    assert.throws(() => chooseRecognizer({ stt: 'pocketsphinx' }, ctx), errorSaying('pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us); or use --stt none and type'));
+    assert.throws(
+      () => chooseRecognizer({ stt: 'pocketsphinx' }, ctx),
+      errorSaying('pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us); or use --stt none and type'),
+    );
   });
 
   it('an unknown name in the environment is a usage error listing the choices', () => {
-    assert.throws(() => chooseVoice({}, contextWith({ VETTA_TTS: 'polly' })), errorSaying('VETTA_TTS is "polly": expected "auto", "elevenlabs", "openai", "espeak" or "none"'));
+    assert.throws(
+      () => chooseVoice({}, contextWith({ VETTA_TTS: 'polly' })),
+      errorSaying('VETTA_TTS is "polly": expected "auto", "elevenlabs", "openai", "espeak" or "none"'),
+    );
   });
 
   it('a wrong value in the config file names the file, the field and what it takes', () => {
@@ -184,6 +236,9 @@ describe('vetta say follows the shared choice', () => {
     writeTree(configHome, { 'vetta/config.json': JSON.stringify({ tts: 'elevenlabs' }) });
     const { code, stderr } = await runCli(['say', 'Hello.'], { XDG_CONFIG_HOME: configHome });
     assert.equal(code, 2);
-    assert.equal(stderr, `vetta: "tts": "elevenlabs" in ${join(configHome, 'vetta', 'config.json')} needs a key: set ELEVENLABS_API_KEY, or use --tts espeak (offline, no key)\n`);
+    assert.equal(
+      stderr,
+      `vetta: "tts": "elevenlabs" in ${join(configHome, 'vetta', 'config.json')} needs a key: set ELEVENLABS_API_KEY, or use --tts espeak (offline, no key)\n`,
+    );
   });
 });

@@ -12,8 +12,13 @@ import { runCli, tempDir } from '../helpers.ts';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'recordings');
 const SCRIPTED = join(FIXTURES, 'scripted-stock.jsonl');
 
+// biome-ignore lint/suspicious/noExplicitAny: recordings are edited freely in these tests, whatever their shape
 type Line = Record<string, any>;
-const readLines = (file: string): Line[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const readLines = (file: string): Line[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 function writeLines(lines: Line[]): string {
   const file = join(tempDir(), 'edited.jsonl');
   writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
@@ -28,14 +33,22 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('vetta replay --check', () => {
-  it('finds today\'s Vetta deciding as the shipped recordings did (scripted and Gemini), with JUnit and JSON reports', async () => {
+  it("finds today's Vetta deciding as the shipped recordings did (scripted and Gemini), with JUnit and JSON reports", async () => {
     const junit = join(tempDir(), 'report.xml');
     const { code, stdout, stderr } = await runCli(['replay', FIXTURES, '--check', '--junit', junit]);
     assert.equal(code, 0, stdout + stderr);
     assert.match(stdout, /\[1\/2\] OK +.*gemini-stock\.jsonl \(10 actions, 16 interviewer turns/);
     assert.match(stdout, /\[2\/2\] OK +.*scripted-stock\.jsonl/);
     assert.match(stdout, /all 2 recordings OK/);
-    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.get("tests"), r.get("failures"), len(list(r.iter("testcase"))))', junit], { encoding: 'utf8' });
+    const parsed = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.get("tests"), r.get("failures"), len(list(r.iter("testcase"))))',
+        junit,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(parsed.status, 0, parsed.stderr);
     assert.equal(parsed.stdout.trim(), '2 0 2');
 
@@ -53,10 +66,21 @@ describe('vetta replay --check', () => {
     const { code, stdout } = await runCli(['replay', writeLines(lines), '--check', '--junit', junit]);
     assert.equal(code, 1, stdout);
     assert.match(stdout, /FAIL .*edited\.jsonl: \d+ divergences/);
-    assert.match(stdout, /after action 7 at 03:20, \/edit \(file; 8 lines\)\n +- run: accepted, 5 of 5 passed\n +\+ run: wrong_answer, 3 of 5 passed\n +the run now fails "example 1" and "two rising", which passed when recorded\n/);
+    assert.match(
+      stdout,
+      /after action 7 at 03:20, \/edit \(file; 8 lines\)\n +- run: accepted, 5 of 5 passed\n +\+ run: wrong_answer, 3 of 5 passed\n +the run now fails "example 1" and "two rising", which passed when recorded\n/,
+    );
     assert.match(stdout, /- submit: accepted, 16 of 16 passed\n.*\n.*\n +\+ submit: wrong_answer/);
     assert.match(stdout, /the scorecard\n +- problemSolving\.grade: 3\n +\+ problemSolving\.grade: 2/);
-    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; f = E.parse(sys.argv[1]).getroot().find("testsuite/testcase/failure"); print(f.get("message")); print(f.text)', junit], { encoding: 'utf8' });
+    const parsed = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, xml.etree.ElementTree as E; f = E.parse(sys.argv[1]).getroot().find("testsuite/testcase/failure"); print(f.get("message")); print(f.text)',
+        junit,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(parsed.status, 0, parsed.stderr);
     assert.match(parsed.stdout, /^\d+ divergences\n/);
     assert.match(parsed.stdout, /\+ run: wrong_answer, 3 of 5 passed/);
@@ -79,10 +103,13 @@ describe('vetta replay --check', () => {
     clarify.key = requestKey(clarify.request as NormalisedRequest);
     const { code, stdout } = await runCli(['replay', writeLines(lines), '--check']);
     assert.equal(code, 1, stdout);
-    assert.match(stdout, /after action 1 at 00:00, said "Can I sell before I buy\?": the interviewer's "respond" request is not in the recording\n +- instruction\.reply\.text: "Yes, any order\."\n +\+ instruction\.reply\.text: "No\. The selling day must come after the buying day\."/);
+    assert.match(
+      stdout,
+      /after action 1 at 00:00, said "Can I sell before I buy\?": the interviewer's "respond" request is not in the recording\n +- instruction\.reply\.text: "Yes, any order\."\n +\+ instruction\.reply\.text: "No\. The selling day must come after the buying day\."/,
+    );
   });
 
-  it('--update rewrites a recording from today\'s behaviour, which then checks OK', async () => {
+  it("--update rewrites a recording from today's behaviour, which then checks OK", async () => {
     const lines = readLines(SCRIPTED);
     lines.find((l) => l.type === 'event' && l.event.type === 'hint_given')!.event.level = 'reveal';
     const file = writeLines(lines);
@@ -134,7 +161,7 @@ function problemWithChangedTest(name: string, expected: unknown): string {
 const said = (lines: Line[]) => lines.filter((l) => l.type === 'event' && l.event.type === 'interviewer_said').map((l) => l.event.text as string);
 
 describe('vetta replay --check --update', () => {
-  it('re-runs the offline interviewer after the first divergence, so the rewritten recording says what today\'s Vetta says', async () => {
+  it("re-runs the offline interviewer after the first divergence, so the rewritten recording says what today's Vetta says", async () => {
     const problems = problemWithChangedTest('peak before trough', 99);
     const file = writeLines(readLines(SCRIPTED));
     const updated = await runCli(['--problems', problems, 'replay', file, '--check', '--update']);
@@ -160,7 +187,10 @@ describe('vetta replay --check --update', () => {
     const before = readFileSync(file, 'utf8');
     const { code, stdout } = await runCli(['--problems', problems, 'replay', file, '--check', '--update']);
     assert.equal(code, 1, stdout);
-    assert.match(stdout, /\n {2}not updated: recorded with the gemini interviewer, whose words after the divergence only it can say: add --live to ask it again\n/);
+    assert.match(
+      stdout,
+      /\n {2}not updated: recorded with the gemini interviewer, whose words after the divergence only it can say: add --live to ask it again\n/,
+    );
     assert.equal(readFileSync(file, 'utf8'), before);
   });
 
@@ -191,18 +221,33 @@ describe('vetta replay --check when the sandbox cannot start', () => {
     const dir = tempDir();
     // An interpreter that is found, but cannot start a program: what a broken sandbox looks like to the judge.
     const python = join(dir, 'python3');
-    writeFileSync(python, '#!/bin/sh\ncase "$*" in *sys.base_prefix*) echo "$0"; echo /usr; exit 0;; esac\necho "python3: error while loading shared libraries: libpython3.so" >&2\nexit 127\n');
+    writeFileSync(
+      python,
+      '#!/bin/sh\ncase "$*" in *sys.base_prefix*) echo "$0"; echo /usr; exit 0;; esac\necho "python3: error while loading shared libraries: libpython3.so" >&2\nexit 127\n',
+    );
     chmodSync(python, 0o755);
     const file = writeLines(readLines(SCRIPTED));
     const before = readFileSync(file, 'utf8');
     const junit = join(dir, 'reports', 'nested', 'replay.xml');
     const env = { PATH: process.env.PATH, NO_COLOR: '1', XDG_CONFIG_HOME: join(dir, 'config'), VETTA_PYTHON: python };
-    const vetta = (args: string[]) => spawnSync(process.execPath, [resolve('bin/vetta.js'), 'replay', file, '--check', '--sandbox', 'unsafe', ...args], { env, encoding: 'utf8' });
+    const vetta = (args: string[]) =>
+      spawnSync(process.execPath, [resolve('bin/vetta.js'), 'replay', file, '--check', '--sandbox', 'unsafe', ...args], { env, encoding: 'utf8' });
     const checked = vetta(['--junit', junit]);
     assert.equal(checked.status, 3, checked.stdout + checked.stderr);
-    assert.match(checked.stdout, /^ERROR .*edited\.jsonl: the check could not run, after action 3 at 00:00, \/edit \(file; 4 lines\): \S*python3 does not run \(.*\); set VETTA_PYTHON to a working python3$/m);
+    assert.match(
+      checked.stdout,
+      /^ERROR .*edited\.jsonl: the check could not run, after action 3 at 00:00, \/edit \(file; 4 lines\): \S*python3 does not run \(.*\); set VETTA_PYTHON to a working python3$/m,
+    );
     assert.doesNotMatch(checked.stdout, /wrong_answer|divergence/);
-    const parsed = spawnSync('/usr/bin/python3', ['-c', 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); e = r.find("testsuite/testcase/error"); print(r.get("errors"), r.get("failures"), e.get("type")); print(e.get("message"))', junit], { encoding: 'utf8' });
+    const parsed = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); e = r.find("testsuite/testcase/error"); print(r.get("errors"), r.get("failures"), e.get("type")); print(e.get("message"))',
+        junit,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(parsed.status, 0, parsed.stderr);
     assert.match(parsed.stdout, /^1 0 environment\nthe check could not run: .*python3 does not run/);
 
@@ -255,7 +300,10 @@ describe('vetta practice --record', () => {
     assert.equal(recordings.length, 1);
     assert.match(recordings[0]!, /^[0-9a-f-]{36}\.jsonl$/);
     const written = filesUnder(join(home, 'data'));
-    assert.ok(written.some((f) => f.endsWith('sessions.db')), `the session store is among the files: ${written.join(', ')}`);
+    assert.ok(
+      written.some((f) => f.endsWith('sessions.db')),
+      `the session store is among the files: ${written.join(', ')}`,
+    );
     const planted = [...Object.values(keys), configKeys.geminiApiKey, configKeys.deepgram.apiKey];
     for (const file of written) {
       const bytes = readFileSync(file);
@@ -267,7 +315,9 @@ describe('vetta practice --record', () => {
 
   it('records to the file it is given, and that recording checks OK', async () => {
     const file = join(tempDir(), 'mine.jsonl');
-    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'scripted', '--script', stockScript(), '--record', file], { XDG_DATA_HOME: join(tempDir(), 'data') });
+    const { code, stderr } = await runCli(['practice', '--problem', PROBLEM, '--llm', 'scripted', '--script', stockScript(), '--record', file], {
+      XDG_DATA_HOME: join(tempDir(), 'data'),
+    });
     assert.equal(code, 0, stderr);
     assert.match(stderr, /recorded to .*mine\.jsonl/);
     const check = await runCli(['replay', file, '--check']);

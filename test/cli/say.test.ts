@@ -14,7 +14,13 @@ describe('vetta say', () => {
   it('prints the chunks a voice would speak, one JSON line each, with --chunks', async () => {
     const { code, stdout } = await runCli(['say', '--tts', 'none', '--chunks', 'Good start. It runs in O(n log n). What about **empty** input?']);
     assert.equal(code, 0);
-    assert.deepEqual(stdout.trim().split('\n').map((l) => JSON.parse(l)), [{ text: 'Good start.' }, { text: 'It runs in O(n log n).' }, { text: 'What about empty input?' }]);
+    assert.deepEqual(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      [{ text: 'Good start.' }, { text: 'It runs in O(n log n).' }, { text: 'What about empty input?' }],
+    );
   });
 
   it('reads stdin when no text is given', async () => {
@@ -105,7 +111,13 @@ describe('vetta say --tts openai (loopback OpenAI-compatible speech server, Puls
     await new Promise((r) => setTimeout(r, 300));
     const heard = await recording.stop();
     assert.equal(code, 0, stderr);
-    assert.deepEqual(fake.speech.map((r) => [r.body.input, r.body.voice, r.body.model]), [['First sentence here.', 'af_heart', 'kokoro'], ['And a second one.', 'af_heart', 'kokoro']]);
+    assert.deepEqual(
+      fake.speech.map((r) => [r.body.input, r.body.voice, r.body.model]),
+      [
+        ['First sentence here.', 'af_heart', 'kokoro'],
+        ['And a second one.', 'af_heart', 'kokoro'],
+      ],
+    );
     assert.ok(audibleSeconds(heard) > 1.5, `${audibleSeconds(heard)} s audible at the monitor`);
   });
 });

@@ -13,7 +13,10 @@ writeTree(code, { 'wrong.py': 'class Solution:\n    def maxProfit(self, prices):
 /** `vetta practice --plain` in a process of its own, typed into line by line. */
 function practice(store: string, data: string) {
   const env = { ...process.env, XDG_DATA_HOME: data, XDG_CONFIG_HOME: join(data, 'config'), NO_COLOR: '1' };
-  const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain', '--store', store], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve('bin/vetta.js'), 'practice', '--problem', PROBLEM, '--plain', '--store', store], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -49,7 +52,10 @@ describe('vetta practice when the session store goes away', { skip: hasRedis ? f
     await run.until(/The selling day must come after the buying day\./);
     await redis.down();
     run.type('I would take the maximum price minus the minimum price.');
-    await run.until(/note: saving paused: the session store at redis:\/\/127\.0\.0\.1:\d+\/? is away \(.+\); the interview goes on, and is saved when it is back/, 'err');
+    await run.until(
+      /note: saving paused: the session store at redis:\/\/127\.0\.0\.1:\d+\/? is away \(.+\); the interview goes on, and is saved when it is back/,
+      'err',
+    );
     run.type(`/edit ${join(code, 'wrong.py')}`);
     await run.until(/What do you think happens there\?/);
     await redis.up();
@@ -63,7 +69,10 @@ describe('vetta practice when the session store goes away', { skip: hasRedis ? f
     const session = list.find((s) => s.status === 'finished');
     assert.ok(session, JSON.stringify(list));
     const shown = (await runCli(['sessions', 'show', session.id, '--store', redis.url])).stdout;
-    assert.match(shown, /you: Can I sell before I buy\?[\s\S]*you: I would take the maximum price minus the minimum price\.[\s\S]*interviewer: Walk me through it on the first example[\s\S]*\[run\] wrong_answer[\s\S]*What do you think happens there\?[\s\S]*That's all from me/);
+    assert.match(
+      shown,
+      /you: Can I sell before I buy\?[\s\S]*you: I would take the maximum price minus the minimum price\.[\s\S]*interviewer: Walk me through it on the first example[\s\S]*\[run\] wrong_answer[\s\S]*What do you think happens there\?[\s\S]*That's all from me/,
+    );
   });
 
   it('keeps the session in a local file when the store never comes back, and "vetta sessions import" puts it in the store', { timeout: 90_000 }, async () => {
@@ -76,7 +85,9 @@ describe('vetta practice when the session store goes away', { skip: hasRedis ? f
     const { code: exit, out, err } = await run.end();
     assert.equal(exit, 0, err);
     assert.match(out, /scorecard/i);
-    const kept = err.match(/the session store at \S+ did not come back; the whole session is in (\S+): once the store is back, "vetta sessions import \1" puts it there/);
+    const kept = err.match(
+      /the session store at \S+ did not come back; the whole session is in (\S+): once the store is back, "vetta sessions import \1" puts it there/,
+    );
     assert.ok(kept, err);
     assert.ok(existsSync(kept[1]!));
 

@@ -41,8 +41,8 @@ describe('vetta sessions', () => {
     const lines = stdout.trim().split('\n');
     assert.match(lines[0]!, /^id\s+problem\s+started\s+phase\s+status\s+hints\s+last verdict$/);
     assert.match(lines[1]!, new RegExp(`^${interviewId.slice(0, 8)}  ${PROBLEM}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ended\\s+finished\\s+1  accepted$`));
-    assert.match(lines[2]!, /^abandone  jump-game\s+\S+ \S+  clarify\s+abandoned\s+1  -$/);
-    assert.match(lines[3]!, /^expired-  house-robber\s+\S+ \S+  intro\s+finished\s+0  -$/);
+    assert.match(lines[2]!, /^abandone {2}jump-game\s+\S+ \S+ {2}clarify\s+abandoned\s+1 {2}-$/);
+    assert.match(lines[3]!, /^expired- {2}house-robber\s+\S+ \S+ {2}intro\s+finished\s+0 {2}-$/);
 
     const json = JSON.parse((await vetta(['sessions', 'list', '--json'], env)).stdout);
     assert.deepEqual(
@@ -59,12 +59,24 @@ describe('vetta sessions', () => {
   it('shows a session by a prefix of its id: transcript, code, runs, scorecard, reply times', async () => {
     const { code, stdout } = await vetta(['sessions', 'show', interviewId.slice(0, 6)], env);
     assert.equal(code, 0);
-    assert.match(stdout, new RegExp(`^session ${interviewId}\n${PROBLEM} in python; started .*; finished \\(phase ended\\); \\d+ events; kept until .* in ${file}\n`));
-    assert.match(stdout, /\n {2}00:00 {2}you: Can I sell before I buy\?\n {2}00:00 {2}interviewer: No\. The selling day must come after the buying day\. \(reply took \d+(\.\d)? m?s\)\n/);
+    assert.match(
+      stdout,
+      new RegExp(`^session ${interviewId}\n${PROBLEM} in python; started .*; finished \\(phase ended\\); \\d+ events; kept until .* in ${file}\n`),
+    );
+    assert.match(
+      stdout,
+      /\n {2}00:00 {2}you: Can I sell before I buy\?\n {2}00:00 {2}interviewer: No\. The selling day must come after the buying day\. \(reply took \d+(\.\d)? m?s\)\n/,
+    );
     assert.match(stdout, /\n {2}01:00 {2}\[run\] wrong_answer: passes 2 of 5 tests/);
     assert.match(stdout, /\n {2}\d\d:\d\d {2}\[hint: nudge, asked\]\n/);
-    assert.match(stdout, /\ncode history\n {2}#1 at 00:00\n {4}\| class Solution:\n {4}\| {5}def maxProfit\(self, prices\):\n {4}\| {9}return max\(prices\) - min\(prices\)\n {2}#2 at 02:00\n/);
-    assert.match(stdout, /\ntest runs\n {2}01:00 {2}run {4}wrong_answer {3}2\/5 {5}passes 2 of 5 tests.*\n {2}02:00 {2}run {4}accepted {7}5\/5 {5}passes all 5 tests\n {2}02:00 {2}submit accepted {7}16\/16 {3}passes all 16 tests\n/);
+    assert.match(
+      stdout,
+      /\ncode history\n {2}#1 at 00:00\n {4}\| class Solution:\n {4}\| {5}def maxProfit\(self, prices\):\n {4}\| {9}return max\(prices\) - min\(prices\)\n {2}#2 at 02:00\n/,
+    );
+    assert.match(
+      stdout,
+      /\ntest runs\n {2}01:00 {2}run {4}wrong_answer {3}2\/5 {5}passes 2 of 5 tests.*\n {2}02:00 {2}run {4}accepted {7}5\/5 {5}passes all 5 tests\n {2}02:00 {2}submit accepted {7}16\/16 {3}passes all 16 tests\n/,
+    );
     assert.match(stdout, /\nscorecard\n {2}problem solving {2}3\/4 {2}reached a passing solution after 1 nudge\n/);
     assert.match(stdout, /\nlatency\n {2}\d+ answers to the candidate: median \S+ m?s, slowest \S+ m?s\n$/);
 
@@ -79,7 +91,10 @@ describe('vetta sessions', () => {
     assert.equal(json.version, 1);
     assert.equal(json.session.id, interviewId);
     assert.deepEqual(json.init, { sessionId: interviewId, problemId: PROBLEM, language: 'python', atMs: 0 });
-    assert.deepEqual(json.events.map((e: { seq: number }) => e.seq), [...json.events.keys()]);
+    assert.deepEqual(
+      json.events.map((e: { seq: number }) => e.seq),
+      [...json.events.keys()],
+    );
     assert.equal(json.events[0].event.type, 'interviewer_said');
     assert.equal(json.scorecard.problemSolving.grade, 3);
 
@@ -130,7 +145,10 @@ describe('vetta sessions', () => {
     const { code, stdout, stderr } = await vetta(['sessions', 'list', '--store', damaged], env);
     assert.equal(code, 2);
     assert.equal(stdout, '');
-    assert.equal(stderr, `vetta: the session store ${damaged} is damaged (file is not a database); move it aside with "mv ${damaged} ${damaged}.bad" and Vetta starts a new one\n`);
+    assert.equal(
+      stderr,
+      `vetta: the session store ${damaged} is damaged (file is not a database); move it aside with "mv ${damaged} ${damaged}.bad" and Vetta starts a new one\n`,
+    );
   });
 
   describe('on Redis', { skip: hasRedis ? false : 'redis-server is not installed' }, () => {

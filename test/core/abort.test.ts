@@ -31,7 +31,14 @@ describe('untilAborted', () => {
     let stops = 0;
     let stopped = false;
     const seen: number[] = [];
-    for await (const tick of untilAborted(controller.signal, () => ((stopped = true), stops++), () => ticks(() => stopped))) {
+    for await (const tick of untilAborted(
+      controller.signal,
+      () => {
+        stopped = true;
+        stops++;
+      },
+      () => ticks(() => stopped),
+    )) {
       seen.push(tick);
       if (tick === 2) controller.abort();
     }
@@ -41,14 +48,27 @@ describe('untilAborted', () => {
 
   it('stops the body when the reader stops early', async () => {
     let stopped = false;
-    for await (const tick of untilAborted(undefined, () => (stopped = true), () => ticks(() => stopped))) if (tick === 1) break;
+    for await (const tick of untilAborted(
+      undefined,
+      () => (stopped = true),
+      () => ticks(() => stopped),
+    ))
+      if (tick === 1) break;
     assert.equal(stopped, true);
   });
 
   it('starts nothing when the signal has already aborted', async () => {
     let started = false;
     const items = [];
-    for await (const item of untilAborted(AbortSignal.abort(), () => {}, () => ((started = true), ticks(() => false)))) items.push(item);
+    for await (const item of untilAborted(
+      AbortSignal.abort(),
+      () => {},
+      () => {
+        started = true;
+        return ticks(() => false);
+      },
+    ))
+      items.push(item);
     assert.deepEqual([items, started], [[], false]);
   });
 });

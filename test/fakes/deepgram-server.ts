@@ -168,7 +168,8 @@ class Listener {
       this.current.samples += samples.length;
     } else {
       this.endWord(start);
-      if (this.words.length > 0 && this.endpointingSamples !== null && this.processed - this.lastWordEnd! >= this.endpointingSamples) this.result(true, true, false);
+      if (this.words.length > 0 && this.endpointingSamples !== null && this.processed - this.lastWordEnd! >= this.endpointingSamples)
+        this.result(true, true, false);
       if (this.utteranceEndPending && this.utteranceEndSamples !== null && this.processed - this.lastWordEnd! >= this.utteranceEndSamples) {
         this.utteranceEndPending = false;
         this.emit({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: seconds(this.lastWordEnd!) });
@@ -189,7 +190,13 @@ class Listener {
   }
 
   private result(isFinal: boolean, speechFinal: boolean, fromFinalize: boolean): void {
-    const words = this.words.map((w) => ({ word: w.word, start: seconds(w.startSample), end: seconds(w.endSample), confidence: 0.99, punctuated_word: w.word }));
+    const words = this.words.map((w) => ({
+      word: w.word,
+      start: seconds(w.startSample),
+      end: seconds(w.endSample),
+      confidence: 0.99,
+      punctuated_word: w.word,
+    }));
     this.emit({
       type: 'Results',
       channel_index: [0, 1],
@@ -219,7 +226,9 @@ function seconds(samples: number): number {
 function refuse(socket: Duplex, status: number, errCode: string, message: string): void {
   const body = JSON.stringify({ err_code: errCode, err_msg: message, request_id: randomUUID() });
   const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startFakeDeepgram(options: FakeDeepgramOptions): Promise<FakeDeepgram> {
@@ -230,7 +239,14 @@ export async function startFakeDeepgram(options: FakeDeepgramOptions): Promise<F
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const record: FakeDeepgramConnection = { query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, status: 101, audioBytes: 0, log: [], sent: [] };
+    const record: FakeDeepgramConnection = {
+      query: Object.fromEntries(url.searchParams),
+      authorization: req.headers.authorization,
+      status: 101,
+      audioBytes: 0,
+      log: [],
+      sent: [],
+    };
     connections.push(record);
     const key = /^token (.+)$/i.exec(record.authorization ?? '')?.[1];
     if (url.pathname !== '/v1/listen') {
@@ -301,7 +317,15 @@ export async function startFakeDeepgram(options: FakeDeepgramOptions): Promise<F
       if (type === 'Finalize') listener.flush(true);
       else if (type === 'CloseStream') {
         listener.flush(false);
-        send({ type: 'Metadata', transaction_key: 'deprecated', request_id: randomUUID(), sha256: '', created: new Date().toISOString(), duration: seconds(listener.received), channels: 1 });
+        send({
+          type: 'Metadata',
+          transaction_key: 'deprecated',
+          request_id: randomUUID(),
+          sha256: '',
+          created: new Date().toISOString(),
+          duration: seconds(listener.received),
+          channels: 1,
+        });
         serverClose(1000, '');
       }
     });

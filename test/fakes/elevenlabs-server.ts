@@ -87,7 +87,17 @@ interface Context {
 
 export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): Promise<FakeElevenLabs> {
   const options: FakeElevenLabsOptions = { apiKey: FAKE_ELEVENLABS_KEY, firstAudioMs: 0, realTimeFactor: Infinity, pieceMs: 40, msPerChar: 20, ...initial };
-  const fake: FakeElevenLabs = { url: '', options, connections: [], received: [], httpRequests: [], generated: [], upgradesRefused: 0, disconnectAll: () => {}, close: async () => {} };
+  const fake: FakeElevenLabs = {
+    url: '',
+    options,
+    connections: [],
+    received: [],
+    httpRequests: [],
+    generated: [],
+    upgradesRefused: 0,
+    disconnectAll: () => {},
+    close: async () => {},
+  };
   let failures = 0;
 
   /** The scripted failure for this request, if one is due. */
@@ -99,7 +109,14 @@ export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): 
   };
 
   const errorBody = (status: number) =>
-    JSON.stringify({ detail: status === 401 ? { status: 'invalid_api_key', message: 'Invalid API key' } : status === 429 ? { status: 'too_many_concurrent_requests', message: 'Too many requests' } : { status: 'internal_error', message: 'Something went wrong' } });
+    JSON.stringify({
+      detail:
+        status === 401
+          ? { status: 'invalid_api_key', message: 'Invalid API key' }
+          : status === 429
+            ? { status: 'too_many_concurrent_requests', message: 'Too many requests' }
+            : { status: 'internal_error', message: 'Something went wrong' },
+    });
 
   const sampleRateOf = (query: Record<string, string>) => {
     const match = /^pcm_(\d+)$/.exec(query.output_format ?? '');
@@ -198,7 +215,10 @@ export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): 
       }
       if (!context) {
         if (contexts.size + closing >= MAX_CONTEXTS) {
-          fail('max_active_conversations', `Maximum simultaneous contexts per WebSocket connection exceeded (${MAX_CONTEXTS}). Please close an existing context before opening a new one.`);
+          fail(
+            'max_active_conversations',
+            `Maximum simultaneous contexts per WebSocket connection exceeded (${MAX_CONTEXTS}). Please close an existing context before opening a new one.`,
+          );
           return;
         }
         context = { buffer: '', generating: Promise.resolve() };
@@ -211,7 +231,9 @@ export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): 
 
   const refuse = (socket: Duplex, status: number, body: string) => {
     fake.upgradesRefused++;
-    socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   };
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -219,7 +241,9 @@ export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): 
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method !== 'POST' || !/^\/v1\/text-to-speech\/[^/]+\/stream$/.test(url.pathname)) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: { status: 'not_found', message: `no route ${req.method} ${url.pathname}` } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ detail: { status: 'not_found', message: `no route ${req.method} ${url.pathname}` } }));
       return;
     }
     const failure = scriptedFailure() ?? (req.headers['xi-api-key'] === options.apiKey ? undefined : 401);
@@ -231,13 +255,19 @@ export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): 
     const sampleRate = sampleRateOf(query);
     const body = JSON.parse(raw || '{}') as Record<string, unknown>;
     if (!sampleRate || typeof body.text !== 'string') {
-      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: { status: 'invalid_request', message: 'this fake speaks pcm_* with a text' } }));
+      res
+        .writeHead(422, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ detail: { status: 'invalid_request', message: 'this fake speaks pcm_* with a text' } }));
       return;
     }
     fake.httpRequests.push({ path: url.pathname, query, body });
     fake.generated.push({ contextId: 'http', text: body.text.trim() });
     res.writeHead(200, { 'content-type': 'audio/pcm' });
-    await deliver(body.text, sampleRate, (pcm) => !res.destroyed && (res.write(pcm), true));
+    await deliver(body.text, sampleRate, (pcm) => {
+      if (res.destroyed) return false;
+      res.write(pcm);
+      return true;
+    });
     res.end();
   }
 
@@ -245,7 +275,8 @@ export async function startFakeElevenLabs(initial: FakeElevenLabsOptions = {}): 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (options.refuseUpgrade) return refuse(socket, 400, JSON.stringify({ error: 'upgrades are not allowed through this proxy' }));
-    if (!/^\/v1\/text-to-speech\/[^/]+\/multi-stream-input$/.test(url.pathname)) return refuse(socket, 404, JSON.stringify({ detail: { status: 'not_found', message: 'no such endpoint' } }));
+    if (!/^\/v1\/text-to-speech\/[^/]+\/multi-stream-input$/.test(url.pathname))
+      return refuse(socket, 404, JSON.stringify({ detail: { status: 'not_found', message: 'no such endpoint' } }));
     const failure = scriptedFailure();
     if (failure) return refuse(socket, failure, errorBody(failure));
     const key = req.headers['xi-api-key'];

@@ -13,7 +13,11 @@ export interface FakeGeminiAnswer {
 
 export interface FakeGemini {
   baseUrl: string;
-  requests: { path: string; apiKey: string | undefined; body: { contents: { role: string; parts: { text: string }[] }[]; systemInstruction?: unknown; generationConfig?: Record<string, unknown> } }[];
+  requests: {
+    path: string;
+    apiKey: string | undefined;
+    body: { contents: { role: string; parts: { text: string }[] }[]; systemInstruction?: unknown; generationConfig?: Record<string, unknown> };
+  }[];
   close: () => Promise<void>;
 }
 
@@ -25,13 +29,17 @@ export async function startFakeGemini(script: FakeGeminiAnswer[]): Promise<FakeG
     for await (const chunk of req) raw += chunk;
     const path = req.url ?? '';
     if (!/^\/v1(beta)?\/models\/[^/:]+:streamGenerateContent\?alt=sse/.test(path)) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 404, message: `no route ${path}`, status: 'NOT_FOUND' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 404, message: `no route ${path}`, status: 'NOT_FOUND' } }));
       return;
     }
     requests.push({ path, apiKey: req.headers['x-goog-api-key'] as string | undefined, body: JSON.parse(raw) });
     const answer = script[Math.min(served++, script.length - 1)]!;
     if (answer.status && answer.status !== 200) {
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: answer.status, message: 'scripted failure', status: 'UNAVAILABLE' } }));
+      res
+        .writeHead(answer.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: answer.status, message: 'scripted failure', status: 'UNAVAILABLE' } }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });

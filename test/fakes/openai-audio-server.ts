@@ -112,7 +112,9 @@ export async function startFakeOpenAiAudio(initial: FakeOpenAiAudioOptions = {})
 
   const refused = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
       return true;
     }
     if (options.failStatus && (options.failTimes === undefined || failed < options.failTimes)) {
@@ -128,7 +130,9 @@ export async function startFakeOpenAiAudio(initial: FakeOpenAiAudioOptions = {})
     fake.speech.push(request);
     if (refused(req, res)) return;
     if (request.body.response_format !== 'pcm' || !request.body.input || !request.body.model || !request.body.voice) {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'this fake speaks pcm only, and needs model, input and voice' } }));
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'this fake speaks pcm only, and needs model, input and voice' } }));
       return;
     }
     const pcm = fakeSpeechPcm(request.body.input, options.msPerChar!);

@@ -52,7 +52,9 @@ export async function startFakeOpenAi(script: FakeAnswer[]): Promise<FakeOpenAi>
     for (const [i, token] of tokens.entries()) {
       if (res.destroyed) return;
       await wait(firstAt + i * (answer.tokenDelayMs ?? 0) - performance.now());
-      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })}\n\n`,
+      );
     }
     res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
     res.write('data: [DONE]\n\n');

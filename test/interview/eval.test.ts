@@ -15,5 +15,11 @@ test('the same conversations through the OpenAI-compatible brain: the model is t
   const told = results.flatMap((r) => r.told);
   assert.ok(told.some((t) => /Read as: intent clarify; asking about empty/.test(t) && /Facts: nums\.length >= 1/.test(t)));
   assert.ok(told.some((t) => /Decision: push back/.test(t) && /10\^10/.test(t)));
-  assert.ok(score(results) >= 0.95, results.filter((r) => !r.ok).map((r) => r.failures.join('; ')).join('\n'));
+  assert.ok(
+    score(results) >= 0.95,
+    results
+      .filter((r) => !r.ok)
+      .map((r) => r.failures.join('; '))
+      .join('\n'),
+  );
 });

@@ -26,15 +26,44 @@ describe('HintPolicy', () => {
   });
 
   it('escalates by count: a third failing run in a row gets at least a hint, not another nudge', () => {
-    const s = run([coding, failing(MIN), failing(2 * MIN), { type: 'hint_given', level: 'nudge', text: 'n1', reason: 'failing', atMs: 2 * MIN }, failing(4 * MIN), failing(5 * MIN)]);
+    const s = run([
+      coding,
+      failing(MIN),
+      failing(2 * MIN),
+      { type: 'hint_given', level: 'nudge', text: 'n1', reason: 'failing', atMs: 2 * MIN },
+      failing(4 * MIN),
+      failing(5 * MIN),
+    ]);
     assert.deepEqual(decideHint(s, HINTS, 5 * MIN, { asked: false }), { level: 'hint', text: 'h1', reason: 'failing' });
   });
 
   it('points at the edge case a failing run trips over, once, instead of the approach hint', () => {
-    const edge: InterviewEvent = { type: 'tests_ran', run: { kind: 'run', verdict: 'wrong_answer', passed: 3, total: 4, summary: '', failing: [{ name: 'empty', input: [''], expected: 0, actual: 1 }], atMs: 2 * MIN } };
+    const edge: InterviewEvent = {
+      type: 'tests_ran',
+      run: {
+        kind: 'run',
+        verdict: 'wrong_answer',
+        passed: 3,
+        total: 4,
+        summary: '',
+        failing: [{ name: 'empty', input: [''], expected: 0, actual: 1 }],
+        atMs: 2 * MIN,
+      },
+    };
     const s = run([coding, failing(MIN), edge]);
-    assert.deepEqual(decideHint(s, HINTS, 2 * MIN, { asked: false }), { level: 'nudge', text: 'What does your code return for an empty string?', reason: 'failing' });
-    const after = run([coding, failing(MIN), edge, { type: 'hint_given', level: 'nudge', text: 'What does your code return for an empty string?', reason: 'failing', atMs: 2 * MIN }, failing(4 * MIN), edge]);
+    assert.deepEqual(decideHint(s, HINTS, 2 * MIN, { asked: false }), {
+      level: 'nudge',
+      text: 'What does your code return for an empty string?',
+      reason: 'failing',
+    });
+    const after = run([
+      coding,
+      failing(MIN),
+      edge,
+      { type: 'hint_given', level: 'nudge', text: 'What does your code return for an empty string?', reason: 'failing', atMs: 2 * MIN },
+      failing(4 * MIN),
+      edge,
+    ]);
     // The same case again: the ladder, at least a hint after four failing runs in a row.
     assert.equal(decideHint(after, HINTS, 6 * MIN, { asked: false })?.text, 'h1');
   });

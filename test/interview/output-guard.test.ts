@@ -16,7 +16,9 @@ async function collect(text: string, limits?: { maxWords: number; maxSentences: 
 
 describe('output guard', () => {
   it('ends the turn at the first question and drops empty praise', async () => {
-    const { said, cut } = await collect('Great question! Your loop is quadratic. What would a hash map change? Also, have you thought about memory? And what about sorting first?');
+    const { said, cut } = await collect(
+      'Great question! Your loop is quadratic. What would a hash map change? Also, have you thought about memory? And what about sorting first?',
+    );
     assert.equal(said, 'Your loop is quadratic. What would a hash map change?');
     assert.ok(cut, 'the rest was cut, so the caller can stop the model');
   });
@@ -31,7 +33,10 @@ describe('output guard', () => {
   });
 
   it('lets a short, plain turn through whole, including its last unterminated words', async () => {
-    assert.deepEqual(await collect('It passes 3 of 4 tests. The empty array breaks it'), { said: 'It passes 3 of 4 tests. The empty array breaks it', cut: false });
+    assert.deepEqual(await collect('It passes 3 of 4 tests. The empty array breaks it'), {
+      said: 'It passes 3 of 4 tests. The empty array breaks it',
+      cut: false,
+    });
   });
 
   it('does not mistake decimals, versions or praise inside a sentence for a cut point', async () => {

@@ -18,7 +18,15 @@ const REPLY = 'Sorting works. What does it cost in time? ';
 async function interviewWith(fake: FakeOpenAi) {
   const problem = new ProblemSet({ env: {} }).get('valid-anagram');
   const brain = new PreemptiveBrain(new ModelBrain(new OpenAiCompatibleModel({ baseUrl: fake.baseUrl, model: 'fake', retries: 0 })));
-  const interview = new Interview({ problem, tests: loadTests(problem), language: 'python', brain, sandbox: new UnsafeSandbox(), sessionId: 's', now: () => Date.now() });
+  const interview = new Interview({
+    problem,
+    tests: loadTests(problem),
+    language: 'python',
+    brain,
+    sandbox: new UnsafeSandbox(),
+    sessionId: 's',
+    now: () => Date.now(),
+  });
   await interview.start();
   return { interview, brain };
 }
@@ -47,7 +55,11 @@ describe('preemptive generation', () => {
   });
 
   it('words that changed drop the anticipated reply (its request is closed) and the model is asked with what was said', async () => {
-    const fake = await startFakeOpenAi([{ text: 'Hello. Tell me your approach. ' }, { text: 'An answer to half a thought. ', firstTokenDelayMs: 300 }, { text: REPLY }]);
+    const fake = await startFakeOpenAi([
+      { text: 'Hello. Tell me your approach. ' },
+      { text: 'An answer to half a thought. ', firstTokenDelayMs: 300 },
+      { text: REPLY },
+    ]);
     try {
       const { interview, brain } = await interviewWith(fake);
       interview.anticipate('I would sort both strings.');

@@ -30,7 +30,16 @@ async function situation(problemId: string, act: (interview: Interview, advance:
   const problem = set.get(problemId);
   const brain = new CapturingBrain();
   let now = 0;
-  const interview = new Interview({ problem, tests: loadTests(problem), language: 'python', brain, sandbox: new UnsafeSandbox(), sessionId: 'snapshot', now: () => now, minutes: 45 });
+  const interview = new Interview({
+    problem,
+    tests: loadTests(problem),
+    language: 'python',
+    brain,
+    sandbox: new UnsafeSandbox(),
+    sessionId: 'snapshot',
+    now: () => now,
+    minutes: 45,
+  });
   await interview.start();
   await act(interview, (ms) => (now += ms));
   const { instruction, context } = brain.asked.at(-1)!;
@@ -44,20 +53,32 @@ const SITUATIONS: [string, string, (interview: Interview, advance: (ms: number) 
   ['a question nothing settles', 'word-break', (i) => i.say('what if there is a tie')],
   ['an approach too slow for the bounds', 'best-time-to-buy-and-sell-stock', (i) => i.say('check every pair of days and take the max difference')],
   ['a sound approach', 'valid-anagram', (i) => i.say('count the letters with a hash map')],
-  ['a wrong complexity claim', 'house-robber', async (i) => {
-    await i.say('dp array where dp of i is the best up to house i');
-    await i.say('its o of n squared time');
-  }],
+  [
+    'a wrong complexity claim',
+    'house-robber',
+    async (i) => {
+      await i.say('dp array where dp of i is the best up to house i');
+      await i.say('its o of n squared time');
+    },
+  ],
   ['a candidate who is stuck', 'house-robber', (i) => i.say("I'm stuck")],
   ['off-topic talk', 'house-robber', (i) => i.say("what's the weather like")],
-  ['six silent minutes', 'house-robber', async (i, advance) => {
-    advance(6 * 60_000);
-    await i.tick();
-  }],
-  ["time is up", 'house-robber', async (i, advance) => {
-    advance(46 * 60_000);
-    await i.tick();
-  }],
+  [
+    'six silent minutes',
+    'house-robber',
+    async (i, advance) => {
+      advance(6 * 60_000);
+      await i.tick();
+    },
+  ],
+  [
+    'time is up',
+    'house-robber',
+    async (i, advance) => {
+      advance(46 * 60_000);
+      await i.tick();
+    },
+  ],
 ];
 
 for (const [name, problemId, act] of SITUATIONS) {

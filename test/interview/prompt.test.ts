@@ -11,7 +11,13 @@ import type { InterviewContext } from '../../src/interview/brain.ts';
 const problem = new ProblemSet({ env: {} }).get('trapping-rain-water');
 const reference = readFileSync(join(problem.dir, 'solution.py'), 'utf8');
 const ctx = (state: InterviewState): InterviewContext => ({
-  problem: { id: problem.id, title: problem.meta.title, statement: problem.statement, difficulty: problem.meta.difficulty, complexity: problem.meta.complexity },
+  problem: {
+    id: problem.id,
+    title: problem.meta.title,
+    statement: problem.statement,
+    difficulty: problem.meta.difficulty,
+    complexity: problem.meta.complexity,
+  },
   state,
 });
 
@@ -20,10 +26,30 @@ function twoHourInterview(): InterviewState {
   const events: InterviewEvent[] = [{ type: 'phase_changed', phase: 'code', atMs: 0 }];
   for (let s = 0; s < 7200; s += 10) {
     const atMs = s * 1000;
-    events.push({ type: 'candidate_said', text: `At second ${s} I am thinking out loud about the two pointers and the running maximum on each side, and whether the left wall bounds the water here.`, atMs });
-    events.push({ type: 'interviewer_said', text: 'Go on. What decides the water level above this column, and how do you know it from one side?', atMs: atMs + 1 });
-    if (s % 60 === 0) events.push({ type: 'code_saved', code: `# version ${s}\n` + 'def trap(height):\n    total = 0\n'.repeat(200), atMs });
-    if (s % 120 === 0) events.push({ type: 'tests_ran', run: { kind: 'run', verdict: 'wrong_answer', passed: 3, total: 5, summary: 'passes 3 of 5 tests; the failing cases involve empty input', failing: [{ name: 'empty', input: { height: [] }, expected: 0, actual: null }], atMs } });
+    events.push({
+      type: 'candidate_said',
+      text: `At second ${s} I am thinking out loud about the two pointers and the running maximum on each side, and whether the left wall bounds the water here.`,
+      atMs,
+    });
+    events.push({
+      type: 'interviewer_said',
+      text: 'Go on. What decides the water level above this column, and how do you know it from one side?',
+      atMs: atMs + 1,
+    });
+    if (s % 60 === 0) events.push({ type: 'code_saved', code: `# version ${s}\n${'def trap(height):\n    total = 0\n'.repeat(200)}`, atMs });
+    if (s % 120 === 0)
+      events.push({
+        type: 'tests_ran',
+        run: {
+          kind: 'run',
+          verdict: 'wrong_answer',
+          passed: 3,
+          total: 5,
+          summary: 'passes 3 of 5 tests; the failing cases involve empty input',
+          failing: [{ name: 'empty', input: { height: [] }, expected: 0, actual: null }],
+          atMs,
+        },
+      });
   }
   events.push({ type: 'hint_given', level: 'nudge', text: problem.meta.hints.nudge[0]!, reason: 'stuck', atMs: 7_100_000 });
   return events.reduce(reduce, initialState({ sessionId: 's', problemId: problem.id, language: 'python', atMs: 0 }));
@@ -70,7 +96,8 @@ describe('prompt builder', () => {
   });
 
   it('tells the model where the candidate cut it off, so it can pick up from there', () => {
-    const said = 'The water above a column is bounded by the lower of the two tallest walls around it. So for each column you need the highest wall on its left and on its right.';
+    const said =
+      'The water above a column is bounded by the lower of the two tallest walls around it. So for each column you need the highest wall on its left and on its right.';
     const events: InterviewEvent[] = [
       { type: 'interviewer_said', text: said, atMs: 1 },
       { type: 'interviewer_interrupted', heard: 'The water above a column is bounded by the lower of', atMs: 2 },
@@ -80,6 +107,9 @@ describe('prompt builder', () => {
     assert.equal(state.conversation[0]!.heard, 'The water above a column is bounded by the lower of');
     const prompt = buildPrompt({ kind: 'acknowledge', said: 'Wait, what do you mean by the lower one?' }, ctx(state));
     const turn = prompt.messages.find((m) => m.role === 'assistant')!;
-    assert.match(turn.content, /^The water above a column is bounded by the lower of \[the candidate interrupted here; the rest was never heard: " the two tallest walls around it\./);
+    assert.match(
+      turn.content,
+      /^The water above a column is bounded by the lower of \[the candidate interrupted here; the rest was never heard: " the two tallest walls around it\./,
+    );
   });
 });

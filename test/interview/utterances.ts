@@ -157,7 +157,7 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'im stuck', intent: 'stuck' },
   { text: "Hmm, I'm not sure how to make it faster", intent: 'stuck' },
   { text: 'i have no idea how to start', intent: 'stuck' },
-  { text: "i dont know where to go from here", intent: 'stuck' },
+  { text: 'i dont know where to go from here', intent: 'stuck' },
   { text: 'how can I make it faster', intent: 'stuck' },
   { text: 'is there a better way', intent: 'stuck' },
   { text: "I can't think of anything better than brute force", intent: 'stuck' },
@@ -206,7 +206,7 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'no questions from me', intent: 'no' },
   { text: 'yes', intent: 'yes' },
   { text: 'yeah sure', intent: 'yes' },
-  { text: "let me code it up", intent: 'ready' },
+  { text: 'let me code it up', intent: 'ready' },
   { text: "ok i'll start coding", intent: 'ready' },
   { text: "I think I'm ready to write it", intent: 'ready' },
   // Other questions, statements

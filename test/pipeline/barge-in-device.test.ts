@@ -53,7 +53,12 @@ describe('barge-in on real audio devices', { skip: pulseUnavailable() || materia
     try {
       const microphone = await Microphone.open({ device: pulse.microphone, env: pulse.env, backends: ['parec'] });
       const echo = new EchoCanceller();
-      const output = new SpokenOutput(voice, () => SubprocessPlayer.open(pulse.env, pulse.sink), (e) => assert.fail(e), { onPlayed: (s, at) => echo.played(s, at) });
+      const output = new SpokenOutput(
+        voice,
+        () => SubprocessPlayer.open(pulse.env, pulse.sink),
+        (e) => assert.fail(e),
+        { onPlayed: (s, at) => echo.played(s, at) },
+      );
       const turnTaker = new VoiceTurnTaker({ detector: await loadVad(), output, echo });
       const recording = pulse.recordRoom();
       await recording.ready;
@@ -81,7 +86,11 @@ describe('barge-in on real audio devices', { skip: pulseUnavailable() || materia
       await listening;
       const { candidate, interviewer } = await recording.stop();
 
-      assert.equal(events.filter((e) => e.type === 'interrupted').length, CLIPS.length, `every clip interrupted (events: ${events.map((e) => e.type).join(', ')})`);
+      assert.equal(
+        events.filter((e) => e.type === 'interrupted').length,
+        CLIPS.length,
+        `every clip interrupted (events: ${events.map((e) => e.type).join(', ')})`,
+      );
       let searchFrom = 0;
       const figures: number[] = [];
       for (const clip of CLIPS) {
@@ -93,8 +102,11 @@ describe('barge-in on real audio devices', { skip: pulseUnavailable() || materia
         const silentAfterMs = ((audibleUntil(interviewer, at, at + RATE) - at) * 1000) / RATE;
         figures.push(silentAfterMs);
       }
-      t.diagnostic(`interviewer silent at the device ${figures.map((ms) => `${Math.round(ms)} ms`).join(', ')} after the candidate's onset (${CLIPS.map((c) => c.name).join(', ')})`);
-      for (const [i, ms] of figures.entries()) assert.ok(ms <= SILENT_WITHIN_MS, `${CLIPS[i]!.name}: the interviewer was still heard ${Math.round(ms)} ms after the candidate's onset`);
+      t.diagnostic(
+        `interviewer silent at the device ${figures.map((ms) => `${Math.round(ms)} ms`).join(', ')} after the candidate's onset (${CLIPS.map((c) => c.name).join(', ')})`,
+      );
+      for (const [i, ms] of figures.entries())
+        assert.ok(ms <= SILENT_WITHIN_MS, `${CLIPS[i]!.name}: the interviewer was still heard ${Math.round(ms)} ms after the candidate's onset`);
     } finally {
       controller.abort();
       await voice.close();

@@ -31,7 +31,10 @@ describe('vetta bench (short)', { skip: materialUnavailable(), timeout: 300_000 
     assert.ok(report.preemptive.anticipatedTaken >= 1, `a reply started early was taken over (${JSON.stringify(report.preemptive)})`);
     assert.ok(report.preemptive.voiceToVoiceMs.p50 < report.voiceToVoiceMs.p50, 'preemptive generation answers sooner than waiting for the turn to be decided');
     assert.ok(report.interruption.onsetToSilenceMs.p95 <= BOUNDS.onsetToSilenceP95Ms, `onset to silence p95 ${report.interruption.onsetToSilenceMs.p95} ms`);
-    assert.ok(report.interruption.heardSilentAfterTrueOnsetMs.p95 <= BOUNDS.heardSilentAfterTrueOnsetP95Ms, `silent after the true onset p95 ${report.interruption.heardSilentAfterTrueOnsetMs.p95} ms`);
+    assert.ok(
+      report.interruption.heardSilentAfterTrueOnsetMs.p95 <= BOUNDS.heardSilentAfterTrueOnsetP95Ms,
+      `silent after the true onset p95 ${report.interruption.heardSilentAfterTrueOnsetMs.p95} ms`,
+    );
     assert.equal(report.falseInterruptions.total, 0, JSON.stringify(report.falseInterruptions.cases));
   });
 });

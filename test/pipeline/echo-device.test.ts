@@ -23,7 +23,10 @@ describe('echo on real audio devices', { skip: pulseUnavailable() || (!findOnPat
     // A real voice: the VAD must hear speech in the leak, not a test tone.
     const voice = EspeakTts.detect(pulse.env) as EspeakTts;
     try {
-      const loop = spawnSync('pactl', ['load-module', 'module-loopback', `source=${pulse.sink}.monitor`, 'sink=vetta_mic', 'latency_msec=40'], { env: pulse.env, encoding: 'utf8' });
+      const loop = spawnSync('pactl', ['load-module', 'module-loopback', `source=${pulse.sink}.monitor`, 'sink=vetta_mic', 'latency_msec=40'], {
+        env: pulse.env,
+        encoding: 'utf8',
+      });
       assert.equal(loop.status, 0, loop.stderr);
       // -12 dB: the leak a laptop's speakers put into its own microphone.
       const inputs = spawnSync('pactl', ['list', 'short', 'sink-inputs'], { env: pulse.env, encoding: 'utf8' }).stdout.trim().split('\n');
@@ -33,7 +36,12 @@ describe('echo on real audio devices', { skip: pulseUnavailable() || (!findOnPat
         const controller = new AbortController();
         const microphone = await Microphone.open({ device: pulse.microphone, env: pulse.env, backends: ['parec'] });
         const echo = new EchoCanceller();
-        const output = new SpokenOutput(voice, () => SubprocessPlayer.open(pulse.env, pulse.sink), (e) => assert.fail(e), { onPlayed: (s, at) => echo.played(s, at) });
+        const output = new SpokenOutput(
+          voice,
+          () => SubprocessPlayer.open(pulse.env, pulse.sink),
+          (e) => assert.fail(e),
+          { onPlayed: (s, at) => echo.played(s, at) },
+        );
         const turnTaker = new VoiceTurnTaker({ detector: await loadVad(), output, echo: withEcho ? echo : null });
         const events: TurnEvent[] = [];
         const listening = (async () => {

@@ -29,7 +29,8 @@ describe('EchoCanceller', { skip: materialUnavailable() }, () => {
     let written = 0;
     for (let start = 0; start + FRAME <= mic.length; start += FRAME) {
       // As the output does: the reference is written a little (40 ms) ahead of what is heard.
-      for (; written < voice.length && written <= start + FRAME + 640; written += SLICE) canceller.played(voice.subarray(written, written + SLICE), startMs + (written * 1000) / RATE);
+      for (; written < voice.length && written <= start + FRAME + 640; written += SLICE)
+        canceller.played(voice.subarray(written, written + SLICE), startMs + (written * 1000) / RATE);
       const frame = mic.subarray(start, start + FRAME);
       out.set(canceller.cancel(frame, startMs + ((start + FRAME) * 1000) / RATE), start);
     }

@@ -38,7 +38,10 @@ export interface Rig {
   /** Opens the voice's connection, as the first sentence of a session would. */
   warmUp(): Promise<void>;
   /** Runs the microphone through the turn taker, collecting its events until the mic ends. */
-  listen(options: { candidate?: { samples: Int16Array; atSample: number }[]; echo?: Echo | null; seconds?: number }, onEvent?: (event: TurnEvent) => void): Promise<TurnEvent[]>;
+  listen(
+    options: { candidate?: { samples: Int16Array; atSample: number }[]; echo?: Echo | null; seconds?: number },
+    onEvent?: (event: TurnEvent) => void,
+  ): Promise<TurnEvent[]>;
   close(): Promise<void>;
 }
 

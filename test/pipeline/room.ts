@@ -42,7 +42,10 @@ export class Room {
    * The microphone: frames of 512 samples, each delivered once the room's clock has passed its end,
    * until `seconds` have passed. `candidate` is placed at `atSample`.
    */
-  async *microphone(options: { candidate?: { samples: Int16Array; atSample: number }[]; echo?: Echo | null; seconds?: number } = {}, signal?: AbortSignal): AsyncGenerator<Int16Array> {
+  async *microphone(
+    options: { candidate?: { samples: Int16Array; atSample: number }[]; echo?: Echo | null; seconds?: number } = {},
+    signal?: AbortSignal,
+  ): AsyncGenerator<Int16Array> {
     const total = Math.min(this.track.length, Math.round((options.seconds ?? this.seconds) * RATE));
     const gain = options.echo ? 10 ** (options.echo.gainDb / 20) : 0;
     const delay = options.echo ? Math.round((options.echo.delayMs * RATE) / 1000) : 0;

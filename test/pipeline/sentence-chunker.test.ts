@@ -34,9 +34,20 @@ const INTERVIEWER = [
 
 describe('SentenceChunker', () => {
   it('splits at real sentence ends and nowhere else', () => {
-    assert.deepEqual(texts(chunksOf([INTERVIEWER[0]!])), ['Good start.', 'Your loop runs in O(n log n).', 'Then the sort dominates, e.g. for a million items.']);
-    assert.deepEqual(texts(chunksOf([INTERVIEWER[1]!])), ['Dr. Smith wrote it, i.e. the original author.', 'Check arr[i].val and node.next before you move on.']);
-    assert.deepEqual(texts(chunksOf([INTERVIEWER[2]!])), ['Pi is 3.14 and v2.5 of the API changed it.', 'See https://example.com/a.b?c=1.', 'Does that make sense?']);
+    assert.deepEqual(texts(chunksOf([INTERVIEWER[0]!])), [
+      'Good start.',
+      'Your loop runs in O(n log n).',
+      'Then the sort dominates, e.g. for a million items.',
+    ]);
+    assert.deepEqual(texts(chunksOf([INTERVIEWER[1]!])), [
+      'Dr. Smith wrote it, i.e. the original author.',
+      'Check arr[i].val and node.next before you move on.',
+    ]);
+    assert.deepEqual(texts(chunksOf([INTERVIEWER[2]!])), [
+      'Pi is 3.14 and v2.5 of the API changed it.',
+      'See https://example.com/a.b?c=1.',
+      'Does that make sense?',
+    ]);
     assert.deepEqual(texts(chunksOf([INTERVIEWER[3]!])), ['He said "stop."', 'Then he left.', 'What about empty input?', 'And duplicates!']);
   });
 
@@ -67,7 +78,10 @@ describe('SentenceChunker', () => {
 
   it('speaks Markdown without its marks and reads short code spans', () => {
     assert.deepEqual(texts(chunksOf([INTERVIEWER[4]!])), ['Nice.', 'Now think about why the seen set is enough, and what that expression costs.']);
-    assert.equal(speakable('Use [the docs](https://x.y) and __bold__ but keep snake_case_names and 2*3*4.'), 'Use the docs and bold but keep snake_case_names and 2*3*4.');
+    assert.equal(
+      speakable('Use [the docs](https://x.y) and __bold__ but keep snake_case_names and 2*3*4.'),
+      'Use the docs and bold but keep snake_case_names and 2*3*4.',
+    );
   });
 
   it('speaks list items one by one and headings on their own', () => {
@@ -89,25 +103,34 @@ describe('SentenceChunker', () => {
   it('shows a code block in the transcript but speaks a short reference', () => {
     const text = 'Here is the idea.\n```python\nseen = {}\nfor i, x in enumerate(nums):\n    seen[x] = i\n```\nTry it.';
     const chunks = chunksOf(randomSplits(text, 3));
-    assert.deepEqual(chunks.map((c) => c.text), ['Here is the idea.', CODE_BLOCK_SPOKEN, 'Try it.']);
+    assert.deepEqual(
+      chunks.map((c) => c.text),
+      ['Here is the idea.', CODE_BLOCK_SPOKEN, 'Try it.'],
+    );
     assert.equal(chunks[1]!.shown, '```python\nseen = {}\nfor i, x in enumerate(nums):\n    seen[x] = i\n```');
     assert.deepEqual(chunksOf([text]), chunks);
   });
 
   it('splits an over-long sentence at clause boundaries without losing or repeating a word', () => {
-    const long = 'When the array is sorted you can walk two pointers from both ends, moving the left one up when the sum is too small; moving the right one down when it is too large, and stopping when they meet, which takes linear time and constant space, so it beats the hash map on memory.';
+    const long =
+      'When the array is sorted you can walk two pointers from both ends, moving the left one up when the sum is too small; moving the right one down when it is too large, and stopping when they meet, which takes linear time and constant space, so it beats the hash map on memory.';
     const chunks = chunksOf(randomSplits(long, 7), 80);
     assert.ok(chunks.length >= 3, texts(chunks).join(' | '));
-    assert.ok(chunks.every((c) => c.text.length <= 80), texts(chunks).join(' | '));
+    assert.ok(
+      chunks.every((c) => c.text.length <= 80),
+      texts(chunks).join(' | '),
+    );
     assert.equal(texts(chunks).join(' '), long);
     assert.deepEqual(chunksOf([long], 80), chunks, 'the same pieces whether streamed or not');
   });
 
   it('never loses or duplicates words across many streamed answers', () => {
-    const answer = INTERVIEWER.join(' ') + '\n\nAnd one more: what is the complexity? Think about it.';
+    const answer = `${INTERVIEWER.join(' ')}\n\nAnd one more: what is the complexity? Think about it.`;
     const expected = speakable(answer).split(' ');
     for (let seed = 1; seed <= 40; seed++) {
-      const words = texts(chunksOf(randomSplits(answer, seed))).join(' ').split(' ');
+      const words = texts(chunksOf(randomSplits(answer, seed)))
+        .join(' ')
+        .split(' ');
       assert.deepEqual(words, expected, `seed ${seed}`);
     }
   });

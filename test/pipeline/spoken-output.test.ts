@@ -46,7 +46,11 @@ describe('SpokenOutput', () => {
   it('speaks each sentence as soon as it is complete, in order, before the turn ends', async () => {
     RecordingPlayer.all = [];
     const voice = new TaggingVoice();
-    const out = new SpokenOutput(voice, () => new RecordingPlayer(), (e) => assert.fail(e));
+    const out = new SpokenOutput(
+      voice,
+      () => new RecordingPlayer(),
+      (e) => assert.fail(e),
+    );
     out.push('First sentence here. Sec');
     await tick(30);
     assert.deepEqual(voice.synthesized, ['First sentence here.'], 'the first sentence is spoken while the second is still arriving');
@@ -62,7 +66,11 @@ describe('SpokenOutput', () => {
   it('interrupt silences the player at once, drops the queue, and the next turn speaks normally', async () => {
     RecordingPlayer.all = [];
     const voice = new TaggingVoice();
-    const out = new SpokenOutput(voice, () => new RecordingPlayer(), (e) => assert.fail(e));
+    const out = new SpokenOutput(
+      voice,
+      () => new RecordingPlayer(),
+      (e) => assert.fail(e),
+    );
     out.push('One is spoken. Two is queued. Three is queued too. ');
     const turn = out.endTurn();
     await tick(8);
@@ -92,7 +100,14 @@ describe('SpokenOutput', () => {
     };
     const room = new Room(4);
     let players = 0;
-    const out = new SpokenOutput(voice, () => (players++, room.openPlayer()), (e) => assert.fail(e));
+    const out = new SpokenOutput(
+      voice,
+      () => {
+        players++;
+        return room.openPlayer();
+      },
+      (e) => assert.fail(e),
+    );
     out.pushSentence('One long sentence.');
     const spoken = out.endTurn();
     await tick(400);
@@ -109,8 +124,14 @@ describe('SpokenOutput', () => {
     assert.equal(heard.at(-1), speech.length, 'to the end');
     // The room's sample clock and the output's millisecond one drift apart by rounding: at the cut
     // a few samples (under half a millisecond) may be lost or heard twice.
-    const jumps = heard.slice(1).map((v, i) => v - heard[i]!).filter((step) => step !== 1);
-    assert.ok(jumps.length <= 1 && jumps.every((step) => Math.abs(step - 1) <= 8), `in order, picking up where the pause cut in (steps other than +1: ${jumps.join(', ')})`);
+    const jumps = heard
+      .slice(1)
+      .map((v, i) => v - heard[i]!)
+      .filter((step) => step !== 1);
+    assert.ok(
+      jumps.length <= 1 && jumps.every((step) => Math.abs(step - 1) <= 8),
+      `in order, picking up where the pause cut in (steps other than +1: ${jumps.join(', ')})`,
+    );
     assert.equal(players, 2, 'the player was stopped at the pause and a new one carried on');
   });
 
@@ -137,11 +158,7 @@ describe('SpokenOutput', () => {
       assert.ok(synthesisStarted[chunks[1]!]! < firstChunkPlayedUntil, 'chunk 2 was being synthesised before chunk 1 finished playing');
       const heard = room.track.subarray(room.writes[0]!.heardFrom);
       const expected = chunks.flatMap((c) => [...fakeSpeech(c)]);
-      assert.deepEqual(
-        Array.from(heard.subarray(0, expected.length), Math.round),
-        expected,
-        'the three chunks, in order, without a gap',
-      );
+      assert.deepEqual(Array.from(heard.subarray(0, expected.length), Math.round), expected, 'the three chunks, in order, without a gap');
     } finally {
       await voice.close();
       await fake.close();

@@ -45,7 +45,7 @@ describe('VoiceTurnTaker', { skip, timeout: 120_000 }, () => {
       assert.ok(outcome.interruptedAt.unspokenText.endsWith('when you have one.'), `unspoken: ${outcome.interruptedAt.unspokenText}`);
       assert.equal(`${outcome.interruptedAt.spokenText} ${outcome.interruptedAt.unspokenText}`, INTERVIEWER_TEXT.trim());
       const [utterance] = of(events, 'utterance');
-      assert.ok(utterance && utterance.utterance.text.includes('fine'), "the candidate's words become the next utterance");
+      assert.ok(utterance?.utterance.text.includes('fine'), "the candidate's words become the next utterance");
       assert.deepEqual(rig.errors, []);
     } finally {
       await rig.close();
@@ -170,7 +170,8 @@ describe('VoiceTurnTaker', { skip, timeout: 120_000 }, () => {
       assert.ok(utterance && reply, `an utterance (events: ${events.map((e) => e.type).join(', ')})`);
       const timeline = turnTimeline(utterance, (await reply).marks);
       const metrics = turnMetrics(timeline);
-      for (const key of ['endpointingMs', 'sttFinalMs', 'llmFirstTextMs', 'ttsFirstAudioMs', 'voiceToVoiceMs'] as const) assert.ok(typeof metrics[key] === 'number' && metrics[key]! >= 0, `${key}: ${metrics[key]}`);
+      for (const key of ['endpointingMs', 'sttFinalMs', 'llmFirstTextMs', 'ttsFirstAudioMs', 'voiceToVoiceMs'] as const)
+        assert.ok(typeof metrics[key] === 'number' && metrics[key]! >= 0, `${key}: ${metrics[key]}`);
       assert.ok(metrics.voiceToVoiceMs! >= metrics.endpointingMs!, 'the reply starts after the turn ended');
       const waterfall = renderWaterfall('turn 1', timeline);
       for (const stage of ['endpointing', 'stt final', 'llm first text', 'tts first audio', 'voice to voice']) assert.match(waterfall, new RegExp(stage));
@@ -194,7 +195,10 @@ describe('VoiceTurnTaker', { skip, timeout: 120_000 }, () => {
       assert.ok(Math.abs(startMs - onsetMs) < 250, `the voice began at ${onsetMs} ms of the audio; placed at ${startMs} ms`);
       assert.ok(endMs > startMs + 500 && endMs < 5000, `the voice ended at ${endMs} ms`);
       // What a recording keeps is every sample the recognizer heard, from the first.
-      assert.equal(heard.reduce((n, f) => n + f.length, 0), Math.floor((5 * RATE) / 512) * 512);
+      assert.equal(
+        heard.reduce((n, f) => n + f.length, 0),
+        Math.floor((5 * RATE) / 512) * 512,
+      );
     } finally {
       await rig.close();
     }

@@ -16,7 +16,21 @@ describe('the built-in problem set', () => {
     const difficulties = new Set(problems.map((p) => p.meta.difficulty));
     assert.deepEqual([...difficulties].sort(), ['easy', 'hard', 'medium']);
     const tags = new Set(problems.flatMap((p) => p.meta.tags));
-    for (const topic of ['hashing', 'two-pointers', 'sliding-window', 'stack', 'binary-search', 'linked-list', 'tree', 'graph', 'heap', 'intervals', 'dynamic-programming', 'strings', 'design']) {
+    for (const topic of [
+      'hashing',
+      'two-pointers',
+      'sliding-window',
+      'stack',
+      'binary-search',
+      'linked-list',
+      'tree',
+      'graph',
+      'heap',
+      'intervals',
+      'dynamic-programming',
+      'strings',
+      'design',
+    ]) {
       assert.ok(tags.has(topic), `no problem tagged ${topic}`);
     }
   });
@@ -32,7 +46,13 @@ describe('the built-in problem set', () => {
       for (const level of ['nudge', 'hint', 'reveal'] as const) assert.ok(p.meta.hints[level].length >= 1, `hints.${level}`);
       assert.ok(p.meta.clarifications.length >= 1 && p.meta.follow_ups.length >= 1 && p.meta.rubric.length >= 1);
       const v = await validateProblem(p, selectSandbox('auto'));
-      assert.ok(v.ok, v.checks.filter((c) => !c.ok).map((c) => `${c.subject}: ${c.detail}`).join('\n'));
+      assert.ok(
+        v.ok,
+        v.checks
+          .filter((c) => !c.ok)
+          .map((c) => `${c.subject}: ${c.detail}`)
+          .join('\n'),
+      );
       assert.deepEqual(v.warnings, []);
     });
   }

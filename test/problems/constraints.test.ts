@@ -17,7 +17,13 @@ test('LeetCode-style text: a lost superscript at the end of a bound is read as a
   const facts = parseConstraints(
     'Find it.\n\nConstraints:\n\n1 <= nums.length <= 2 * 104\n-105 <= nums[i] <= 105\nnums is sorted in non-decreasing order.\ns consists of lowercase English letters.\nAll the numbers of nums are unique.\nn == nums.length\nThere is exactly one valid answer.\n\nFollow up: Can you do it in O(n)?',
   );
-  assert.deepEqual(facts.bounds.map((b) => [b.subject, b.min, b.max]), [['nums.length', 1, 20000], ['nums[i]', -100000, 100000]]);
+  assert.deepEqual(
+    facts.bounds.map((b) => [b.subject, b.min, b.max]),
+    [
+      ['nums.length', 1, 20000],
+      ['nums[i]', -100000, 100000],
+    ],
+  );
   assert.equal(facts.sorted, 'non-decreasing');
   assert.equal(facts.characters, 'lowercase English letters');
   assert.equal(facts.distinct, true);
@@ -27,11 +33,21 @@ test('LeetCode-style text: a lost superscript at the end of a bound is read as a
 
 test('several chains on a line, bounds in words, and a trailing remark', () => {
   const islands = parseConstraints('## Constraints\n- `1 <= rows <= 300`, `1 <= cols <= 2000`, and `rows * cols <= 150000`\n');
-  assert.deepEqual(islands.bounds.map((b) => [b.subject, b.max]), [['rows', 300], ['cols', 2000], ['rows * cols', 150000]]);
+  assert.deepEqual(
+    islands.bounds.map((b) => [b.subject, b.max]),
+    [
+      ['rows', 300],
+      ['cols', 2000],
+      ['rows * cols', 150000],
+    ],
+  );
   const list = parseConstraints('## Constraints\n- The list has between 1 and `10^5` nodes; `1 <= n <= length`.\n');
   assert.deepEqual(list.bounds[0], { subject: 'number of nodes', min: 1, max: 100000, size: true });
   const subsets = parseConstraints('## Constraints\n- `-10 <= nums[i] <= 10`, all distinct.\n');
-  assert.deepEqual(subsets.bounds.map((b) => [b.subject, b.min, b.max]), [['nums[i]', -10, 10]]);
+  assert.deepEqual(
+    subsets.bounds.map((b) => [b.subject, b.min, b.max]),
+    [['nums[i]', -10, 10]],
+  );
   assert.equal(subsets.distinct, true);
 });
 

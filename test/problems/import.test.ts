@@ -15,7 +15,8 @@ const twoSum = {
   tags: ['Array', 'Hash Table'],
   problem_description: 'Return the indices of the two numbers that add up to target.',
   starter_code: 'class Solution:\n    def twoSum(self, nums: List[int], target: int) -> List[int]:\n        ',
-  completion: 'class Solution:\n    def twoSum(self, nums: List[int], target: int) -> List[int]:\n        d = {}\n        for i, x in enumerate(nums):\n            if target - x in d:\n                return [d[target - x], i]\n            d[x] = i\n',
+  completion:
+    'class Solution:\n    def twoSum(self, nums: List[int], target: int) -> List[int]:\n        d = {}\n        for i, x in enumerate(nums):\n            if target - x in d:\n                return [d[target - x], i]\n            d[x] = i\n',
   entry_point: 'Solution().twoSum',
   input_output: [
     { input: 'nums = [2,7,11,15], target = 9', output: '[0, 1]' },
@@ -29,18 +30,28 @@ const reverseList = {
   difficulty: 'Easy',
   tags: ['Linked List'],
   problem_description: 'Reverse a singly linked list.',
-  starter_code: '# Definition for singly-linked list.\n# class ListNode:\n#     def __init__(self, val=0, next=None):\n#         self.val = val\nclass Solution:\n    def reverseList(self, head: Optional[ListNode]) -> Optional[ListNode]:\n        ',
-  completion: 'class Solution:\n    def reverseList(self, head):\n        prev = None\n        while head:\n            head.next, prev, head = prev, head, head.next\n        return prev\n',
+  starter_code:
+    '# Definition for singly-linked list.\n# class ListNode:\n#     def __init__(self, val=0, next=None):\n#         self.val = val\nclass Solution:\n    def reverseList(self, head: Optional[ListNode]) -> Optional[ListNode]:\n        ',
+  completion:
+    'class Solution:\n    def reverseList(self, head):\n        prev = None\n        while head:\n            head.next, prev, head = prev, head, head.next\n        return prev\n',
   input_output: [
     { input: 'head = list_node([1,2,3])', output: 'list_node([3, 2, 1])' },
     { input: 'head = list_node([])', output: 'None' },
   ],
 };
-const design = { task_id: 'lru-cache', difficulty: 'Medium', tags: ['Design'], problem_description: 'x', starter_code: 'class LRUCache:\n    def __init__(self, capacity: int):\n        ', completion: 'x', input_output: [{ input: 'x = 1', output: '1' }] };
+const design = {
+  task_id: 'lru-cache',
+  difficulty: 'Medium',
+  tags: ['Design'],
+  problem_description: 'x',
+  starter_code: 'class LRUCache:\n    def __init__(self, capacity: int):\n        ',
+  completion: 'x',
+  input_output: [{ input: 'x = 1', output: '1' }],
+};
 const inPlace = { ...twoSum, task_id: 'rotate', starter_code: 'class Solution:\n    def rotate(self, nums: List[int], k: int) -> None:\n        ' };
 
 function dataset(records: unknown[], extra = ''): string {
-  return records.map((r) => JSON.stringify(r)).join('\n') + '\n' + extra;
+  return `${records.map((r) => JSON.stringify(r)).join('\n')}\n${extra}`;
 }
 
 describe('problems import', () => {
@@ -98,8 +109,13 @@ describe('problems import', () => {
   });
 
   it('reads LeetCode signatures into problem types', () => {
-    const spec = signatureFromStarter('class Solution:\n    def f(self, grid: List[List[str]], heads: List[Optional[ListNode]], root: Optional[TreeNode], x: float) -> List[List[int]]:\n        ');
-    assert.deepEqual(spec.params.map((p) => p.type), ['string[][]', 'ListNode[]', 'TreeNode', 'float']);
+    const spec = signatureFromStarter(
+      'class Solution:\n    def f(self, grid: List[List[str]], heads: List[Optional[ListNode]], root: Optional[TreeNode], x: float) -> List[List[int]]:\n        ',
+    );
+    assert.deepEqual(
+      spec.params.map((p) => p.type),
+      ['string[][]', 'ListNode[]', 'TreeNode', 'float'],
+    );
     assert.equal(spec.returns, 'int[][]');
     assert.throws(() => signatureFromStarter('class Solution:\n    def f(self, n: "Node") -> int:\n'), /unsupported type Node/);
   });
@@ -107,7 +123,15 @@ describe('problems import', () => {
     const dir = tempDir();
     const file = join(dir, 'data.jsonl');
     const errorText = { input: 'nums = [1], target = 5', output: 'Error: list index out of range' };
-    const partly = { ...twoSum, input_output: [...twoSum.input_output, errorText, { input: 'nums = [1,2], target = 3', output: 'Execution timed out' }, { input: 'nums = "12", target = 3', output: '[0, 1]' }] };
+    const partly = {
+      ...twoSum,
+      input_output: [
+        ...twoSum.input_output,
+        errorText,
+        { input: 'nums = [1,2], target = 3', output: 'Execution timed out' },
+        { input: 'nums = "12", target = 3', output: '[0, 1]' },
+      ],
+    };
     const mostly = { ...twoSum, task_id: 'two-sum-broken', input_output: [twoSum.input_output[0], errorText, errorText, errorText] };
     writeFileSync(file, dataset([partly, mostly]));
     const outcomes = await importDataset(file, { outDir: join(dir, 'out') });
@@ -127,26 +151,57 @@ describe('problems import', () => {
     const file = join(dir, 'data.jsonl');
     const reverse = {
       task_id: 'reverse-string',
-      meta: { difficulty: 'Easy', question_title: 'Reverse s.\n\nExample 1:\n\nInput: s = "ab"\nOutput: "ba"\n\nConstraints:\n\n0 <= s.length <= 105\n', lang_code: 'class Solution:\n    def reverse(self, s: str) -> str:' },
+      meta: {
+        difficulty: 'Easy',
+        question_title: 'Reverse s.\n\nExample 1:\n\nInput: s = "ab"\nOutput: "ba"\n\nConstraints:\n\n0 <= s.length <= 105\n',
+        lang_code: 'class Solution:\n    def reverse(self, s: str) -> str:',
+      },
       completion: 'class Solution:\n    def reverse(self, s: str) -> str:\n        return s[::-1]\n',
-      input_output: [{ input: 's = "ab"', output: 'ba' }, { input: 's = ""', output: '' }, { input: '"abc"', output: '"cba"' }],
+      input_output: [
+        { input: 's = "ab"', output: 'ba' },
+        { input: 's = ""', output: '' },
+        { input: '"abc"', output: '"cba"' },
+      ],
     };
     const smallest = {
       ...twoSum,
       task_id: 'smallest',
       starter_code: 'class Solution:\n    def smallest(self, nums: List[float]) -> float:\n        ',
       completion: 'class Solution:\n    def smallest(self, nums: List[float]) -> float:\n        return min(nums, default=inf)\n',
-      input_output: [{ input: 'nums = []', output: 'inf' }, { input: 'nums = [2.5]', output: '2.5' }],
+      input_output: [
+        { input: 'nums = []', output: 'inf' },
+        { input: 'nums = [2.5]', output: '2.5' },
+      ],
     };
-    const even = { ...twoSum, task_id: 'is-even', starter_code: 'class Solution:\n    def isEven(self, n: int) -> bool:\n        ', completion: 'class Solution:\n    def isEven(self, n: int) -> bool:\n        return n % 2 == 0\n', input_output: [{ input: 'n = 2', output: 'true' }, { input: 'n = 3', output: 'false' }] };
+    const even = {
+      ...twoSum,
+      task_id: 'is-even',
+      starter_code: 'class Solution:\n    def isEven(self, n: int) -> bool:\n        ',
+      completion: 'class Solution:\n    def isEven(self, n: int) -> bool:\n        return n % 2 == 0\n',
+      input_output: [
+        { input: 'n = 2', output: 'true' },
+        { input: 'n = 3', output: 'false' },
+      ],
+    };
     writeFileSync(file, dataset([reverse, smallest, even]));
     const out = join(dir, 'out');
     const outcomes = await importDataset(file, { outDir: out });
-    assert.deepEqual(outcomes.map((o) => o.reason ?? 'ok'), ['ok', 'ok', 'ok']);
-    const testsOf = (id: string) => JSON.parse(readFileSync(join(out, id, 'tests.json'), 'utf8')).tests.map((t: { args: unknown; expected: unknown }) => [t.args, t.expected]);
-    assert.deepEqual(testsOf('reverse-string'), [[{ s: 'ab' }, 'ba'], [{ s: '' }, ''], [{ s: 'abc' }, 'cba']]);
+    assert.deepEqual(
+      outcomes.map((o) => o.reason ?? 'ok'),
+      ['ok', 'ok', 'ok'],
+    );
+    const testsOf = (id: string) =>
+      JSON.parse(readFileSync(join(out, id, 'tests.json'), 'utf8')).tests.map((t: { args: unknown; expected: unknown }) => [t.args, t.expected]);
+    assert.deepEqual(testsOf('reverse-string'), [
+      [{ s: 'ab' }, 'ba'],
+      [{ s: '' }, ''],
+      [{ s: 'abc' }, 'cba'],
+    ]);
     assert.deepEqual(testsOf('smallest')[0], [{ nums: [] }, { $float: 'inf' }]);
-    assert.deepEqual(testsOf('is-even'), [[{ n: 2 }, true], [{ n: 3 }, false]]);
+    assert.deepEqual(testsOf('is-even'), [
+      [{ n: 2 }, true],
+      [{ n: 3 }, false],
+    ]);
     const { code, stdout } = await runCli(['problems', 'validate', out]);
     assert.equal(code, 0, stdout);
   });
@@ -158,7 +213,8 @@ describe('problems import', () => {
       ...twoSum,
       task_id: 'count-pairs',
       starter_code: 'class Solution:\n    def countPairs(self, pairs: List[List[int]], limit: int) -> int:\n        ',
-      completion: 'class Solution:\n    def countPairs(self, pairs: List[List[int]], limit: int) -> int:\n        return sum(1 for a, b in pairs if a + b < limit)\n',
+      completion:
+        'class Solution:\n    def countPairs(self, pairs: List[List[int]], limit: int) -> int:\n        return sum(1 for a, b in pairs if a + b < limit)\n',
       input_output: [
         { input: 'pairs = [[1, 1]], limit = 3', output: '1' },
         { input: 'pairs = [[i % 3, 1] for i in range(50000)], limit = 1000000000 - 999999997', output: '33334' },
@@ -192,7 +248,8 @@ describe('problems import', () => {
       problem_description:
         'You are given an array nums and two integers a and b (a < b), where:\n\nnums[i] is a value on the line.\nEvery value is counted once.\n\nReturn how many values lie between a and b.\n\u00a0\nExample 1:\n\nInput: nums = [1,5,9], a = 2, b = 9\nOutput: 1\n\n\u00a0\nConstraints:\n\n1 <= nums.length <= 105\n-1000 <= nums[i] <= 1000\n',
       starter_code: 'class Solution:\n    def countRanges(self, nums: List[int], a: int, b: int) -> int:\n        ',
-      completion: 'class Solution:\n    def countRanges(self, nums: List[int], a: int, b: int) -> int:\n        nums.sort()\n        return bisect_left(nums, b) - bisect_right(nums, a)\n',
+      completion:
+        'class Solution:\n    def countRanges(self, nums: List[int], a: int, b: int) -> int:\n        nums.sort()\n        return bisect_left(nums, b) - bisect_right(nums, a)\n',
       input_output: [{ input: 'nums = [1,5,9], a = 2, b = 9', output: '1' }],
     };
     writeFileSync(file, dataset([ranges]));
@@ -204,7 +261,10 @@ describe('problems import', () => {
     assert.match(problem.meta.hints.hint[0]!, /^Sort first, then use a binary search/);
     assert.match(problem.meta.hints.reveal[0]!, /O\(n log n\) time and O\(1\) space\.$/);
     const intro = problem.statement.split(/\n\s*\n/)[0];
-    assert.equal(intro, 'You are given an array nums and two integers a and b (a < b), where: nums[i] is a value on the line; Every value is counted once. Return how many values lie between a and b.');
+    assert.equal(
+      intro,
+      'You are given an array nums and two integers a and b (a < b), where: nums[i] is a value on the line; Every value is counted once. Return how many values lie between a and b.',
+    );
     assert.match(problem.statement, /## Constraints\n\n- `1 <= nums.length <= 105`\n- `-1000 <= nums\[i\] <= 1000`/);
   });
 });

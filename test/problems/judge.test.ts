@@ -27,7 +27,10 @@ describe('judge', () => {
       ['def largest(nums):\n    return max(nums)\n', 'python'],
       ['var largest = function (nums) { return Math.max(...nums.slice(0, 10)) >= nums[0] ? nums.reduce((a, b) => (a > b ? a : b)) : 0; };', 'javascript'],
       ['module.exports = { largest: (nums) => nums.reduce((a, b) => (a > b ? a : b)) };', 'javascript'],
-      ['enum Start { First = 0 }\nfunction largest(nums: number[]): number {\n  let best: number = nums[Start.First];\n  for (const x of nums) if (x > best) best = x;\n  return best;\n}\n', 'typescript'],
+      [
+        'enum Start { First = 0 }\nfunction largest(nums: number[]): number {\n  let best: number = nums[Start.First];\n  for (const x of nums) if (x > best) best = x;\n  return best;\n}\n',
+        'typescript',
+      ],
     ] as const) {
       const r = await run(source, language);
       assert.equal(r.verdict, 'accepted', `${language}: ${r.summary}`);
@@ -86,13 +89,21 @@ describe('judge', () => {
   });
 
   it('gives a slow test time_limit and still judges the tests after it', async () => {
-    const r = await run('function largest(nums) {\n  if (nums.length === 1) for (;;) {}\n  return Math.max(...nums.slice(0, 5), ...nums);\n}\n', 'javascript', 300);
+    const r = await run(
+      'function largest(nums) {\n  if (nums.length === 1) for (;;) {}\n  return Math.max(...nums.slice(0, 5), ...nums);\n}\n',
+      'javascript',
+      300,
+    );
     assert.deepEqual(verdicts(r), ['passed', 'time_limit', 'passed', 'passed']);
     assert.equal(r.verdict, 'time_limit');
   });
 
   it('gives time_limit to a quadratic solution on the large test', async () => {
-    const r = await run('class Solution:\n    def largest(self, nums):\n        for x in nums:\n            if all(x >= y for y in nums):\n                return x\n', 'python', 500);
+    const r = await run(
+      'class Solution:\n    def largest(self, nums):\n        for x in nums:\n            if all(x >= y for y in nums):\n                return x\n',
+      'python',
+      500,
+    );
     assert.deepEqual(verdicts(r), ['passed', 'passed', 'passed', 'time_limit']);
   });
 
@@ -116,7 +127,17 @@ describe('judge', () => {
         new Promise((resolve) => {
           request.onLine?.('{"t":"hello"}');
           request.onLine?.('{"t":"ready"}');
-          const stopped = { backend: 'bubblewrap', exitCode: null, signal: 'SIGKILL' as const, timedOut: false, memoryExceeded: false, outputExceeded: false, aborted: false, durationMs: 400, stderr: '' };
+          const stopped = {
+            backend: 'bubblewrap',
+            exitCode: null,
+            signal: 'SIGKILL' as const,
+            timedOut: false,
+            memoryExceeded: false,
+            outputExceeded: false,
+            aborted: false,
+            durationMs: 400,
+            stderr: '',
+          };
           request.signal?.addEventListener('abort', () => resolve({ ...stopped, peakMemoryBytes: peakMb * 1024 * 1024 }), { once: true });
         }),
       explainStartFailure: () => 'unused',
@@ -134,13 +155,19 @@ describe('judge', () => {
     const r = await judge(problem, tests, { source: 'def largest(nums):\n    return nums[0]\n', language: 'python', sandbox, untilFirstFailure: true });
     assert.notEqual(r.verdict, 'accepted');
     const first = r.tests.findIndex((t) => t.verdict !== 'passed');
-    assert.ok(r.tests.slice(first + 1).every((t) => t.verdict === 'not_run'), JSON.stringify(verdicts(r)));
+    assert.ok(
+      r.tests.slice(first + 1).every((t) => t.verdict === 'not_run'),
+      JSON.stringify(verdicts(r)),
+    );
     const timed = await judge(problem, tests, { source: slow, language: 'python', sandbox, untilFirstFailure: true, limits: { testTimeMs: 300 } });
     assert.deepEqual(verdicts(timed), ['passed', 'passed', 'passed', 'time_limit']);
   });
 
   it('gives output_limit to a flood of output', async () => {
-    const r = await run('import sys\nclass Solution:\n    def largest(self, nums):\n        while True:\n            sys.stdout.write("x" * 65536)\n', 'python');
+    const r = await run(
+      'import sys\nclass Solution:\n    def largest(self, nums):\n        while True:\n            sys.stdout.write("x" * 65536)\n',
+      'python',
+    );
     assert.equal(r.tests[0]!.verdict, 'output_limit');
   });
 
@@ -186,18 +213,20 @@ describe('judge', () => {
     assert.equal(js.passed, 0, js.summary);
   });
 
-  describe('keeps time on its own clock, whatever the harness in the solution\'s process reports', () => {
+  describe("keeps time on its own clock, whatever the harness in the solution's process reports", () => {
     // Each solution is right but sleeps 800 ms on the one-element test (the limit is 300 ms), and
     // tries to hide it: it holds every record back until its answer is ready, then claims 1 ms.
     const slowPython = 'class Solution:\n    def largest(self, nums):\n        if len(nums) == 1:\n            time.sleep(0.8)\n        return max(nums)\n';
-    const slowJs = 'function largest(nums) {\n  if (nums.length === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);\n  return Math.max(...nums);\n}\n';
+    const slowJs =
+      'function largest(nums) {\n  if (nums.length === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);\n  return Math.max(...nums);\n}\n';
     const cases: [string, string, Language][] = [
       [
         "Python: a wrapper around the harness's record writer, reached through sys.modules['__main__']",
         'import sys, json, time\nharness = sys.modules["__main__"]\nwrite = harness.send_line\nheld = []\n' +
           'def forged(line):\n    r = json.loads(line)\n    if r["t"] not in ("result", "error"):\n        held.append(line) if r["t"] == "start" else write(line)\n        return\n' +
           '    r["ms"] = 1\n    for h in held:\n        write(h)\n    held.clear()\n    write(json.dumps(r, separators=(",", ":")))\n' +
-          'harness.send_line = forged\n' + slowPython,
+          'harness.send_line = forged\n' +
+          slowPython,
         'python',
       ],
       [
@@ -205,16 +234,18 @@ describe('judge', () => {
         'import json, time\nreal = json.dumps\nheld = []\n' +
           'def dumps(obj, *a, **k):\n    if isinstance(obj, dict) and obj.get("t") == "start":\n        held.append(real(obj, *a, **k))\n        return "{}"\n' +
           '    if isinstance(obj, dict) and "ms" in obj:\n        obj = dict(obj, ms=1)\n    lines = held + [real(obj, *a, **k)]\n    held.clear()\n    return "\\n".join(lines)\n' +
-          'json.dumps = dumps\n' + slowPython,
+          'json.dumps = dumps\n' +
+          slowPython,
         'python',
       ],
       [
         "JavaScript: a wrapper around the harness's writeSync (fs patched, then synced into its ESM import)",
         "const fs = require('fs');\nconst write = fs.writeSync;\nlet held = [];\n" +
-          "fs.writeSync = (fd, data, ...rest) => {\n  const text = String(data);\n  if (fd !== 1 || !text.includes('\"t\":')) return write(fd, data, ...rest);\n" +
-          "  if (text.includes('\"t\":\"start\"')) { held.push(text); return data.length; }\n" +
-          "  const out = held.join('') + text.replace(/\"ms\":[0-9.]+/, '\"ms\":1');\n  held = [];\n  write(fd, out);\n  return data.length;\n};\n" +
-          "require('module').syncBuiltinESMExports();\n" + slowJs,
+          'fs.writeSync = (fd, data, ...rest) => {\n  const text = String(data);\n  if (fd !== 1 || !text.includes(\'"t":\')) return write(fd, data, ...rest);\n' +
+          '  if (text.includes(\'"t":"start"\')) { held.push(text); return data.length; }\n' +
+          '  const out = held.join(\'\') + text.replace(/"ms":[0-9.]+/, \'"ms":1\');\n  held = [];\n  write(fd, out);\n  return data.length;\n};\n' +
+          "require('module').syncBuiltinESMExports();\n" +
+          slowJs,
         'javascript',
       ],
       [
@@ -234,11 +265,15 @@ describe('judge', () => {
       });
     }
 
-    it('holds the work a solution does while loading (answers computed before the first test) to one test\'s time', async () => {
+    it("holds the work a solution does while loading (answers computed before the first test) to one test's time", async () => {
       const py = await run('import time\ntime.sleep(0.8)\n' + 'class Solution:\n    def largest(self, nums):\n        return max(nums)\n', 'python', 300);
       assert.deepEqual(verdicts(py), ['time_limit', 'time_limit', 'time_limit', 'time_limit']);
       assert.match(py.tests[0]!.error!, /loading the solution took more than 300 ms/);
-      const js = await run('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);\nfunction largest(nums) { return Math.max(...nums); }\n', 'javascript', 300);
+      const js = await run(
+        'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);\nfunction largest(nums) { return Math.max(...nums); }\n',
+        'javascript',
+        300,
+      );
       assert.deepEqual(verdicts(js), ['time_limit', 'time_limit', 'time_limit', 'time_limit']);
     });
   });
@@ -260,7 +295,18 @@ describe('judge', () => {
     const broken: Sandbox = {
       name: 'bubblewrap',
       gaps: [],
-      run: async () => ({ backend: 'bubblewrap', exitCode: 1, signal: null, timedOut: false, memoryExceeded: false, outputExceeded: false, aborted: false, durationMs: 3, stderr: 'bwrap: No permissions to creating new namespace\n', peakMemoryBytes: null }),
+      run: async () => ({
+        backend: 'bubblewrap',
+        exitCode: 1,
+        signal: null,
+        timedOut: false,
+        memoryExceeded: false,
+        outputExceeded: false,
+        aborted: false,
+        durationMs: 3,
+        stderr: 'bwrap: No permissions to creating new namespace\n',
+        peakMemoryBytes: null,
+      }),
       explainStartFailure: (r) => real.explainStartFailure(r),
     };
     await assert.rejects(
@@ -293,9 +339,18 @@ A counter.
     });
     const p = loadProblem(`${ddir}/counter`);
     const t = loadTests(p);
-    const py = await judge(p, t, { source: 'class Counter:\n    def __init__(self, start):\n        self.v = start\n    def add(self, n):\n        self.v += n\n        return "ignored"\n    def value(self):\n        return self.v\n', language: 'python', sandbox });
+    const py = await judge(p, t, {
+      source:
+        'class Counter:\n    def __init__(self, start):\n        self.v = start\n    def add(self, n):\n        self.v += n\n        return "ignored"\n    def value(self):\n        return self.v\n',
+      language: 'python',
+      sandbox,
+    });
     assert.equal(py.verdict, 'accepted', py.summary);
-    const js = await judge(p, t, { source: 'class Counter { constructor(s) { this.v = s; } add(n) { this.v += n; } value() { return this.v - 1; } }', language: 'javascript', sandbox });
+    const js = await judge(p, t, {
+      source: 'class Counter { constructor(s) { this.v = s; } add(n) { this.v += n; } value() { return this.v - 1; } }',
+      language: 'javascript',
+      sandbox,
+    });
     assert.equal(js.verdict, 'wrong_answer');
     assert.deepEqual(js.tests[0]!.actual, [null, null, 6, null, 9]);
   });
@@ -327,13 +382,15 @@ Mirror the tree and put the list's length at the root.
     const p = loadProblem(`${ldir}/mirror`);
     const t = loadTests(p);
     const py = await judge(p, t, {
-      source: 'class Solution:\n    def mirror(self, root, head):\n        def m(n):\n            if n: n.left, n.right = m(n.right), m(n.left)\n            return n\n        if not root: return None\n        c = 0\n        while head: c, head = c + 1, head.next\n        root = m(root)\n        root.val = c\n        return root\n',
+      source:
+        'class Solution:\n    def mirror(self, root, head):\n        def m(n):\n            if n: n.left, n.right = m(n.right), m(n.left)\n            return n\n        if not root: return None\n        c = 0\n        while head: c, head = c + 1, head.next\n        root = m(root)\n        root.val = c\n        return root\n',
       language: 'python',
       sandbox,
     });
     assert.equal(py.verdict, 'accepted', JSON.stringify(py.tests));
     const js = await judge(p, t, {
-      source: 'function mirror(root, head) {\n  const m = (n) => { if (n) [n.left, n.right] = [m(n.right), m(n.left)]; return n; };\n  if (!root) return null;\n  let c = 0; for (let h = head; h; h = h.next) c++;\n  root = m(root); root.val = c; return root;\n}\n',
+      source:
+        'function mirror(root, head) {\n  const m = (n) => { if (n) [n.left, n.right] = [m(n.right), m(n.left)]; return n; };\n  if (!root) return null;\n  let c = 0; for (let h = head; h; h = h.next) c++;\n  root = m(root); root.val = c; return root;\n}\n',
       language: 'javascript',
       sandbox,
     });

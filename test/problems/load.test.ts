@@ -22,8 +22,14 @@ describe('problem loading', () => {
     files['largest/problem.md'] = files['largest/problem.md']!.replace('nudge: ["n"]', 'nudge: "just one"').replace('difficulty: easy', 'difficulty: trivial');
     writeTree(dir, files);
     const errors = errorsOf(() => loadProblem(`${dir}/largest`));
-    assert.ok(errors.some((e) => e.endsWith('largest/problem.md: hints.nudge: expected a list of strings')), errors.join('\n'));
-    assert.ok(errors.some((e) => /problem\.md: difficulty: /.test(e)), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.endsWith('largest/problem.md: hints.nudge: expected a list of strings')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => /problem\.md: difficulty: /.test(e)),
+      errors.join('\n'),
+    );
   });
 
   it('reports YAML syntax errors with a line number', () => {
@@ -45,12 +51,30 @@ describe('problem loading', () => {
 
   it('names the test and field of a bad test', () => {
     const dir = tempDir();
-    writeTree(dir, largestProblem({ tests: [{ name: 'a', args: { nums: [1] }, expected: 1 }, { name: 'b', args: { numbers: [1] }, expected: 1 }, { name: 'a', args: { nums: { $gen: 'nope' } }, expected: 1 }] }));
+    writeTree(
+      dir,
+      largestProblem({
+        tests: [
+          { name: 'a', args: { nums: [1] }, expected: 1 },
+          { name: 'b', args: { numbers: [1] }, expected: 1 },
+          { name: 'a', args: { nums: { $gen: 'nope' } }, expected: 1 },
+        ],
+      }),
+    );
     const p = loadProblem(`${dir}/largest`);
     const errors = errorsOf(() => loadTests(p));
-    assert.ok(errors.some((e) => /tests\.json: tests\[1\]\.args: unknown argument numbers/.test(e)), errors.join('\n'));
-    assert.ok(errors.some((e) => /tests\[2\]\.name: "a" is used twice/.test(e)), errors.join('\n'));
-    assert.ok(errors.some((e) => /tests\[2\]\.args\.nums\.\$gen: unknown generator "nope"/.test(e)), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => /tests\.json: tests\[1\]\.args: unknown argument numbers/.test(e)),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => /tests\[2\]\.name: "a" is used twice/.test(e)),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => /tests\[2\]\.args\.nums\.\$gen: unknown generator "nope"/.test(e)),
+      errors.join('\n'),
+    );
   });
 
   it('reports invalid JSON in tests.json', () => {

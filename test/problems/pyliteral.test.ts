@@ -5,7 +5,13 @@ import { parsePyArgs, parsePyValue, PyLiteralError } from '../../src/problems/py
 describe('Python literals from datasets', () => {
   it('parses argument lists with nested values', () => {
     assert.deepEqual(parsePyArgs('nums = [2,7,11,15], target = 9'), { nums: [2, 7, 11, 15], target: 9 });
-    assert.deepEqual(parsePyArgs('grid = [["1","0"],["0","1"]], k = -2.5e1'), { grid: [['1', '0'], ['0', '1']], k: -25 });
+    assert.deepEqual(parsePyArgs('grid = [["1","0"],["0","1"]], k = -2.5e1'), {
+      grid: [
+        ['1', '0'],
+        ['0', '1'],
+      ],
+      k: -25,
+    });
     assert.deepEqual(parsePyArgs('root = tree_node([3,9,20,None,None,15,7]), ok = True'), { root: [3, 9, 20, null, null, 15, 7], ok: true });
     assert.deepEqual(parsePyArgs(''), {});
   });

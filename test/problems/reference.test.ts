@@ -9,12 +9,40 @@ const complexityOf = (source: string) => estimateComplexity(analyseReference(sou
 describe('what a reference solution shows', () => {
   it('estimates time from loop nesting, sorting, halving loops, heaps and memoised recursion', () => {
     assert.deepEqual(complexityOf(method('return sum(nums)')), { time: 'O(n)', space: 'O(1)' });
-    assert.deepEqual(complexityOf(method('best = 0\nfor i in range(len(nums)):\n    for j in range(i):\n        best = max(best, nums[i] - nums[j])\nreturn best')), { time: 'O(n^2)', space: 'O(1)' });
-    assert.deepEqual(complexityOf(method('nums.sort()\nseen = set()\nfor x in nums:\n    seen.add(x)\nreturn len(seen)')), { time: 'O(n log n)', space: 'O(n)' });
-    assert.deepEqual(complexityOf(method('l, r = 0, len(nums) - 1\nwhile l < r:\n    mid = (l + r) >> 1\n    if nums[mid] > nums[r]:\n        l = mid + 1\n    else:\n        r = mid\nreturn nums[l]')).time, 'O(log n)');
-    assert.deepEqual(complexityOf(method('h = []\nfor x in nums:\n    heappush(h, x)\n    if len(h) > 3:\n        heappop(h)\nreturn h[0]')), { time: 'O(n log n)', space: 'O(n)' });
-    assert.deepEqual(complexityOf(method('@cache\ndef dfs(i, j):\n    if i >= j:\n        return 0\n    return max(dfs(i + 1, j), dfs(i, j - 1)) + 1\nreturn dfs(0, len(nums) - 1)')), { time: 'O(n^2)', space: 'O(n^2)' });
-    assert.deepEqual(complexityOf(method('ans = []\ndef dfs(i, path):\n    if i == len(nums):\n        ans.append(path[:])\n        return\n    for x in (0, 1):\n        path.append(x)\n        dfs(i + 1, path)\n        path.pop()\ndfs(0, [])\nreturn len(ans)')).time, 'O(2^n)');
+    assert.deepEqual(
+      complexityOf(method('best = 0\nfor i in range(len(nums)):\n    for j in range(i):\n        best = max(best, nums[i] - nums[j])\nreturn best')),
+      { time: 'O(n^2)', space: 'O(1)' },
+    );
+    assert.deepEqual(complexityOf(method('nums.sort()\nseen = set()\nfor x in nums:\n    seen.add(x)\nreturn len(seen)')), {
+      time: 'O(n log n)',
+      space: 'O(n)',
+    });
+    assert.deepEqual(
+      complexityOf(
+        method(
+          'l, r = 0, len(nums) - 1\nwhile l < r:\n    mid = (l + r) >> 1\n    if nums[mid] > nums[r]:\n        l = mid + 1\n    else:\n        r = mid\nreturn nums[l]',
+        ),
+      ).time,
+      'O(log n)',
+    );
+    assert.deepEqual(complexityOf(method('h = []\nfor x in nums:\n    heappush(h, x)\n    if len(h) > 3:\n        heappop(h)\nreturn h[0]')), {
+      time: 'O(n log n)',
+      space: 'O(n)',
+    });
+    assert.deepEqual(
+      complexityOf(
+        method('@cache\ndef dfs(i, j):\n    if i >= j:\n        return 0\n    return max(dfs(i + 1, j), dfs(i, j - 1)) + 1\nreturn dfs(0, len(nums) - 1)'),
+      ),
+      { time: 'O(n^2)', space: 'O(n^2)' },
+    );
+    assert.deepEqual(
+      complexityOf(
+        method(
+          'ans = []\ndef dfs(i, path):\n    if i == len(nums):\n        ans.append(path[:])\n        return\n    for x in (0, 1):\n        path.append(x)\n        dfs(i + 1, path)\n        path.pop()\ndfs(0, [])\nreturn len(ans)',
+        ),
+      ).time,
+      'O(2^n)',
+    );
   });
 
   it('suggests tags when a record has none', () => {
@@ -35,7 +63,9 @@ describe('what a reference solution shows', () => {
   });
 
   it('does not believe an estimate the bounds rule out, and nudges toward what they allow', () => {
-    const shape = analyseReference(method('ans = 0\nfor i in range(len(nums)):\n    for j in range(26):\n        for k in range(26):\n            ans += 1\nreturn ans'));
+    const shape = analyseReference(
+      method('ans = 0\nfor i in range(len(nums)):\n    for j in range(26):\n        for k in range(26):\n            ans += 1\nreturn ans'),
+    );
     const complexity = estimateComplexity(shape);
     assert.equal(complexity.time, 'O(n^3)');
     const facts = parseConstraints('## Constraints\n\n- `1 <= nums.length <= 10^5`\n');

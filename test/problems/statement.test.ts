@@ -14,7 +14,9 @@ describe('an imported statement', () => {
 
   it('keeps whole sentences in a long summary and the rest of the text after it, drawings included', () => {
     const long = 'A sentence that goes on for a while about the problem. '.repeat(8).trim();
-    const { summary, markdown } = importStatement(`${long}\n\nThe grid looks like this:\n\nP   A   H\nA P L S\n\nReturn the string.\n\nExample 1:\n\nInput: s = "PAH"\nOutput: "PAH"\n`);
+    const { summary, markdown } = importStatement(
+      `${long}\n\nThe grid looks like this:\n\nP   A   H\nA P L S\n\nReturn the string.\n\nExample 1:\n\nInput: s = "PAH"\nOutput: "PAH"\n`,
+    );
     assert.equal(summary, long);
     assert.match(markdown, /The grid looks like this:\n\n```text\nP {3}A {3}H\nA P L S\n```\n\nReturn the string\./);
   });

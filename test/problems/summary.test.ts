@@ -32,6 +32,9 @@ describe('summary sentence', () => {
 
   it('says when everything passes or nothing compiles', () => {
     assert.equal(summarise({ verdict: 'accepted', passed: 20, total: 20, failures: [] }), 'passes all 20 tests');
-    assert.equal(summarise({ verdict: 'compile_error', passed: 0, total: 20, failures: [], compileError: { line: 3, message: "SyntaxError: expected ':'" } }), "does not compile (line 3): SyntaxError: expected ':'");
+    assert.equal(
+      summarise({ verdict: 'compile_error', passed: 0, total: 20, failures: [], compileError: { line: 3, message: "SyntaxError: expected ':'" } }),
+      "does not compile (line 3): SyntaxError: expected ':'",
+    );
   });
 });

@@ -75,17 +75,26 @@ describe('Deepgram speech-to-text, through the official SDK', { timeout: 30_000 
     const audio = speechAudio(vocabulary, [500, 'alpha', 100, 'bravo', 100, 'charlie', 1400, 'delta', 200]);
     const events = await collect(stt(server).transcribe(frames(audio)));
 
-    assert.deepEqual(events.filter((e) => e.type === 'speech-started'), [
-      { type: 'speech-started', atMs: 500 },
-      { type: 'speech-started', atMs: 2820 },
-    ]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'speech-started'),
+      [
+        { type: 'speech-started', atMs: 500 },
+        { type: 'speech-started', atMs: 2820 },
+      ],
+    );
     const partials = events.filter((e) => e.type === 'transcript-partial');
     const firstUtterance = partials.filter((p) => p.startMs === 0);
     assert.ok(firstUtterance.length > 0, 'partials arrive while the words do');
-    assert.ok(firstUtterance.every((p) => 'alpha bravo charlie'.startsWith(p.text)), JSON.stringify(partials));
+    assert.ok(
+      firstUtterance.every((p) => 'alpha bravo charlie'.startsWith(p.text)),
+      JSON.stringify(partials),
+    );
     // Words end at 1420 ms; 300 ms of silence later the default endpointing finalises.
     assert.deepEqual(finals(events)[0], { type: 'transcript-final', text: 'alpha bravo charlie', startMs: 0, endMs: 1720, speechFinal: true });
-    assert.deepEqual(events.find((e) => e.type === 'utterance-end'), { type: 'utterance-end', atMs: 1420 });
+    assert.deepEqual(
+      events.find((e) => e.type === 'utterance-end'),
+      { type: 'utterance-end', atMs: 1420 },
+    );
     // The last word has no endpoint before the audio ends: CloseStream brings its final.
     assert.deepEqual(finals(events).at(-1), { type: 'transcript-final', text: 'delta', startMs: 1720, endMs: 3260, speechFinal: false });
     assert.equal(events.indexOf(finals(events)[0]!) > events.indexOf(partials[0]!), true);
@@ -112,7 +121,16 @@ describe('Deepgram speech-to-text, through the official SDK', { timeout: 30_000 
     assert.deepEqual(finals(events), [{ type: 'transcript-final', text: 'echo foxtrot', startMs: 0, endMs: 780, speechFinal: true }]);
     assert.deepEqual(controls(server), ['Finalize', 'CloseStream']);
     const log = server.received.connections[0]!.log;
-    assert.ok(log.findIndex((m) => 'control' in m) > 0 && log.slice(0, log.findIndex((m) => 'control' in m)).every((m) => 'audio' in m), 'Finalize follows the audio');
+    assert.ok(
+      log.findIndex((m) => 'control' in m) > 0 &&
+        log
+          .slice(
+            0,
+            log.findIndex((m) => 'control' in m),
+          )
+          .every((m) => 'audio' in m),
+      'Finalize follows the audio',
+    );
     assert.equal(server.received.connections[0]!.sent.find((m) => m.type === 'Results' && m.is_final)?.from_finalize, true);
   });
 

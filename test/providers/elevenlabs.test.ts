@@ -11,7 +11,10 @@ import type { FakeElevenLabs, FakeElevenLabsOptions } from '../fakes/elevenlabs-
 const fakes: FakeElevenLabs[] = [];
 const voices: ElevenLabsTts[] = [];
 
-async function setUp(fakeOptions: FakeElevenLabsOptions = {}, voiceOptions: Partial<ElevenLabsTtsOptions> = {}): Promise<{ fake: FakeElevenLabs; voice: ElevenLabsTts }> {
+async function setUp(
+  fakeOptions: FakeElevenLabsOptions = {},
+  voiceOptions: Partial<ElevenLabsTtsOptions> = {},
+): Promise<{ fake: FakeElevenLabs; voice: ElevenLabsTts }> {
   const fake = await startFakeElevenLabs(fakeOptions);
   fakes.push(fake);
   // Generous timeouts: a loaded 2-core machine must not turn a slow answer into a failure.
@@ -111,7 +114,7 @@ describe('ElevenLabs voice', { timeout: 60_000 }, () => {
   });
 
   it('fails a sentence whose connection drops mid-way rather than repeat words, and recovers for the next', async () => {
-    const { fake, voice } = await setUp({ dropAfterPieces: 3 });
+    const { voice } = await setUp({ dropAfterPieces: 3 });
     const error = await failure(speak(voice, 'A sentence long enough to need several pieces of audio.'));
     assert.match(error.message, /^elevenlabs: the streaming connection closed/);
     assert.deepEqual(await speak(voice, 'Recovered.'), fakeSpeech('Recovered.'));

@@ -16,7 +16,10 @@ const state = [
   { type: 'candidate_said', text: 'Can the array be empty?', atMs: 1 },
   { type: 'interviewer_said', text: 'It has at least two numbers.', atMs: 2 },
 ].reduce(reduce, initialState({ sessionId: 's', problemId: 'two-sum', language: 'python', atMs: 0 }));
-const context: InterviewContext = { problem: { id: 'two-sum', title: 'Two Sum', statement: 'Find two numbers that add up to target.', difficulty: 'easy' }, state };
+const context: InterviewContext = {
+  problem: { id: 'two-sum', title: 'Two Sum', statement: 'Find two numbers that add up to target.', difficulty: 'easy' },
+  state,
+};
 
 const servers: FakeGemini[] = [];
 after(async () => {
@@ -42,7 +45,10 @@ describe('Gemini brain, through the official SDK', () => {
     const { path, apiKey, body } = server.requests[0]!;
     assert.match(path, /^\/v1(beta)?\/models\/gemini-test:streamGenerateContent\?alt=sse/);
     assert.equal(apiKey, 'test-key');
-    assert.deepEqual(body.contents.map((c) => c.role), ['user', 'model', 'user']);
+    assert.deepEqual(
+      body.contents.map((c) => c.role),
+      ['user', 'model', 'user'],
+    );
     assert.deepEqual(body.generationConfig?.thinkingConfig, { thinkingBudget: 0 });
     assert.ok(body.systemInstruction, 'the persona goes in the system instruction');
   });
@@ -52,7 +58,10 @@ describe('Gemini brain, through the official SDK', () => {
     assert.equal(await say(gemini({ apiKey: 'k', baseUrl: flaky.baseUrl, backoffMs: 5 })), 'Hello.');
     assert.equal(flaky.requests.length, 3);
     const forbidden = await fake({ status: 403 });
-    await assert.rejects(say(gemini({ apiKey: 'secret-key-value', baseUrl: forbidden.baseUrl, backoffMs: 5 })), (e: unknown) => e instanceof ProviderError && /HTTP 403; check GEMINI_API_KEY/.test(e.message) && !e.message.includes('secret-key-value'));
+    await assert.rejects(
+      say(gemini({ apiKey: 'secret-key-value', baseUrl: forbidden.baseUrl, backoffMs: 5 })),
+      (e: unknown) => e instanceof ProviderError && /HTTP 403; check GEMINI_API_KEY/.test(e.message) && !e.message.includes('secret-key-value'),
+    );
     assert.equal(forbidden.requests.length, 1, 'a refused key is not retried');
   });
 

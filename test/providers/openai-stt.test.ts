@@ -23,7 +23,8 @@ async function fake(options: FakeOpenAiAudioOptions = {}): Promise<FakeOpenAiAud
   return s;
 }
 
-const earOf = (server: FakeOpenAiAudio, options: Partial<OpenAiSttOptions> = {}) => new OpenAiCompatibleStt({ baseUrl: server.baseUrl, backoffMs: 10, ...options });
+const earOf = (server: FakeOpenAiAudio, options: Partial<OpenAiSttOptions> = {}) =>
+  new OpenAiCompatibleStt({ baseUrl: server.baseUrl, backoffMs: 10, ...options });
 
 /** 20 ms frames as a microphone gives them, with END_OF_SPEECH where local VAD saw an utterance end. */
 async function* frames(...parts: (Int16Array | typeof END_OF_SPEECH)[]): AsyncGenerator<RecognizerInput> {
@@ -83,14 +84,20 @@ describe('OpenAI-compatible transcription', { timeout: 30_000 }, () => {
   it('transcribes what the stream ended in the middle of', async () => {
     const server = await fake();
     const events = await collect(earOf(server).transcribe(frames(said([100, 'delta', 100]))));
-    assert.deepEqual(events.map((e) => e.type === 'transcript-final' && e.text), ['delta']);
+    assert.deepEqual(
+      events.map((e) => e.type === 'transcript-final' && e.text),
+      ['delta'],
+    );
   });
 
   it('keeps audio in flight while an earlier utterance is transcribed', async () => {
     const server = await fake({ transcribeMs: 300 });
     const started = performance.now();
     const events = await collect(earOf(server).transcribe(frames(said(['alpha', 100]), END_OF_SPEECH, said(['bravo', 100]), END_OF_SPEECH)));
-    assert.deepEqual(events.flatMap((e) => (e.type === 'transcript-final' ? [e.text] : [])), ['alpha', 'bravo']);
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'transcript-final' ? [e.text] : [])),
+      ['alpha', 'bravo'],
+    );
     assert.ok(performance.now() - started < 550, 'the two requests overlapped');
   });
 
@@ -108,7 +115,10 @@ describe('OpenAI-compatible transcription', { timeout: 30_000 }, () => {
     const server = await fake({ failStatus: 500, failTimes: 1 });
     const events = await collect(earOf(server).transcribe(frames(said(['foxtrot', 100]), END_OF_SPEECH)));
     assert.equal(server.transcriptions.length, 2);
-    assert.deepEqual(events.flatMap((e) => (e.type === 'transcript-final' ? [e.text] : [])), ['foxtrot']);
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'transcript-final' ? [e.text] : [])),
+      ['foxtrot'],
+    );
   });
 
   it('ends quietly on abort, even with a request in flight', async () => {

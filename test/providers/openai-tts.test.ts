@@ -18,7 +18,8 @@ async function fake(options: FakeOpenAiAudioOptions = {}): Promise<FakeOpenAiAud
   return s;
 }
 
-const voiceOf = (server: FakeOpenAiAudio, options: Partial<OpenAiTtsOptions> = {}) => new OpenAiCompatibleTts({ baseUrl: server.baseUrl, backoffMs: 10, ...options });
+const voiceOf = (server: FakeOpenAiAudio, options: Partial<OpenAiTtsOptions> = {}) =>
+  new OpenAiCompatibleTts({ baseUrl: server.baseUrl, backoffMs: 10, ...options });
 
 async function samplesOf(voice: OpenAiCompatibleTts, text: string, signal?: AbortSignal): Promise<Int16Array[]> {
   const pieces: Int16Array[] = [];
@@ -32,9 +33,12 @@ describe('OpenAI-compatible speech', { timeout: 30_000 }, () => {
   it('asks for raw PCM with the model and voice, and plays it at 16 kHz', async () => {
     const server = await fake({ apiKey: 'sk-test', msPerChar: 20 });
     const pieces = await samplesOf(voiceOf(server, { apiKey: 'sk-test', model: 'kokoro', voice: 'af_heart' }), ' Hello there. ');
-    assert.deepEqual(server.speech.map((r) => [r.body, r.authorization]), [[{ model: 'kokoro', voice: 'af_heart', input: 'Hello there.', response_format: 'pcm' }, 'Bearer sk-test']]);
+    assert.deepEqual(
+      server.speech.map((r) => [r.body, r.authorization]),
+      [[{ model: 'kokoro', voice: 'af_heart', input: 'Hello there.', response_format: 'pcm' }, 'Bearer sk-test']],
+    );
     // 12 characters at 20 ms: 240 ms of 24 kHz audio, which is 3840 samples at 16 kHz.
-    assert.equal(server.speech[0]!.sentSamples, (0.24 * OPENAI_PCM_RATE));
+    assert.equal(server.speech[0]!.sentSamples, 0.24 * OPENAI_PCM_RATE);
     assert.ok(Math.abs(total(pieces) - 3840) <= 2, `${total(pieces)} samples at 16 kHz`);
   });
 
@@ -78,7 +82,10 @@ describe('OpenAI-compatible speech', { timeout: 30_000 }, () => {
 
   it('says which variables to check when the server has no such model or voice', async () => {
     const server = await fake({ failStatus: 404 });
-    await assert.rejects(samplesOf(voiceOf(server), 'Hi.'), new RegExp(`^VettaError: openai: nothing there \\(HTTP 404 from ${server.baseUrl}/audio/speech\\); check OPENAI_TTS_BASE_URL`));
+    await assert.rejects(
+      samplesOf(voiceOf(server), 'Hi.'),
+      new RegExp(`^VettaError: openai: nothing there \\(HTTP 404 from ${server.baseUrl}/audio/speech\\); check OPENAI_TTS_BASE_URL`),
+    );
   });
 
   it('tries once more after a server error before any audio', async () => {
@@ -94,6 +101,9 @@ describe('OpenAI-compatible speech', { timeout: 30_000 }, () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((r) => closed.close(() => r()));
     const voice = new OpenAiCompatibleTts({ baseUrl: `http://127.0.0.1:${port}/v1`, backoffMs: 10 });
-    await assert.rejects(samplesOf(voice, 'Hi.'), new RegExp(`^VettaError: openai: cannot reach http://127\\.0\\.0\\.1:${port}/v1/audio/speech \\(.*ECONNREFUSED.*\\)$`));
+    await assert.rejects(
+      samplesOf(voice, 'Hi.'),
+      new RegExp(`^VettaError: openai: cannot reach http://127\\.0\\.0\\.1:${port}/v1/audio/speech \\(.*ECONNREFUSED.*\\)$`),
+    );
   });
 });

@@ -35,7 +35,10 @@ async function say(brain: ModelBrain, signal?: AbortSignal): Promise<string> {
 
 describe('OpenAI-compatible brain', () => {
   it('streams the answer, sends the built prompt, and stops the model after its first question', async () => {
-    const server = await fake({ text: 'Great question! Today we solve Two Sum. Can you restate it in your own words? And what about the input size? I could go on.', tokenDelayMs: 5 });
+    const server = await fake({
+      text: 'Great question! Today we solve Two Sum. Can you restate it in your own words? And what about the input size? I could go on.',
+      tokenDelayMs: 5,
+    });
     const brain = openai({ baseUrl: server.baseUrl, model: 'tiny', apiKey: 'sk-test' });
     assert.equal(await say(brain), 'Today we solve Two Sum. Can you restate it in your own words?');
     const request = server.requests[0]!;
@@ -55,14 +58,23 @@ describe('OpenAI-compatible brain', () => {
 
   it('gives up with a clear error: HTTP status, no first token in time, no server', async () => {
     const failing = await fake({ status: 500 });
-    await assert.rejects(say(openai({ baseUrl: failing.baseUrl, model: 'tiny', retries: 1, backoffMs: 5 })), (e: unknown) => e instanceof ProviderError && /answered HTTP 500/.test(e.message));
+    await assert.rejects(
+      say(openai({ baseUrl: failing.baseUrl, model: 'tiny', retries: 1, backoffMs: 5 })),
+      (e: unknown) => e instanceof ProviderError && /answered HTTP 500/.test(e.message),
+    );
     assert.equal(failing.requests.length, 2);
     const unauthorised = await fake({ status: 401 });
-    await assert.rejects(say(openai({ baseUrl: unauthorised.baseUrl, model: 'tiny', apiKey: 'sk-secret-value' })), (e: unknown) => e instanceof ProviderError && /HTTP 401; check OPENAI_API_KEY/.test(e.message) && !e.message.includes('sk-secret-value'));
+    await assert.rejects(
+      say(openai({ baseUrl: unauthorised.baseUrl, model: 'tiny', apiKey: 'sk-secret-value' })),
+      (e: unknown) => e instanceof ProviderError && /HTTP 401; check OPENAI_API_KEY/.test(e.message) && !e.message.includes('sk-secret-value'),
+    );
     assert.equal(unauthorised.requests.length, 1, '401 is not retried');
     const slow = await fake({ text: 'Too late.', firstTokenDelayMs: 2000 });
     await assert.rejects(say(openai({ baseUrl: slow.baseUrl, model: 'tiny', firstTokenTimeoutMs: 100, retries: 0 })), /no answer within 0.1 s/);
-    await assert.rejects(say(openai({ baseUrl: 'http://127.0.0.1:9/v1', model: 'tiny', retries: 0 })), /cannot reach http:\/\/127\.0\.0\.1:9\/v1 .*is the server running\?/);
+    await assert.rejects(
+      say(openai({ baseUrl: 'http://127.0.0.1:9/v1', model: 'tiny', retries: 0 })),
+      /cannot reach http:\/\/127\.0\.0\.1:9\/v1 .*is the server running\?/,
+    );
   });
 
   it('stops quietly when aborted', async () => {

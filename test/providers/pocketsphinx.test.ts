@@ -46,7 +46,10 @@ function ourRecognizerProcesses(): string[] {
       return '';
     }
   };
-  const parentOf = (pid: string) => read(pid, 'stat').replace(/^.*\) /, '').split(' ')[1] ?? '0';
+  const parentOf = (pid: string) =>
+    read(pid, 'stat')
+      .replace(/^.*\) /, '')
+      .split(' ')[1] ?? '0';
   const ours = (pid: string) => {
     for (let p = pid, depth = 0; p !== '0' && p !== '1' && p !== '' && depth < 5; p = parentOf(p), depth++) if (p === String(process.pid)) return true;
     return false;
@@ -77,7 +80,10 @@ describe('pocketsphinx: offline speech-to-text on recorded speech', { skip: unav
   it('hears "go forward ten meters" word for word, as one final utterance at the right place in the audio', async () => {
     const clip = goForward();
     const events = await collect(stt.transcribe(frames(clip.samples)));
-    assert.deepEqual(events.map((e) => e.type), ['transcript-final']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['transcript-final'],
+    );
     const [final] = finals(events);
     assert.equal(final!.text, 'go forward ten meters');
     assert.equal(final!.speechFinal, true);
@@ -107,9 +113,15 @@ describe('pocketsphinx: offline speech-to-text on recorded speech', { skip: unav
     const secondAt = clip.samples.length + silence(2000).length;
     const events = await collect(stt.transcribe(frames(concat(clip.samples, silence(2000), clip.samples, silence(1000)))));
     const heard = finals(events);
-    assert.deepEqual(heard.map((f) => f.text), ['go forward ten meters', 'go forward ten meters']);
+    assert.deepEqual(
+      heard.map((f) => f.text),
+      ['go forward ten meters', 'go forward ten meters'],
+    );
     assert.ok(heard[0]!.endMs < ms(clip.samples.length), 'the first ends within the first clip');
-    assert.ok(Math.abs(heard[1]!.startMs - ms(secondAt + clip.onsetSample)) <= 300, `second starts at ${heard[1]!.startMs} ms; its speech begins at ${ms(secondAt + clip.onsetSample)} ms`);
+    assert.ok(
+      Math.abs(heard[1]!.startMs - ms(secondAt + clip.onsetSample)) <= 300,
+      `second starts at ${heard[1]!.startMs} ms; its speech begins at ${ms(secondAt + clip.onsetSample)} ms`,
+    );
   });
 
   it('finalises at END_OF_SPEECH without waiting for more audio, then carries on with what follows', async () => {
@@ -174,7 +186,10 @@ describe('pocketsphinx: offline speech-to-text on recorded speech', { skip: unav
     const broken = new PocketsphinxStt(findOnPath('pocketsphinx_continuous')!, tempDir('vetta-model-'));
     await assert.rejects(collect(broken.transcribe(frames(goForward().samples))), (error: unknown) => {
       assert.ok(error instanceof ProviderError, String(error));
-      assert.match(error.message, /^pocketsphinx: pocketsphinx_continuous failed \(ERROR: .*mdef.*\): check the model in .*, or apt-get install pocketsphinx pocketsphinx-en-us$/);
+      assert.match(
+        error.message,
+        /^pocketsphinx: pocketsphinx_continuous failed \(ERROR: .*mdef.*\): check the model in .*, or apt-get install pocketsphinx pocketsphinx-en-us$/,
+      );
       return true;
     });
   });
@@ -182,11 +197,17 @@ describe('pocketsphinx: offline speech-to-text on recorded speech', { skip: unav
 
 describe('pocketsphinx missing', () => {
   it('is found only on PATH, and its absence says what to install', () => {
-    assert.equal(PocketsphinxStt.detect({ PATH: tempDir('vetta-empty-path-') }), 'pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us)');
+    assert.equal(
+      PocketsphinxStt.detect({ PATH: tempDir('vetta-empty-path-') }),
+      'pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us)',
+    );
   });
 
   it('without its model, says the same', () => {
-    assert.equal(PocketsphinxStt.detect(process.env, tempDir('vetta-no-model-')), 'pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us)');
+    assert.equal(
+      PocketsphinxStt.detect(process.env, tempDir('vetta-no-model-')),
+      'pocketsphinx is not installed (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us)',
+    );
   });
 
   it('a binary gone since it was found is a one-line VettaError saying what to install', async () => {

@@ -35,7 +35,12 @@ export function transcribedClips(): TranscribedClip[] {
 }
 
 export function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean).join(' ');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Word error rate: (substitutions + deletions + insertions) / words in the reference. */

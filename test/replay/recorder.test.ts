@@ -22,7 +22,10 @@ const header: RecordingHeader = {
   startedAt: new Date(0).toISOString(),
   clock: { kind: 'virtual', startMs: 0 },
 };
-const context = { problem: { id: 'two-sum', title: 'Two Sum', statement: 's', difficulty: 'easy' }, state: initialState({ sessionId: 's1', problemId: 'two-sum', language: 'python', atMs: 0 }) };
+const context = {
+  problem: { id: 'two-sum', title: 'Two Sum', statement: 's', difficulty: 'easy' },
+  state: initialState({ sessionId: 's1', problemId: 'two-sum', language: 'python', atMs: 0 }),
+};
 
 describe('Recorder', () => {
   it('keeps secrets from the environment, the config file and key-shaped strings out of the file', async () => {
@@ -44,10 +47,19 @@ describe('Recorder', () => {
     for await (const part of new RecordingBrain(echo, recorder).stream({ kind: 'introduce' }, context)) assert.ok(part);
     recorder.close();
     const text = readFileSync(file, 'utf8');
-    for (const secret of ['planted-gemini', 'planted-deepgram-value', 'planted-elevenlabs-value', 'AIzaSyA0123456789', 'sk-abcdefghijklmnop']) assert.ok(!text.includes(secret), `${secret} is in the recording`);
+    for (const secret of ['planted-gemini', 'planted-deepgram-value', 'planted-elevenlabs-value', 'AIzaSyA0123456789', 'sk-abcdefghijklmnop'])
+      assert.ok(!text.includes(secret), `${secret} is in the recording`);
     assert.ok(text.includes('/home/someone') === false && text.includes('my keys are [redacted] and [redacted]'));
     const recording = readRecording(file);
-    assert.deepEqual(recording.lines.map((l) => [l.type, l.clock]), [['event', 5], ['event', 5], ['llm_request', 5], ['llm_response', 5]]);
+    assert.deepEqual(
+      recording.lines.map((l) => [l.type, l.clock]),
+      [
+        ['event', 5],
+        ['event', 5],
+        ['llm_request', 5],
+        ['llm_response', 5],
+      ],
+    );
   });
 
   it('writes each line as it happens, so a process killed mid-interview leaves a readable recording', () => {
@@ -61,7 +73,10 @@ describe('Recorder', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { encoding: 'utf8' });
     assert.equal(result.signal, 'SIGKILL', result.stderr);
     const recording = readRecording(file);
-    assert.deepEqual(recording.lines.map((l) => l.type), ['action', 'event']);
+    assert.deepEqual(
+      recording.lines.map((l) => l.type),
+      ['action', 'event'],
+    );
     // A line cut short by the crash is left out, and said so; a damaged line before it is an error.
     const cut = parseRecording(`${readFileSync(file, 'utf8')}{"t":1,"clock":0,"type":"ev`, file);
     assert.equal(cut.truncated, true);
@@ -84,17 +99,30 @@ describe('Recorder', () => {
     await recorder.watchEditor(async () => ({ status: 1 }))(solution);
     recorder.close();
     const lines = readRecording(file).lines;
-    assert.deepEqual(lines.map((l) => (l.type === 'action' ? l.action : l.type)), [{ kind: 'edit', via: 'editor', code: 'print(1)\n' }, 'event', { kind: 'edit', via: 'editor', code: null }]);
+    assert.deepEqual(
+      lines.map((l) => (l.type === 'action' ? l.action : l.type)),
+      [{ kind: 'edit', via: 'editor', code: 'print(1)\n' }, 'event', { kind: 'edit', via: 'editor', code: null }],
+    );
   });
 
   it('appends the candidate audio as 16 kHz mono s16le to the sibling file, with where each piece starts', () => {
     const file = join(tempDir(), 'voice.jsonl');
-    const recorder = Recorder.create(file, { ...header, audio: { file: 'voice.audio.pcm', encoding: 'pcm_s16le', sampleRateHz: 16000, channels: 1 } }, { now: () => 0, scrub: (t) => t });
+    const recorder = Recorder.create(
+      file,
+      { ...header, audio: { file: 'voice.audio.pcm', encoding: 'pcm_s16le', sampleRateHz: 16000, channels: 1 } },
+      { now: () => 0, scrub: (t) => t },
+    );
     recorder.audio(Int16Array.from([1, -1, 32767]));
     recorder.audio(Int16Array.from([-32768]));
     recorder.close();
     const pcm = readFileSync(audioFileFor(file));
     assert.deepEqual([...new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2)], [1, -1, 32767, -32768]);
-    assert.deepEqual(readRecording(file).lines.map((l) => (l.type === 'audio' ? [l.offsetBytes, l.bytes] : null)), [[0, 6], [6, 2]]);
+    assert.deepEqual(
+      readRecording(file).lines.map((l) => (l.type === 'audio' ? [l.offsetBytes, l.bytes] : null)),
+      [
+        [0, 6],
+        [6, 2],
+      ],
+    );
   });
 });

@@ -58,7 +58,8 @@ interface Attack {
 }
 
 /** JS solutions are synchronous; a child node process lets an attack wait for a socket. */
-const jsChild = (code: string) => `require('child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(code)}], { stdio: 'ignore', timeout: 3000 })`;
+const jsChild = (code: string) =>
+  `require('child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(code)}], { stdio: 'ignore', timeout: 3000 })`;
 
 /**
  * Raw system calls through ctypes, for the kernel-surface attacks; the answer is right only if one
@@ -77,7 +78,8 @@ const attacks: Attack[] = [
     name: 'fork bomb',
     expect: 'time_limit',
     python: () => `import os\ndef largest(nums):\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n`,
-    javascript: () => `const { spawn } = require('child_process');\nfunction largest(nums) {\n  for (;;) { try { spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000) // ${MARK}']); } catch {} }\n}\n`,
+    javascript: () =>
+      `const { spawn } = require('child_process');\nfunction largest(nums) {\n  for (;;) { try { spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000) // ${MARK}']); } catch {} }\n}\n`,
   },
   {
     name: 'memory hog (objects)',
@@ -107,57 +109,71 @@ const attacks: Attack[] = [
     name: 'connect to a host loopback port',
     expect: 'runtime_error',
     python: () => `import socket\ndef largest(nums):\n    socket.create_connection(('127.0.0.1', ${port}), timeout=2)\n    return max(nums)\n`,
-    javascript: () => `function largest(nums) {\n  ${jsChild(`require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`)};\n  return Math.max(...nums);\n}\n`,
+    javascript: () =>
+      `function largest(nums) {\n  ${jsChild(`require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`)};\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: 'DNS lookup',
     expect: 'runtime_error',
     python: () => `import socket\ndef largest(nums):\n    socket.getaddrinfo('registry.npmjs.org', 443)\n    return max(nums)\n`,
-    javascript: () => `function largest(nums) {\n  ${jsChild(`require('dns').lookup('registry.npmjs.org', (e) => process.exit(e ? 1 : 0))`)};\n  return Math.max(...nums);\n}\n`,
+    javascript: () =>
+      `function largest(nums) {\n  ${jsChild(`require('dns').lookup('registry.npmjs.org', (e) => process.exit(e ? 1 : 0))`)};\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: "write to the host's home and working folder",
     expect: 'runtime_error',
-    python: () => `def largest(nums):\n    open(${JSON.stringify(hostTarget)}, 'w').write('x')\n    open(${JSON.stringify(join(process.cwd(), MARK))}, 'w').write('x')\n    return max(nums)\n`,
-    javascript: () => `const fs = require('fs');\nfunction largest(nums) {\n  fs.writeFileSync(${JSON.stringify(hostTarget)}, 'x');\n  fs.writeFileSync(${JSON.stringify(join(process.cwd(), MARK))}, 'x');\n  return Math.max(...nums);\n}\n`,
+    python: () =>
+      `def largest(nums):\n    open(${JSON.stringify(hostTarget)}, 'w').write('x')\n    open(${JSON.stringify(join(process.cwd(), MARK))}, 'w').write('x')\n    return max(nums)\n`,
+    javascript: () =>
+      `const fs = require('fs');\nfunction largest(nums) {\n  fs.writeFileSync(${JSON.stringify(hostTarget)}, 'x');\n  fs.writeFileSync(${JSON.stringify(join(process.cwd(), MARK))}, 'x');\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: 'read a secret planted in $HOME',
     expect: 'runtime_error',
     python: () => `def largest(nums):\n    s = open(${JSON.stringify(secretFile)}).read()\n    print(s)\n    return max(nums) if s else 0\n`,
-    javascript: () => `function largest(nums) {\n  const s = require('fs').readFileSync(${JSON.stringify(secretFile)}, 'utf8');\n  console.log(s);\n  return Math.max(...nums);\n}\n`,
+    javascript: () =>
+      `function largest(nums) {\n  const s = require('fs').readFileSync(${JSON.stringify(secretFile)}, 'utf8');\n  console.log(s);\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: 'print the environment and /proc/1/environ',
     expect: 'wrong_answer',
-    python: () => `import os\ndef largest(nums):\n    seen = str(dict(os.environ)) + open('/proc/1/environ').read()\n    print(seen)\n    return max(nums) if '${KEY}' in seen else -1\n`,
-    javascript: () => `function largest(nums) {\n  const seen = JSON.stringify(process.env) + require('fs').readFileSync('/proc/1/environ', 'utf8');\n  console.log(seen);\n  return seen.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
+    python: () =>
+      `import os\ndef largest(nums):\n    seen = str(dict(os.environ)) + open('/proc/1/environ').read()\n    print(seen)\n    return max(nums) if '${KEY}' in seen else -1\n`,
+    javascript: () =>
+      `function largest(nums) {\n  const seen = JSON.stringify(process.env) + require('fs').readFileSync('/proc/1/environ', 'utf8');\n  console.log(seen);\n  return seen.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
   },
   {
     name: 'spawn a shell that reads the secret and leaves a child behind',
     expect: 'wrong_answer',
-    python: () => `import subprocess, sys\ndef largest(nums):\n    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300) # ${MARK}'], start_new_session=True)\n    out = subprocess.run(['/bin/sh', '-c', 'read -r l < ${secretFile}; echo "$l"; echo $GEMINI_API_KEY'], capture_output=True, text=True).stdout\n    return max(nums) if '${SECRET}' in out or '${KEY}' in out else -1\n`,
-    javascript: () => `const cp = require('child_process');\nfunction largest(nums) {\n  cp.spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300000) // ${MARK}'], { detached: true, stdio: 'ignore' }).unref();\n  const out = cp.execFileSync('/bin/sh', ['-c', 'read -r l < ${secretFile}; echo "$l"; echo $GEMINI_API_KEY'], { encoding: 'utf8' });\n  return out.includes('${SECRET}') || out.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
+    python: () =>
+      `import subprocess, sys\ndef largest(nums):\n    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300) # ${MARK}'], start_new_session=True)\n    out = subprocess.run(['/bin/sh', '-c', 'read -r l < ${secretFile}; echo "$l"; echo $GEMINI_API_KEY'], capture_output=True, text=True).stdout\n    return max(nums) if '${SECRET}' in out or '${KEY}' in out else -1\n`,
+    javascript: () =>
+      `const cp = require('child_process');\nfunction largest(nums) {\n  cp.spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300000) // ${MARK}'], { detached: true, stdio: 'ignore' }).unref();\n  const out = cp.execFileSync('/bin/sh', ['-c', 'read -r l < ${secretFile}; echo "$l"; echo $GEMINI_API_KEY'], { encoding: 'utf8' });\n  return out.includes('${SECRET}') || out.includes('${KEY}') ? Math.max(...nums) : -1;\n}\n`,
   },
   {
     name: 'kill the parent and every process it can see',
     expect: 'runtime_error',
     python: () => `import os, signal\ndef largest(nums):\n    os.kill(os.getppid(), signal.SIGKILL)\n    os.kill(-1, signal.SIGKILL)\n    return max(nums)\n`,
-    javascript: () => `function largest(nums) {\n  try { process.kill(process.ppid, 'SIGKILL'); } catch {}\n  process.kill(-1, 'SIGKILL');\n  return Math.max(...nums);\n}\n`,
+    javascript: () =>
+      `function largest(nums) {\n  try { process.kill(process.ppid, 'SIGKILL'); } catch {}\n  process.kill(-1, 'SIGKILL');\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: 'thousands of threads',
     // Node workers are heavy: the memory limit may stop them before the process limit does, and on
     // a busy machine starting them may outlast the test's time.
     expect: ['runtime_error', 'memory_limit', 'time_limit'],
-    python: () => `import threading, time\ndef largest(nums):\n    for _ in range(5000):\n        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n    return max(nums)\n`,
-    javascript: () => `const { Worker } = require('worker_threads');\nfunction largest(nums) {\n  const ws = [];\n  for (let i = 0; i < 5000; i++) ws.push(new Worker('setInterval(() => {}, 1000)', { eval: true }));\n  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);\n  return Math.max(...nums);\n}\n`,
+    python: () =>
+      `import threading, time\ndef largest(nums):\n    for _ in range(5000):\n        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n    return max(nums)\n`,
+    javascript: () =>
+      `const { Worker } = require('worker_threads');\nfunction largest(nums) {\n  const ws = [];\n  for (let i = 0; i < 5000; i++) ws.push(new Worker('setInterval(() => {}, 1000)', { eval: true }));\n  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: '1 GB of output',
     expect: 'output_limit',
-    python: () => `import sys\ndef largest(nums):\n    chunk = 'x' * (1 << 20)\n    for _ in range(1024):\n        sys.stdout.write(chunk)\n    return max(nums)\n`,
-    javascript: () => `function largest(nums) {\n  const chunk = 'x'.repeat(1 << 20);\n  for (let i = 0; i < 1024; i++) process.stdout.write(chunk);\n  return Math.max(...nums);\n}\n`,
+    python: () =>
+      `import sys\ndef largest(nums):\n    chunk = 'x' * (1 << 20)\n    for _ in range(1024):\n        sys.stdout.write(chunk)\n    return max(nums)\n`,
+    javascript: () =>
+      `function largest(nums) {\n  const chunk = 'x'.repeat(1 << 20);\n  for (let i = 0; i < 1024; i++) process.stdout.write(chunk);\n  return Math.max(...nums);\n}\n`,
   },
   {
     name: 'exit early with status 0',
@@ -168,8 +184,10 @@ const attacks: Attack[] = [
   {
     name: "imitate the harness's records",
     expect: 'not_accepted',
-    python: () => `import os\nfor i in range(2):\n    os.write(1, b'\\n{"t":"start","i":%d}\\n{"t":"result","i":%d,"value":"forged","ms":1}\\n' % (i, i))\nos.write(1, b'{"t":"done"}\\n')\nos._exit(0)\n`,
-    javascript: () => `const fs = require('fs');\nfor (let i = 0; i < 2; i++) fs.writeSync(1, '\\n{"t":"start","i":' + i + '}\\n{"t":"result","i":' + i + ',"value":"forged","ms":1}\\n');\nfs.writeSync(1, '{"t":"done"}\\n');\nprocess.exit(0);\n`,
+    python: () =>
+      `import os\nfor i in range(2):\n    os.write(1, b'\\n{"t":"start","i":%d}\\n{"t":"result","i":%d,"value":"forged","ms":1}\\n' % (i, i))\nos.write(1, b'{"t":"done"}\\n')\nos._exit(0)\n`,
+    javascript: () =>
+      `const fs = require('fs');\nfor (let i = 0; i < 2; i++) fs.writeSync(1, '\\n{"t":"start","i":' + i + '}\\n{"t":"result","i":' + i + ',"value":"forged","ms":1}\\n');\nfs.writeSync(1, '{"t":"done"}\\n');\nprocess.exit(0);\n`,
   },
   {
     name: 'look up the answers in an installed problem set (walk every readable path for tests.json, solution.*)',

@@ -97,12 +97,21 @@ describe('bubblewrap start failures', () => {
   });
 
   it('names the Debian sysctl and the namespace count', () => {
-    assert.match(explainBwrapFailure(denied, (n) => (n === 'kernel.unprivileged_userns_clone' ? '0' : null)), /sudo sysctl kernel\.unprivileged_userns_clone=1/);
-    assert.match(explainBwrapFailure(denied, (n) => (n === 'user.max_user_namespaces' ? '0' : null)), /user\.max_user_namespaces is 0/);
+    assert.match(
+      explainBwrapFailure(denied, (n) => (n === 'kernel.unprivileged_userns_clone' ? '0' : null)),
+      /sudo sysctl kernel\.unprivileged_userns_clone=1/,
+    );
+    assert.match(
+      explainBwrapFailure(denied, (n) => (n === 'user.max_user_namespaces' ? '0' : null)),
+      /user\.max_user_namespaces is 0/,
+    );
   });
 
   it("passes bwrap's own message on otherwise", () => {
-    assert.equal(explainBwrapFailure('bwrap: Can\'t mount proc on /newroot/proc: Device busy\n', () => null), "the bubblewrap sandbox did not start: bwrap: Can't mount proc on /newroot/proc: Device busy");
+    assert.equal(
+      explainBwrapFailure("bwrap: Can't mount proc on /newroot/proc: Device busy\n", () => null),
+      "the bubblewrap sandbox did not start: bwrap: Can't mount proc on /newroot/proc: Device busy",
+    );
   });
 });
 
@@ -116,7 +125,13 @@ async function runPython(source: string, limits = {}): Promise<{ lines: string[]
   chmodSync(box, 0o755);
   writeFileSync(join(box, 'main.py'), source, { mode: 0o644 });
   const lines: string[] = [];
-  const result = await sandbox.run({ program: 'python', boxDir: box, args: ['{box}/main.py'], limits: { ...DEFAULT_LIMITS, ...limits }, onLine: (l) => lines.push(l) });
+  const result = await sandbox.run({
+    program: 'python',
+    boxDir: box,
+    args: ['{box}/main.py'],
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    onLine: (l) => lines.push(l),
+  });
   return { lines, result };
 }
 
@@ -132,7 +147,9 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
   it('cannot connect to a port the host listens on at 127.0.0.1', async () => {
     const server = await loopbackServer();
     const port = server.port;
-    const { lines } = await runPython(`import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print("refused", type(e).__name__)\ntry:\n    socket.getaddrinfo("example.com", 80)\n    print("resolved")\nexcept OSError:\n    print("no dns")\n`);
+    const { lines } = await runPython(
+      `import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print("refused", type(e).__name__)\ntry:\n    socket.getaddrinfo("example.com", 80)\n    print("resolved")\nexcept OSError:\n    print("no dns")\n`,
+    );
     server.close();
     assert.deepEqual(lines, ['refused ConnectionRefusedError', 'no dns']);
     assert.equal(server.connections(), 0);
@@ -166,14 +183,24 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
       'import os\nfor p in ["/tmp/ok.txt", "/box/x.txt", "/usr/x.txt", "/x.txt", "/dev/x.txt"]:\n    try:\n        open(p, "w").write("x")\n        print(p, "written")\n    except OSError as e:\n        print(p, "refused")\n' +
         'for p in ["/tmp/big", "/dev/shm/big"]:\n    try:\n        with open(p, "wb") as f:\n            for _ in range(64):\n                f.write(b"x" * (1 << 20))\n        print(p, "64 MB")\n    except OSError as e:\n        print(p, "capped" if os.path.getsize(p) <= 16 << 20 else "not capped")\n',
     );
-    assert.deepEqual(lines, ['/tmp/ok.txt written', '/box/x.txt refused', '/usr/x.txt refused', '/x.txt refused', '/dev/x.txt refused', '/tmp/big capped', '/dev/shm/big capped']);
+    assert.deepEqual(lines, [
+      '/tmp/ok.txt written',
+      '/box/x.txt refused',
+      '/usr/x.txt refused',
+      '/x.txt refused',
+      '/dev/x.txt refused',
+      '/tmp/big capped',
+      '/dev/shm/big capped',
+    ]);
     assert.ok(!existsSync('/tmp/ok.txt'));
     assert.ok(readdirSync('/tmp').length <= before + 1);
   });
 
   it('contains a fork bomb and leaves no process behind', async () => {
     const marker = `vetta-forkbomb-${process.pid}`;
-    const { result } = await runPython(`# ${marker}\nimport os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n`, { wallMs: 1500 });
+    const { result } = await runPython(`# ${marker}\nimport os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n`, {
+      wallMs: 1500,
+    });
     assert.equal(result.timedOut, true);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(leftoverProcesses(marker), 0);
@@ -181,7 +208,10 @@ describe('bubblewrap sandbox, for real', { skip }, () => {
 
   it('kills a program that outlives its limit, children included', async () => {
     const marker = `vetta-sleeper-${process.pid}`;
-    const { result } = await runPython(`# ${marker}\nimport os, sys, time, subprocess\nsubprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\nos.setsid() if os.fork() == 0 else None\ntime.sleep(30)\n`, { wallMs: 500 });
+    const { result } = await runPython(
+      `# ${marker}\nimport os, sys, time, subprocess\nsubprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])\nos.setsid() if os.fork() == 0 else None\ntime.sleep(30)\n`,
+      { wallMs: 500 },
+    );
     assert.equal(result.timedOut, true);
     assert.ok(result.durationMs < 3000);
     await new Promise((r) => setTimeout(r, 200));

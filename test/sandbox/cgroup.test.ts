@@ -28,8 +28,16 @@ describe('run cgroups are not left behind', { skip }, () => {
     for (const d of [...stale, ...mine]) mkdirSync(d);
     try {
       sweepStaleCgroups();
-      assert.deepEqual(stale.filter((d) => existsSync(d)), [], 'stale folders removed');
-      assert.deepEqual(mine.filter((d) => !existsSync(d)), [], 'a live process keeps its folders');
+      assert.deepEqual(
+        stale.filter((d) => existsSync(d)),
+        [],
+        'stale folders removed',
+      );
+      assert.deepEqual(
+        mine.filter((d) => !existsSync(d)),
+        [],
+        'a live process keeps its folders',
+      );
     } finally {
       for (const d of [...stale, ...mine]) if (existsSync(d)) rmdirSync(d);
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_IMAGES, dockerArgs, DockerSandbox } from '../../src/sandbox/docker.ts';
+import { DEFAULT_IMAGES, dockerArgs, type DockerSandbox } from '../../src/sandbox/docker.ts';
 import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
 import { localDocker } from './local-images.ts';
 
@@ -48,7 +48,11 @@ describe('docker sandbox, for real', { skip: typeof found === 'string' ? `docker
     const { tmpdir } = await import('node:os');
     const box = mkdtempSync(join(tmpdir(), 'vetta-docker-'));
     chmodSync(box, 0o755);
-    writeFileSync(join(box, 'main.py'), 'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n', { mode: 0o644 });
+    writeFileSync(
+      join(box, 'main.py'),
+      'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n',
+      { mode: 0o644 },
+    );
     const lines: string[] = [];
     await (found as DockerSandbox).run({ program: 'python', boxDir: box, args: ['{box}/main.py'], limits: DEFAULT_LIMITS, onLine: (l) => lines.push(l) });
     assert.deepEqual(lines, ['65534', 'no net']);

@@ -9,15 +9,24 @@ const readOf = (file: Buffer) => (offset: number, length: number) => file.subarr
 describe('shared libraries from ELF headers', () => {
   it("finds the Node binary's loader and libc, as the loader would", () => {
     const libs = sharedLibraryClosure([realpathSync(process.execPath)]);
-    assert.ok(libs.some((l) => /\/ld-linux[-\w.]*\.so\.\d$/.test(l)), libs.join(' '));
-    assert.ok(libs.some((l) => l.endsWith('/libc.so.6')), libs.join(' '));
+    assert.ok(
+      libs.some((l) => /\/ld-linux[-\w.]*\.so\.\d$/.test(l)),
+      libs.join(' '),
+    );
+    assert.ok(
+      libs.some((l) => l.endsWith('/libc.so.6')),
+      libs.join(' '),
+    );
     for (const l of libs) assert.ok(statSync(l).isFile(), `${l} exists`);
   });
 
   it('reads DT_NEEDED of a library and ignores what is not a 64-bit ELF file', () => {
     const libc = sharedLibraryClosure([realpathSync(process.execPath)]).find((l) => l.endsWith('/libc.so.6'))!;
     const info = readDynamicInfo(readOf(readFileSync(libc)));
-    assert.ok(info && info.needed.some((n) => n.startsWith('ld-linux')), JSON.stringify(info));
+    assert.ok(
+      info?.needed.some((n) => n.startsWith('ld-linux')),
+      JSON.stringify(info),
+    );
     assert.equal(readDynamicInfo(readOf(Buffer.from('#!/bin/sh\necho hi\n'))), null);
     assert.deepEqual(sharedLibraryClosure(['/nonexistent', '/etc/hostname']), []);
   });

@@ -14,7 +14,12 @@ import { tempDir } from '../helpers.ts';
 function buildImage(program: Program, tag: string): void {
   const runtime = runtimeFor(program);
   const staging = tempDir('vetta-image-');
-  for (const [link, target] of [['lib', 'usr/lib'], ['lib64', 'usr/lib64'], ['bin', 'usr/bin']]) symlinkSync(target!, join(staging, link!));
+  for (const [link, target] of [
+    ['lib', 'usr/lib'],
+    ['lib64', 'usr/lib64'],
+    ['bin', 'usr/bin'],
+  ])
+    symlinkSync(target!, join(staging, link!));
   for (const dir of ['tmp', 'box', 'usr/local/bin']) mkdirSync(join(staging, dir), { recursive: true });
   // The interpreter as a file, wherever links to it lead (a checkout's .node/ is a chain of them).
   const binary = realpathSync(runtime.path);

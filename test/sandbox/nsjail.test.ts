@@ -24,7 +24,10 @@ describe('nsjail command line', () => {
     assert.deepEqual(after('--user'), [String(NOBODY)]);
     assert.deepEqual(after('--group'), [String(NOBODY)]);
     assert.deepEqual(after('--time_limit'), ['0']);
-    assert.ok(!args.includes('--keep_env') && !args.includes('--keep_caps') && !args.some((a) => a.startsWith('--disable_clone')), 'every namespace, no env, no caps');
+    assert.ok(
+      !args.includes('--keep_env') && !args.includes('--keep_caps') && !args.some((a) => a.startsWith('--disable_clone')),
+      'every namespace, no env, no caps',
+    );
   });
 
   it('mounts the interpreter and the box read-only, and a small /tmp', () => {
@@ -46,7 +49,9 @@ describe('nsjail command line', () => {
 });
 
 const found = NsjailSandbox.detect();
-describe('nsjail sandbox, for real', { skip: typeof found === 'string' ? `nsjail unavailable here: ${found} (Debian has no package; build it from source to run these)` : false }, () => {
+describe('nsjail sandbox, for real', {
+  skip: typeof found === 'string' ? `nsjail unavailable here: ${found} (Debian has no package; build it from source to run these)` : false,
+}, () => {
   it('runs a program as nobody without network', async () => {
     const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -54,7 +59,11 @@ describe('nsjail sandbox, for real', { skip: typeof found === 'string' ? `nsjail
     const { DEFAULT_LIMITS } = await import('../../src/core/sandbox.ts');
     const box = mkdtempSync(join(tmpdir(), 'vetta-nsjail-'));
     chmodSync(box, 0o755);
-    writeFileSync(join(box, 'main.py'), 'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n', { mode: 0o644 });
+    writeFileSync(
+      join(box, 'main.py'),
+      'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n',
+      { mode: 0o644 },
+    );
     const lines: string[] = [];
     await (found as NsjailSandbox).run({ program: 'python', boxDir: box, args: ['{box}/main.py'], limits: DEFAULT_LIMITS, onLine: (l) => lines.push(l) });
     assert.deepEqual(lines, [String(NOBODY), 'no net']);

@@ -27,14 +27,23 @@ describe('interpreters in unusual places', { skip: typeof sandbox === 'string' ?
     const dir = tempDir();
     writeTree(dir, largestProblem());
     const problem = loadProblem(`${dir}/largest`);
-    const report = await judge(problem, loadTests(problem), { source: 'function largest(nums) { return Math.max(...nums); }', language: 'javascript', sandbox: sandbox as InstanceType<typeof BubblewrapSandbox> });
+    const report = await judge(problem, loadTests(problem), {
+      source: 'function largest(nums) { return Math.max(...nums); }',
+      language: 'javascript',
+      sandbox: sandbox as InstanceType<typeof BubblewrapSandbox>,
+    });
     assert.equal(report.verdict, 'accepted', report.summary);
   });
 
   const dir = tempDir();
   writeTree(dir, largestProblem());
   const problem = loadProblem(`${dir}/largest`);
-  const judgeJs = () => judge(problem, loadTests(problem), { source: 'function largest(nums) { return Math.max(...nums); }', language: 'javascript', sandbox: sandbox as InstanceType<typeof BubblewrapSandbox> });
+  const judgeJs = () =>
+    judge(problem, loadTests(problem), {
+      source: 'function largest(nums) { return Math.max(...nums); }',
+      language: 'javascript',
+      sandbox: sandbox as InstanceType<typeof BubblewrapSandbox>,
+    });
   const withNode = async <T>(path: string, body: () => Promise<T>): Promise<T> => {
     process.env.VETTA_NODE = path;
     try {
@@ -56,10 +65,14 @@ describe('interpreters in unusual places', { skip: typeof sandbox === 'string' ?
 
   const oldNode = '/usr/bin/node';
   const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : '';
-  it('names a too-old VETTA_NODE in one line', { skip: oldVersion && Number(oldVersion.split('.')[0]) < 22 ? false : `no Node older than 22 at ${oldNode}` }, async () => {
+  it('names a too-old VETTA_NODE in one line', {
+    skip: oldVersion && Number(oldVersion.split('.')[0]) < 22 ? false : `no Node older than 22 at ${oldNode}`,
+  }, async () => {
     await assert.rejects(
       withNode(oldNode, judgeJs),
-      (e: Error) => e.message === `VETTA_NODE is Node ${oldVersion}; solutions need Node 22.13 or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`,
+      (e: Error) =>
+        e.message ===
+        `VETTA_NODE is Node ${oldVersion}; solutions need Node 22.13 or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`,
     );
   });
 });

@@ -7,8 +7,18 @@ import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
 describe('limits for users who cannot make cgroups', () => {
   it('asks systemd for a user scope with the memory, swap and task limits', () => {
     assert.deepEqual(systemdScopePrefix('/usr/bin/systemd-run', DEFAULT_LIMITS), [
-      '/usr/bin/systemd-run', '--user', '--scope', '--quiet', '--collect',
-      '-p', 'MemoryMax=128M', '-p', 'MemorySwapMax=0', '-p', 'TasksMax=64', '--',
+      '/usr/bin/systemd-run',
+      '--user',
+      '--scope',
+      '--quiet',
+      '--collect',
+      '-p',
+      'MemoryMax=128M',
+      '-p',
+      'MemorySwapMax=0',
+      '-p',
+      'TasksMax=64',
+      '--',
     ]);
   });
 

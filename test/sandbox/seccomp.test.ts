@@ -41,7 +41,7 @@ describe('seccomp filter', () => {
       const program = seccompProgram(t.arch);
       const numbers = headerNumbers(t.header);
 
-      it('uses the kernel headers\' numbers for every denied call', { skip: numbers ? false : `no ${t.header} here` }, () => {
+      it("uses the kernel headers' numbers for every denied call", { skip: numbers ? false : `no ${t.header} here` }, () => {
         for (const name of DENIED_SYSCALLS) {
           const nr = numbers!.get(name);
           assert.ok(nr !== undefined, `${name} is in ${t.header}`);
@@ -72,7 +72,7 @@ describe('seccomp filter', () => {
         assert.equal(evaluate(program, { arch: t.audit, nr: t.clone3 }), ENOSYS);
       });
 
-      it('kills a call made through another architecture\'s entry point', () => {
+      it("kills a call made through another architecture's entry point", () => {
         assert.equal(evaluate(program, { arch: I386, nr: 20 }), SECCOMP_RET_KILL_PROCESS);
         assert.equal(evaluate(program, { arch: t.audit === X86_64 ? AARCH64 : X86_64, nr: t.getpid }), SECCOMP_RET_KILL_PROCESS);
       });

@@ -15,7 +15,9 @@ const asNobody = ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--'
 function whyNot(): string | false {
   if (process.getuid?.() !== 0) return 'needs root to switch to nobody with setpriv';
   try {
-    execFileSync('setpriv', [...asNobody, process.execPath, '-e', `require(${JSON.stringify(cli.replace('bin/vetta.js', 'dist/cli/main.js'))})`], { stdio: 'pipe' });
+    execFileSync('setpriv', [...asNobody, process.execPath, '-e', `require(${JSON.stringify(cli.replace('bin/vetta.js', 'dist/cli/main.js'))})`], {
+      stdio: 'pipe',
+    });
   } catch {
     return `nobody cannot run ${process.execPath} on this checkout (a parent folder is private); run from a world-readable folder`;
   }
@@ -25,7 +27,10 @@ function whyNot(): string | false {
 const skip = whyNot();
 
 function vettaAsNobody(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('setpriv', [...asNobody, process.execPath, cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/tmp', NO_COLOR: '1', OPENAI_API_KEY: 'planted-openai-key' } });
+  const r = spawnSync('setpriv', [...asNobody, process.execPath, cli, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/tmp', NO_COLOR: '1', OPENAI_API_KEY: 'planted-openai-key' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -53,7 +53,7 @@ describe('the SQLite store under crashes and concurrency', () => {
       // Every acknowledged event is there, in order; at most the one in flight is extra.
       assert.ok(events.length >= result.lastAck + 1, `${events.length} events stored, ${result.lastAck + 1} acknowledged`);
       assert.ok(events.length <= result.lastAck + 2);
-      events.forEach((event, i) => assert.deepEqual(event, { type: 'candidate_said', text: `event ${i}`, atMs: i }));
+      for (const [i, event] of events.entries()) assert.deepEqual(event, { type: 'candidate_said', text: `event ${i}`, atMs: i });
     }
   });
 
@@ -66,7 +66,7 @@ describe('the SQLite store under crashes and concurrency', () => {
     for (const id of ['first', 'second']) {
       const { events } = await store.load(id);
       assert.equal(events.length, 400);
-      events.forEach((event, i) => assert.equal(event.type === 'candidate_said' && event.text, `event ${i}`));
+      for (const [i, event] of events.entries()) assert.equal(event.type === 'candidate_said' && event.text, `event ${i}`);
     }
     assert.deepEqual((await store.list()).map((s) => s.id).sort(), ['first', 'second']);
     await store.close();

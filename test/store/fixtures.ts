@@ -15,7 +15,8 @@ import { tempDir } from '../helpers.ts';
 
 export const PROBLEM = 'best-time-to-buy-and-sell-stock';
 const WRONG = 'class Solution:\n    def maxProfit(self, prices):\n        return max(prices) - min(prices)\n';
-const RIGHT = 'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n';
+const RIGHT =
+  'class Solution:\n    def maxProfit(self, prices):\n        lowest, best = prices[0], 0\n        for p in prices:\n            lowest = min(lowest, p)\n            best = max(best, p - lowest)\n        return best\n';
 
 /**
  * A whole interview with the offline interviewer and the real sandbox, every event appended to the
@@ -106,7 +107,9 @@ async function stopRedis(child: ChildProcess): Promise<void> {
  * `persistent`, which lets a test stop it (`down`) and start it again on the same port (`up`)
  * with what it held.
  */
-export async function startRedis(options: { persistent?: boolean } = {}): Promise<{ url: string; keyCount: () => Promise<number>; down: () => Promise<void>; up: () => Promise<void>; stop: () => Promise<void> }> {
+export async function startRedis(
+  options: { persistent?: boolean } = {},
+): Promise<{ url: string; keyCount: () => Promise<number>; down: () => Promise<void>; up: () => Promise<void>; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = tempDir('vetta-redis-');
   let child: ChildProcess | null = await launchRedis(port, dir, Boolean(options.persistent));

@@ -29,12 +29,17 @@ async function holder(url: string, sessionId: string) {
 }
 
 function lockBehaviour(url: () => string) {
-  it('lets one process write a session: a second is refused with the holder\'s pid and host, and may go once it lets go', async () => {
+  it("lets one process write a session: a second is refused with the holder's pid and host, and may go once it lets go", async () => {
     const first = await openSessionStore(url());
     const second = await openSessionStore(url());
     await first.lock('s1');
     await assert.rejects(second.lock('s1'), (e: Error & { exitCode?: number }) => {
-      assert.match(e.message, new RegExp(`^session s1 is open in another vetta \\(pid ${process.pid} on ${hostname()}, since \\d\\d:\\d\\d\\); carry on there, or stop that process and resume again$`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^session s1 is open in another vetta \\(pid ${process.pid} on ${hostname()}, since \\d\\d:\\d\\d\\); carry on there, or stop that process and resume again$`,
+        ),
+      );
       assert.equal(e.exitCode, 2);
       return true;
     });

@@ -43,7 +43,10 @@ describe('the session store on Redis', { skip: hasRedis ? false : 'redis-server 
     assert.deepEqual(loaded.events, run.events);
     assert.deepEqual(loaded.events.reduce(reduce, initialState(loaded.meta.init)), run.state);
     assert.equal(loaded.meta.status, 'finished');
-    assert.deepEqual((await other.list()).map((s) => [s.id, s.lastVerdict]), [[run.sessionId, 'accepted']]);
+    assert.deepEqual(
+      (await other.list()).map((s) => [s.id, s.lastVerdict]),
+      [[run.sessionId, 'accepted']],
+    );
     assert.equal(await other.remove(run.sessionId), run.events.length + 1);
     assert.equal(await redis.keyCount(), 0);
     await other.close();
@@ -72,6 +75,9 @@ describe('the session store on Redis', { skip: hasRedis ? false : 'redis-server 
   });
 
   it('says so in one line when Redis cannot be reached', async () => {
-    await assert.rejects(openSessionStore<InterviewEvent, Language>('redis://127.0.0.1:1'), /^VettaError: cannot reach the session store at redis:\/\/127\.0\.0\.1:1 \(.*\); start Redis there or choose another store with --store$/);
+    await assert.rejects(
+      openSessionStore<InterviewEvent, Language>('redis://127.0.0.1:1'),
+      /^VettaError: cannot reach the session store at redis:\/\/127\.0\.0\.1:1 \(.*\); start Redis there or choose another store with --store$/,
+    );
   });
 });

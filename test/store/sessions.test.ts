@@ -97,7 +97,10 @@ describe('the session store (SQLite)', () => {
     await assert.rejects(store.resolve('aaa'), /"aaa" matches 2 sessions .*give more of the id/);
     await assert.rejects(store.resolve('zzz'), /no session "zzz" in .*sessions\.db; see "vetta sessions list"/);
     assert.equal(await store.remove('aaab-2'), 2, 'its record and its one event');
-    assert.deepEqual((await store.list(now)).map((s) => s.id), ['b-3', 'aaaa-1']);
+    assert.deepEqual(
+      (await store.list(now)).map((s) => s.id),
+      ['b-3', 'aaaa-1'],
+    );
     await assert.rejects(store.load('aaab-2'), /no session aaab-2/);
     await store.close();
   });

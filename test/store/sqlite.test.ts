@@ -28,7 +28,10 @@ describe('the SQLite keyv adapter', () => {
     await one.set('b', [1, 2]);
     await two.set('a', 'other namespace');
     await one.set('brief', 'gone soon', 1);
-    await one.setMany([{ key: 'c', value: 3 }, { key: 'd', value: 4 }]);
+    await one.setMany([
+      { key: 'c', value: 3 },
+      { key: 'd', value: 4 },
+    ]);
     assert.deepEqual(await one.get('a'), { n: 1 });
     assert.equal(await two.get('a'), 'other namespace');
     assert.deepEqual(await one.getMany(['b', 'missing', 'c']), [[1, 2], undefined, 3]);
@@ -39,7 +42,10 @@ describe('the SQLite keyv adapter', () => {
     assert.equal(await one.deleteMany(['c', 'missing']), true);
     const entries: [string, unknown][] = [];
     for await (const entry of one.iterator!(undefined)) entries.push(entry);
-    assert.deepEqual(entries, [['a', { n: 1 }], ['b', [1, 2]]]);
+    assert.deepEqual(entries, [
+      ['a', { n: 1 }],
+      ['b', [1, 2]],
+    ]);
     await one.clear();
     assert.equal(await one.get('a'), undefined);
     assert.equal(await two.get('a'), 'other namespace', 'clear empties one namespace only');
@@ -69,7 +75,10 @@ describe('a damaged or unreadable store', () => {
   it('refuses a directory where the file should be', async () => {
     const file = join(tempDir(), 'sessions.db');
     mkdirSync(file);
-    await assert.rejects(openSessionStore(file), new RegExp(`the session store ${file} cannot be used \\(it is a directory\\); fix its permissions or ${moveAside(file)}`));
+    await assert.rejects(
+      openSessionStore(file),
+      new RegExp(`the session store ${file} cannot be used \\(it is a directory\\); fix its permissions or ${moveAside(file)}`),
+    );
   });
 
   it('refuses a file it may not read', async () => {
@@ -81,10 +90,16 @@ describe('a damaged or unreadable store', () => {
     await store.close();
     chmodSync(file, 0o000);
     const { stdout } = openInChild(file, true);
-    assert.equal(stdout, `error: the session store ${file} cannot be used (permission denied); fix its permissions or ${moveAside(file)} and Vetta starts a new one\n`);
+    assert.equal(
+      stdout,
+      `error: the session store ${file} cannot be used (permission denied); fix its permissions or ${moveAside(file)} and Vetta starts a new one\n`,
+    );
     chmodSync(file, 0o644);
     const reopened = await openSessionStore(file);
-    assert.deepEqual((await reopened.list()).map((s) => s.id), ['kept']);
+    assert.deepEqual(
+      (await reopened.list()).map((s) => s.id),
+      ['kept'],
+    );
     await reopened.close();
   });
 });

@@ -14,7 +14,10 @@ const { ProblemPicker } = await import('../../src/ui/problem-picker.tsx');
 
 const settle = () => new Promise((r) => setTimeout(r, 60));
 const CTRL = (letter: string) => String.fromCharCode(letter.charCodeAt(0) - 96);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal colour codes start with ESC
 const COLOR = /\u001b\[3[0-9]m/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal colour codes start with ESC
+const ANY_COLOR = /\u001b\[[0-9;]*m/g;
 
 function practice(options: { color?: boolean; statement?: string } = {}) {
   const transcript = new Transcript(initialState({ sessionId: 's', problemId: 'two-sum', language: 'python', atMs: 0 }));
@@ -33,7 +36,14 @@ function practice(options: { color?: boolean; statement?: string } = {}) {
       onQuit: () => quits++,
     }),
   );
-  return { app, transcript, actions, quits: () => quits, frame: () => (app.lastFrame() ?? '').replace(/\u001b\[[0-9;]*m/g, ''), raw: () => app.lastFrame() ?? '' };
+  return {
+    app,
+    transcript,
+    actions,
+    quits: () => quits,
+    frame: () => (app.lastFrame() ?? '').replace(ANY_COLOR, ''),
+    raw: () => app.lastFrame() ?? '',
+  };
 }
 
 describe('the practice screen', () => {
@@ -96,7 +106,10 @@ describe('the practice screen', () => {
       app.stdin.write(CTRL(key));
       await settle();
     }
-    assert.deepEqual(actions.map((a) => a.kind), ['edit', 'run', 'submit', 'hint']);
+    assert.deepEqual(
+      actions.map((a) => a.kind),
+      ['edit', 'run', 'submit', 'hint'],
+    );
     app.unmount();
   });
 
@@ -138,7 +151,21 @@ describe('the practice screen', () => {
     await settle();
     assert.match(frame(), /No spoken turns yet/);
     const state = initialState({ sessionId: 's', problemId: 'two-sum', language: 'python', atMs: 0 });
-    const timings = { voiceToVoiceMs: 640, marks: { speechEndedAt: 0, endpointedAt: 300, sttFinalAt: 150, llmStartedAt: 300, llmFirstTextAt: 420, ttsStartedAt: 420, ttsFirstAudioAt: 600, firstSampleAt: 640 }, duckMs: 30, silenceMs: 90 };
+    const timings = {
+      voiceToVoiceMs: 640,
+      marks: {
+        speechEndedAt: 0,
+        endpointedAt: 300,
+        sttFinalAt: 150,
+        llmStartedAt: 300,
+        llmFirstTextAt: 420,
+        ttsStartedAt: 420,
+        ttsFirstAudioAt: 600,
+        firstSampleAt: 640,
+      },
+      duckMs: 30,
+      silenceMs: 90,
+    };
     transcript.event({ type: 'turn_timed', timings, atMs: 1 }, { ...state, timings: [timings] });
     await settle();
     assert.match(frame(), /turn 1 {2}\(0 = end of the candidate's voice, full width = 640 ms\)/);

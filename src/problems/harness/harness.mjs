@@ -22,7 +22,7 @@ function writeAllSync(fd, data) {
 }
 
 function send(record) {
-  writeAllSync(1, '\n' + JSON.stringify(record) + '\n');
+  writeAllSync(1, `\n${JSON.stringify(record)}\n`);
 }
 
 /**
@@ -66,9 +66,15 @@ function toTreeNode(values) {
   let qi = 0;
   while (i < values.length && qi < queue.length) {
     const node = queue[qi++];
-    if (i < values.length && values[i] !== null) queue.push((node.left = new TreeNode(values[i])));
+    if (i < values.length && values[i] !== null) {
+      node.left = new TreeNode(values[i]);
+      queue.push(node.left);
+    }
     i++;
-    if (i < values.length && values[i] !== null) queue.push((node.right = new TreeNode(values[i])));
+    if (i < values.length && values[i] !== null) {
+      node.right = new TreeNode(values[i]);
+      queue.push(node.right);
+    }
     i++;
   }
   return root;
@@ -179,7 +185,7 @@ function errorRecord(error, fileName) {
   };
 }
 
-function compileError(error, fileName) {
+function compileError(error) {
   // V8 and Node's TypeScript stripper put "file:line" on the first line of the stack.
   const first = String(error.stack ?? '').split('\n')[0] ?? '';
   const m = /:(\d+)$/.exec(first);
@@ -197,7 +203,7 @@ function main() {
     try {
       source = stripTypeScriptTypes(source, { mode: 'transform', sourceUrl: fileName });
     } catch (error) {
-      compileError(error, fileName);
+      compileError(error);
       return;
     }
   }
@@ -209,7 +215,7 @@ function main() {
   try {
     factory = new vm.Script(wrapped, { filename: fileName }).runInThisContext();
   } catch (error) {
-    compileError(error, fileName);
+    compileError(error);
     return;
   }
   const module = { exports: {} };
@@ -220,7 +226,8 @@ function main() {
     send({ t: 'load_error', error: errorRecord(error, fileName) });
     return;
   }
-  const lookup = (name) => defined[name] ?? module.exports?.[name] ?? (typeof module.exports === 'function' && module.exports.name === name ? module.exports : undefined);
+  const lookup = (name) =>
+    defined[name] ?? module.exports?.[name] ?? (typeof module.exports === 'function' && module.exports.name === name ? module.exports : undefined);
   const target = lookup(names[0]);
   if (typeof target !== 'function') {
     const what = job.kind === 'design' ? `class ${names[0]}` : `function ${names[0]}`;

@@ -126,30 +126,34 @@ class LiveSession {
   ) {}
 
   run(): AsyncGenerator<TranscriptEvent> {
-    return untilAborted(this.signal, () => this.stop(), () => {
-      this.keepAliveTimer = setInterval(() => this.keepAlive(), Math.max(10, this.settings.keepAliveMs / 4));
-      void this.connect();
-      void feedRecognizer(this.audio, {
-        stopped: () => this.stopped,
-        frame: (item) => {
-          // Kept until a final covers it; a copy, since a microphone may reuse its buffer.
-          const frame = item.slice();
-          this.pending.push({ atSample: this.sentSamples, frame });
-          this.sentSamples += frame.length;
-          if (this.live) this.sendAudio(this.sentSamples - frame.length, frame);
-        },
-        endOfSpeech: () => {
-          this.pending.push({ atSample: this.sentSamples, endOfSpeech: true });
-          if (this.live) this.socket!.sendFinalize({ type: 'Finalize' });
-        },
-        endOfInput: () => {
-          this.inputEnded = true;
-          if (this.live) this.closeStream();
-        },
-        failed: (error) => this.stop(error),
-      });
-      return this.events;
-    });
+    return untilAborted(
+      this.signal,
+      () => this.stop(),
+      () => {
+        this.keepAliveTimer = setInterval(() => this.keepAlive(), Math.max(10, this.settings.keepAliveMs / 4));
+        void this.connect();
+        void feedRecognizer(this.audio, {
+          stopped: () => this.stopped,
+          frame: (item) => {
+            // Kept until a final covers it; a copy, since a microphone may reuse its buffer.
+            const frame = item.slice();
+            this.pending.push({ atSample: this.sentSamples, frame });
+            this.sentSamples += frame.length;
+            if (this.live) this.sendAudio(this.sentSamples - frame.length, frame);
+          },
+          endOfSpeech: () => {
+            this.pending.push({ atSample: this.sentSamples, endOfSpeech: true });
+            if (this.live) this.socket!.sendFinalize({ type: 'Finalize' });
+          },
+          endOfInput: () => {
+            this.inputEnded = true;
+            if (this.live) this.closeStream();
+          },
+          failed: (error) => this.stop(error),
+        });
+        return this.events;
+      },
+    );
   }
 
   /** Ends the session: quietly on abort and at the end, with the error otherwise. */
@@ -182,7 +186,10 @@ class LiveSession {
     const socket = this.socket;
     socket!.sendCloseStream({ type: 'CloseStream' });
     this.closeStreamSent = true;
-    this.closeTimer = setTimeout(() => this.connectionEnded(socket, { error: `no answer to CloseStream within ${this.settings.closeTimeoutMs / 1000} s` }), this.settings.closeTimeoutMs);
+    this.closeTimer = setTimeout(
+      () => this.connectionEnded(socket, { error: `no answer to CloseStream within ${this.settings.closeTimeoutMs / 1000} s` }),
+      this.settings.closeTimeoutMs,
+    );
   }
 
   private async connect(): Promise<void> {
@@ -257,7 +264,11 @@ class LiveSession {
       return;
     }
     if (end.status !== undefined && !isRetryableStatus(end.status)) {
-      this.stop(new ProviderError('deepgram', `${this.endpoint} refused the stream settings (HTTP ${end.status}): check the Deepgram model name`, { status: end.status }));
+      this.stop(
+        new ProviderError('deepgram', `${this.endpoint} refused the stream settings (HTTP ${end.status}): check the Deepgram model name`, {
+          status: end.status,
+        }),
+      );
       return;
     }
     if (this.openedAtMs > 0 && Date.now() - this.openedAtMs >= HEALTHY_UPTIME_MS) this.failedAttempts = 0;
@@ -265,7 +276,9 @@ class LiveSession {
     this.failedAttempts++;
     if (this.failedAttempts > this.settings.reconnectAttempts) {
       const reason = end.error ?? `closed with code ${end.code}`;
-      const what = this.everOpened ? `lost the connection to ${this.endpoint} and ${this.settings.reconnectAttempts} reconnects failed` : `cannot reach ${this.endpoint}`;
+      const what = this.everOpened
+        ? `lost the connection to ${this.endpoint} and ${this.settings.reconnectAttempts} reconnects failed`
+        : `cannot reach ${this.endpoint}`;
       this.stop(new ProviderError('deepgram', `${what} (${reason}): check the network and try again`, { status: end.status, retryable: true }));
       return;
     }

@@ -49,7 +49,8 @@ function statusError(status: number, detail: string | undefined, endpoint: strin
   const retryable = isRetryableStatus(status);
   const answered = `HTTP ${status} from the ${endpoint} endpoint`;
   // ElevenLabs answers 401 both for a bad key and for an account out of credits; the detail tells them apart.
-  if (detail === 'quota_exceeded') return new ProviderError('elevenlabs', `the account is out of credits (${answered}); top it up, or use --tts espeak`, { status });
+  if (detail === 'quota_exceeded')
+    return new ProviderError('elevenlabs', `the account is out of credits (${answered}); top it up, or use --tts espeak`, { status });
   if (AUTH_STATUSES.has(status)) return new ProviderError('elevenlabs', `the API key was rejected (${answered}); check ELEVENLABS_API_KEY`, { status });
   if (status === 429) return new ProviderError('elevenlabs', `too many requests (${answered}); wait a moment, or use --tts espeak`, { status, retryable });
   if (status === 404) return new ProviderError('elevenlabs', `voice or model not found (${answered}); check ELEVENLABS_VOICE_ID`, { status });
@@ -94,7 +95,9 @@ class MultiStreamSocket {
     return new Promise((resolve, reject) => {
       // The key travels in a header, never in the URL, so it cannot appear in a logged address.
       const ws = new WebSocket(url, { headers: { 'xi-api-key': apiKey }, handshakeTimeout: timeoutMs });
-      ws.on('error', (error) => reject(new ProviderError('elevenlabs', `cannot open the streaming connection (${error.message})`, { retryable: true, cause: error })));
+      ws.on('error', (error) =>
+        reject(new ProviderError('elevenlabs', `cannot open the streaming connection (${error.message})`, { retryable: true, cause: error })),
+      );
       ws.once('unexpected-response', (request, response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -143,14 +146,19 @@ class MultiStreamSocket {
   }
 
   private serverError(code: string, text: string | undefined): ProviderError {
-    if (/api.?key|unauthori[sz]ed|authenticat/i.test(`${code} ${text ?? ''}`)) return new ProviderError('elevenlabs', `the API key was rejected (${code}); check ELEVENLABS_API_KEY`);
+    if (/api.?key|unauthori[sz]ed|authenticat/i.test(`${code} ${text ?? ''}`))
+      return new ProviderError('elevenlabs', `the API key was rejected (${code}); check ELEVENLABS_API_KEY`);
     if (code === 'quota_exceeded') return new ProviderError('elevenlabs', 'the account is out of credits; top it up, or use --tts espeak');
     return new ProviderError('elevenlabs', `the streaming connection reported ${code}`, { retryable: true });
   }
 
   private closed(code: number, reason: string): void {
     if (this.closedByUs || this.failure) return;
-    this.abandon(/api.?key/i.test(reason) ? this.serverError('invalid_api_key', reason) : new ProviderError('elevenlabs', `the streaming connection closed (code ${code})`, { retryable: true }));
+    this.abandon(
+      /api.?key/i.test(reason)
+        ? this.serverError('invalid_api_key', reason)
+        : new ProviderError('elevenlabs', `the streaming connection closed (code ${code})`, { retryable: true }),
+    );
   }
 
   /** Fails every listening context and closes: a later sentence opens a new connection. */
@@ -290,7 +298,10 @@ export class ElevenLabsTts implements SpeechSynthesizer {
     // A connection that has gone quiet is not trusted with the retry either.
     const armTimer = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => socket.abandon(new ProviderError('elevenlabs', `no audio for ${this.audioTimeoutMs} ms`, { retryable: true })), this.audioTimeoutMs);
+      timer = setTimeout(
+        () => socket.abandon(new ProviderError('elevenlabs', `no audio for ${this.audioTimeoutMs} ms`, { retryable: true })),
+        this.audioTimeoutMs,
+      );
     };
     try {
       if (signal?.aborted) return;
@@ -339,11 +350,20 @@ export class ElevenLabsTts implements SpeechSynthesizer {
 }
 
 function realtimeSettings(settings: ElevenLabs.RealtimeVoiceSettings): wire.RealtimeVoiceSettings.Raw {
-  return { stability: settings.stability, similarity_boost: settings.similarityBoost, style: settings.style, use_speaker_boost: settings.useSpeakerBoost, speed: settings.speed };
+  return {
+    stability: settings.stability,
+    similarity_boost: settings.similarityBoost,
+    style: settings.style,
+    use_speaker_boost: settings.useSpeakerBoost,
+    speed: settings.speed,
+  };
 }
 
 function httpError(error: unknown, isSdkError: (e: unknown) => e is { statusCode?: number; body?: unknown }): ProviderError {
   if (isSdkError(error) && error.statusCode !== undefined) return statusError(error.statusCode, detailStatus(error.body), 'HTTP stream');
   const cause = (error as Error).cause as Error | undefined;
-  return new ProviderError('elevenlabs', `cannot reach the HTTP stream endpoint (${cause?.message ?? (error as Error).message})`, { retryable: true, cause: error });
+  return new ProviderError('elevenlabs', `cannot reach the HTTP stream endpoint (${cause?.message ?? (error as Error).message})`, {
+    retryable: true,
+    cause: error,
+  });
 }

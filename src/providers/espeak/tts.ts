@@ -37,7 +37,8 @@ export class EspeakTts implements SpeechSynthesizer {
         if (signal?.aborted) return;
         const pcm = wav.push(chunk);
         if (!wav.format || pcm.length === 0) continue;
-        if (wav.format.channels !== 1 || wav.format.bitsPerSample !== 16) throw new VettaError('internal', `espeak-ng produced ${wav.format.channels} channels of ${wav.format.bitsPerSample}-bit audio; expected mono 16-bit`);
+        if (wav.format.channels !== 1 || wav.format.bitsPerSample !== 16)
+          throw new VettaError('internal', `espeak-ng produced ${wav.format.channels} channels of ${wav.format.bitsPerSample}-bit audio; expected mono 16-bit`);
         decoder ??= new PcmDecoder(wav.format.sampleRate);
         const samples = decoder.push(pcm);
         if (samples.length > 0) yield samples;

@@ -75,7 +75,13 @@ export class GeminiModel implements LanguageModel {
       stream = await (await this.client).models.generateContentStream({
         model: this.model,
         contents,
-        config: { systemInstruction: request.system, temperature: 0.4, maxOutputTokens: request.maxTokens, thinkingConfig: { thinkingBudget: 0 }, abortSignal: signal },
+        config: {
+          systemInstruction: request.system,
+          temperature: 0.4,
+          maxOutputTokens: request.maxTokens,
+          thinkingConfig: { thinkingBudget: 0 },
+          abortSignal: signal,
+        },
       });
     } catch (error) {
       if (signal.aborted) throw error;

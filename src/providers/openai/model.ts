@@ -58,12 +58,19 @@ export class OpenAiCompatibleModel implements LanguageModel {
     } catch (error) {
       if (signal.aborted) throw error;
       const cause = (error as Error).cause as Error | undefined;
-      throw new ProviderError('openai', `cannot reach ${this.options.baseUrl} (${cause?.message ?? (error as Error).message}); is the server running?`, { retryable: true, cause: error });
+      throw new ProviderError('openai', `cannot reach ${this.options.baseUrl} (${cause?.message ?? (error as Error).message}); is the server running?`, {
+        retryable: true,
+        cause: error,
+      });
     }
     if (!res.ok || !res.body) {
       await res.body?.cancel();
-      const advice = res.status === 401 ? '; check OPENAI_API_KEY' : res.status === 404 ? `; check the base URL and that model "${this.options.model}" exists` : '';
-      throw new ProviderError('openai', `${this.options.baseUrl} answered HTTP ${res.status}${advice}`, { status: res.status, retryable: isRetryableStatus(res.status) });
+      const advice =
+        res.status === 401 ? '; check OPENAI_API_KEY' : res.status === 404 ? `; check the base URL and that model "${this.options.model}" exists` : '';
+      throw new ProviderError('openai', `${this.options.baseUrl} answered HTTP ${res.status}${advice}`, {
+        status: res.status,
+        retryable: isRetryableStatus(res.status),
+      });
     }
     yield* sseDeltas(res.body, signal);
   }

@@ -67,7 +67,8 @@ export class OpenAiCompatibleTts implements SpeechSynthesizer {
     const failed = (error: unknown, midStream = false): ProviderError | null => {
       if (signal?.aborted) return null;
       if (stalled) return new ProviderError('openai', `no audio from ${this.url} for ${this.timeoutMs / 1000} s`, { retryable: true });
-      if (midStream) return new ProviderError('openai', `the audio stream from ${this.url} broke off (${(error as Error).message})`, { retryable: true, cause: error });
+      if (midStream)
+        return new ProviderError('openai', `the audio stream from ${this.url} broke off (${(error as Error).message})`, { retryable: true, cause: error });
       return unreachableError('openai', this.url, error);
     };
     try {

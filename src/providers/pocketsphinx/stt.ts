@@ -139,8 +139,15 @@ class Segment {
     // The shell's answer when the binary has gone since it was found.
     if (code === 127) throw new VettaError('invalid_input', NOT_INSTALLED);
     if (code !== 0) {
-      const reason = this.stderrTail.split('\n').filter((l) => /^(ERROR|FATAL)/.test(l)).at(-1) ?? `exit ${code}`;
-      throw new ProviderError('pocketsphinx', `${BINARY} failed (${reason.trim()}): check the model in ${modelDir}, or apt-get install pocketsphinx pocketsphinx-en-us`);
+      const reason =
+        this.stderrTail
+          .split('\n')
+          .filter((l) => /^(ERROR|FATAL)/.test(l))
+          .at(-1) ?? `exit ${code}`;
+      throw new ProviderError(
+        'pocketsphinx',
+        `${BINARY} failed (${reason.trim()}): check the model in ${modelDir}, or apt-get install pocketsphinx pocketsphinx-en-us`,
+      );
     }
   }
 }
@@ -199,30 +206,34 @@ class Session {
   ) {}
 
   run(): AsyncGenerator<TranscriptEvent> {
-    return untilAborted(this.signal, () => this.stop(), () => {
-      this.startSegment();
-      void feedRecognizer(this.audio, {
-        stopped: () => this.stopped,
-        frame: (frame) => {
-          this.streamSamples += frame.length;
-          return this.current!.write(frame);
-        },
-        endOfSpeech: () => {
-          this.current!.close('end-of-speech');
-          this.startSegment();
-        },
-        endOfInput: () => {
-          this.current!.close('input-end');
-          this.segments.end();
-        },
-        failed: (error) => {
-          if (this.stopped) return;
-          for (const segment of this.live) segment.kill();
-          this.segments.end(error);
-        },
-      });
-      return this.transcripts();
-    });
+    return untilAborted(
+      this.signal,
+      () => this.stop(),
+      () => {
+        this.startSegment();
+        void feedRecognizer(this.audio, {
+          stopped: () => this.stopped,
+          frame: (frame) => {
+            this.streamSamples += frame.length;
+            return this.current!.write(frame);
+          },
+          endOfSpeech: () => {
+            this.current!.close('end-of-speech');
+            this.startSegment();
+          },
+          endOfInput: () => {
+            this.current!.close('input-end');
+            this.segments.end();
+          },
+          failed: (error) => {
+            if (this.stopped) return;
+            for (const segment of this.live) segment.kill();
+            this.segments.end(error);
+          },
+        });
+        return this.transcripts();
+      },
+    );
   }
 
   private async *transcripts(): AsyncGenerator<TranscriptEvent> {
