@@ -10,8 +10,7 @@ import { PocketsphinxStt } from '../providers/pocketsphinx/stt.js';
 import type { Brain } from '../interview/brain.js';
 import { ModelBrain } from '../interview/model-brain.js';
 import { ScriptedBrain } from '../interview/scripted-brain.js';
-import type { SpeechRecognizer, SpeechSynthesizer } from '../providers/spec.js';
-import { geminiProbe, openAiProbe } from './brain-probes.js';
+import type { LanguageModel, SpeechRecognizer, SpeechSynthesizer } from '../providers/spec.js';
 
 /**
  * Every provider Vetta can use, one table per kind: its name, the variables it reads, how it is
@@ -78,6 +77,24 @@ export const DEFAULT_OPENAI_MODEL = 'llama3.2';
 /** OpenAI's own API: the speech and transcription endpoints' default when no local server is named. */
 export const OPENAI_API_URL = 'https://api.openai.com/v1';
 
+/**
+ * doctor --online's question to a language model: the first token of a one-token answer, through
+ * the adapter practice uses, which checks the key, the model name and the endpoint at once. Not
+ * retried: doctor says what happened the first time.
+ */
+const modelProbe =
+  (model: LanguageModel) =>
+  async (signal: AbortSignal): Promise<void> => {
+    const enough = new AbortController();
+    for await (const _ of model.stream(
+      { system: 'Answer in one word.', messages: [{ role: 'user', content: 'Say ok.' }], maxTokens: 1 },
+      AbortSignal.any([signal, enough.signal]),
+    )) {
+      enough.abort();
+      break;
+    }
+  };
+
 /** An offline provider found on this machine, or why not. */
 const detected = <T>(found: T | string, what: string): Built<T> | string => (typeof found === 'string' ? found : { provider: found, what });
 
@@ -104,7 +121,7 @@ export const BRAINS: ProviderKind<Brain> = {
           provider: new ModelBrain(new GeminiModel(settings)),
           what: `gemini ${model}`,
           endpoint: baseUrl ?? 'the Gemini API',
-          probe: geminiProbe(settings),
+          probe: modelProbe(new GeminiModel({ ...settings, retries: 0 })),
         };
       },
     },
@@ -123,7 +140,7 @@ export const BRAINS: ProviderKind<Brain> = {
           provider: new ModelBrain(new OpenAiCompatibleModel(settings)),
           what: `openai-compatible ${model} at ${baseUrl}`,
           endpoint: baseUrl,
-          probe: openAiProbe(settings),
+          probe: modelProbe(new OpenAiCompatibleModel({ ...settings, retries: 0 })),
         };
       },
     },

@@ -264,7 +264,7 @@ describe('vetta doctor --online', { timeout: 120_000 }, () => {
     assert.match(
       stdout,
       new RegExp(
-        `^fail {2}llm gemini online +cannot reach http://${url} \\(.*ECONNREFUSED.*\\); check GEMINI_API_KEY and that http://${url} is reachable; or use --llm scripted$`,
+        `^fail {2}llm gemini online +gemini: cannot reach http://${url} \\(.*ECONNREFUSED.*\\); check GEMINI_API_KEY and that http://${url} is reachable; or use --llm scripted$`,
         'm',
       ),
     );
