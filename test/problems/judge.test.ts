@@ -355,6 +355,40 @@ A counter.
     assert.deepEqual(js.tests[0]!.actual, [null, null, 6, null, 9]);
   });
 
+  it('passes infinities and NaN both ways, spelled alike in Python and JavaScript', async () => {
+    const fdir = tempDir();
+    writeTree(fdir, {
+      'top/problem.md': `---
+id: top
+title: Top
+difficulty: easy
+tags: [math]
+function:
+  params: [{ name: nums, type: "float[]" }]
+  returns: float
+  python: Solution.top
+  javascript: top
+hints: { nudge: [a], hint: [b], reveal: [c] }
+---
+The largest number, or NaN for none.
+`,
+      'top/tests.json': JSON.stringify({
+        tests: [
+          { name: 'infinite', args: { nums: [1.5, { $float: 'inf' }] }, expected: { $float: 'inf' } },
+          { name: 'all -inf', args: { nums: [{ $float: '-inf' }] }, expected: { $float: '-inf' } },
+          { name: 'none', args: { nums: [] }, expected: { $float: 'nan' } },
+          { name: 'finite', args: { nums: [2.5, -1] }, expected: 2.5 },
+        ],
+      }),
+    });
+    const p = loadProblem(`${fdir}/top`);
+    const t = loadTests(p);
+    const py = await judge(p, t, { source: "class Solution:\n    def top(self, nums):\n        return max(nums) if nums else float('nan')\n", language: 'python', sandbox });
+    assert.equal(py.verdict, 'accepted', py.summary);
+    const js = await judge(p, t, { source: 'function top(nums) { return nums.length ? Math.max(...nums) : NaN; }', language: 'javascript', sandbox });
+    assert.equal(js.verdict, 'accepted', js.summary);
+  });
+
   it('converts linked lists and trees both ways', async () => {
     const ldir = tempDir();
     writeTree(ldir, {

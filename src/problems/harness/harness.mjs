@@ -124,6 +124,14 @@ function convertIn(value, type) {
   return value;
 }
 
+/** JSON has no infinity or NaN: {"$float": "inf"} in a test's input is the number itself, spelled as Python spells it. */
+function decodeSpecial(_key, value) {
+  if (value && typeof value === 'object' && !Array.isArray(value) && typeof value.$float === 'string' && Object.keys(value).length === 1) {
+    return value.$float === 'nan' ? Number.NaN : value.$float.startsWith('-') ? -Infinity : Infinity;
+  }
+  return value;
+}
+
 /**
  * The JSON form of a returned value. Arrays that need no conversion are returned as they are, so
  * a 100 000-element answer is not copied (the copy and its garbage cost more than the solution).
@@ -132,7 +140,7 @@ function plain(value) {
   if (value === undefined || value === null) return null;
   switch (typeof value) {
     case 'number':
-      return Number.isFinite(value) ? value : { $float: String(value) };
+      return Number.isFinite(value) ? value : { $float: Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf' };
     case 'string':
     case 'boolean':
       return value;
@@ -195,7 +203,7 @@ function compileError(error) {
 function main() {
   // Before any candidate code: tells the parent the sandbox and interpreter came up.
   send({ t: 'hello' });
-  const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+  const job = JSON.parse(readFileSync(process.argv[2], 'utf8'), decodeSpecial);
   const typescript = job.language === 'typescript';
   const fileName = typescript ? 'solution.ts' : 'solution.js';
   let source = readFileSync(join(dirname(process.argv[2]), job.solution), 'utf8');
