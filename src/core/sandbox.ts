@@ -35,6 +35,11 @@ export interface SandboxRequest {
   signal?: AbortSignal;
   /** Each complete stdout line, as it arrives. */
   onLine?: (line: string) => void;
+  /**
+   * Once the program runs: how to read the CPU time its processes have used so far (ms), for
+   * limits a busy machine does not make unfair. Not called where the backend cannot count it.
+   */
+  onCpuMeter?: (cpuMs: () => number | null) => void;
 }
 
 /** The same fields whatever happened, so callers never guess. */

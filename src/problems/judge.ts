@@ -16,6 +16,14 @@ const DEFAULT_TEST_TIME_MS = 1000;
 /** Slack on our clock for the harness to build a test's arguments and encode its answer: a
  *  solution that forges its own time can gain at most this much. */
 const TEST_KILL_GRACE_MS = 250;
+/**
+ * Where the sandbox counts CPU time, the per-test limit is on it (a busy machine slows a solution's
+ * clock, not its CPU time) and wall time only stops a solution that waits instead of computing
+ * (sleep, a blocked read) at this multiple of the limit.
+ */
+const WALL_FACTOR_WITH_CPU = 2;
+/** How often a test's CPU time is looked at while it runs. */
+const CPU_POLL_MS = 25;
 /** A run stopped for time that had used this share of its memory ran out of memory (see whyItStopped):
  *  a Node heap hog stalls at about 105 of 128 MB (its heap is kept 48 MB under the limit). */
 const NEAR_MEMORY_LIMIT = 0.75;
@@ -229,6 +237,13 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       // be forged. A solution can delay a record (and look slower), never make a test faster.
       let windowStarted = 0;
       let windowTimer: NodeJS.Timeout | undefined;
+      let cpuMs: (() => number | null) | null = null;
+      let windowCpuStarted = 0;
+      let cpuPoll: NodeJS.Timeout | undefined;
+      const cpuUsed = () => {
+        const now = cpuMs?.() ?? null;
+        return now === null ? null : now - windowCpuStarted;
+      };
       let overran: 'loading' | 'test' | undefined;
       let loaded = false;
       let loadError: HarnessError | undefined;
@@ -237,11 +252,24 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       const due = () => pending.find((t) => !outcomes.has(t.index));
       const openWindow = (phase: 'loading' | 'test') => {
         windowStarted = performance.now();
+        windowCpuStarted = cpuMs?.() ?? 0;
         clearTimeout(windowTimer);
-        windowTimer = setTimeout(() => {
+        clearInterval(cpuPoll);
+        const overrun = () => {
           overran = phase;
+          clearInterval(cpuPoll);
           controller.abort();
-        }, testTimeMs + TEST_KILL_GRACE_MS);
+        };
+        windowTimer = setTimeout(overrun, (cpuMs ? WALL_FACTOR_WITH_CPU : 1) * testTimeMs + TEST_KILL_GRACE_MS);
+        if (cpuMs) {
+          cpuPoll = setInterval(() => {
+            if ((cpuUsed() ?? 0) > testTimeMs + TEST_KILL_GRACE_MS) overrun();
+          }, CPU_POLL_MS);
+        }
+      };
+      const closeWindow = () => {
+        clearTimeout(windowTimer);
+        clearInterval(cpuPoll);
       };
 
       const onLine = (line: string) => {
@@ -265,11 +293,16 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
             const t = loaded ? due() : undefined;
             if (!t || r.i !== t.index) return;
             const parentMs = performance.now() - windowStarted;
+            const cpu = cpuUsed();
             progressed = true;
-            const ms = typeof r.ms === 'number' ? r.ms : null;
-            if (parentMs > testTimeMs + TEST_KILL_GRACE_MS) {
+            // Counted CPU time is the test's time; without it, the harness's own figure, which a
+            // solution can only make larger.
+            const ms = cpu !== null ? Math.round(cpu) : typeof r.ms === 'number' ? r.ms : null;
+            if (cpu !== null && cpu > testTimeMs) {
+              finish(t, 'time_limit', { timeMs: ms, error: `used ${Math.round(cpu)} ms of CPU; the limit per test is ${testTimeMs} ms` });
+            } else if (parentMs > (cpu !== null ? WALL_FACTOR_WITH_CPU : 1) * testTimeMs + TEST_KILL_GRACE_MS) {
               finish(t, 'time_limit', { timeMs: Math.round(parentMs), error: `took ${Math.round(parentMs)} ms; the limit per test is ${testTimeMs} ms` });
-            } else if (ms !== null && ms > testTimeMs) {
+            } else if (cpu === null && ms !== null && ms > testTimeMs) {
               finish(t, 'time_limit', { timeMs: ms, error: `took ${Math.round(ms)} ms; the limit per test is ${testTimeMs} ms` });
             } else if (r.t === 'result') {
               const ok = matches(r.value, t.expected, t.compare, t.tolerance);
@@ -280,7 +313,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
               finish(t, 'runtime_error', { timeMs: ms, error: r.error.trace || `${r.error.type}: ${r.error.message}`, output: r.out });
             }
             if (due()) openWindow('test');
-            else clearTimeout(windowTimer);
+            else closeWindow();
             return;
           }
           case 'compile_error':
@@ -303,9 +336,12 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
           limits: { ...limits, wallMs: left },
           signal: controller.signal,
           onLine,
+          onCpuMeter: (meter) => {
+            cpuMs = meter;
+          },
         });
       } finally {
-        clearTimeout(windowTimer);
+        closeWindow();
         options.signal?.removeEventListener('abort', onOuterAbort);
       }
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('aborted', 'AbortError');

@@ -16,6 +16,8 @@ interface Layout {
   /** v1: one folder per controller; v2: the single unified folder, twice. */
   memory: string;
   pids: string;
+  /** Where CPU time is counted: v1's cpuacct folder when that hierarchy is mounted; v2's folder. */
+  cpu: string | null;
 }
 
 function ownPath(controller: string | null): string | null {
@@ -40,12 +42,14 @@ function detect(): Layout | null {
     const dir = join(ROOT, own);
     const controllers = readFileSync(join(ROOT, 'cgroup.controllers'), 'utf8');
     if (!controllers.includes('memory') || !controllers.includes('pids')) return null;
-    return { version: 2, memory: dir, pids: dir };
+    return { version: 2, memory: dir, pids: dir, cpu: dir };
   }
   const mem = ownPath('memory');
   const pids = ownPath('pids');
   if (mem === null || pids === null || !existsSync(join(ROOT, 'memory')) || !existsSync(join(ROOT, 'pids'))) return null;
-  return { version: 1, memory: join(ROOT, 'memory', mem), pids: join(ROOT, 'pids', pids) };
+  const cpu = ownPath('cpuacct');
+  const cpuDir = cpu !== null && existsSync(join(ROOT, 'cpuacct', 'cpuacct.usage')) ? join(ROOT, 'cpuacct', cpu) : null;
+  return { version: 1, memory: join(ROOT, 'memory', mem), pids: join(ROOT, 'pids', pids), cpu: cpuDir };
 }
 
 let cachedLayout: Layout | null | undefined;
@@ -89,7 +93,7 @@ function read(dir: string, file: string): string {
 export function sweepStaleCgroups(): void {
   const layout = cachedLayout ?? detect();
   if (!layout) return;
-  for (const parent of new Set([layout.memory, layout.pids])) {
+  for (const parent of new Set([layout.memory, layout.pids, ...(layout.cpu ? [layout.cpu] : [])])) {
     let names: string[];
     try {
       names = readdirSync(parent);
@@ -151,8 +155,10 @@ export interface CgroupLimits {
 export class RunCgroup {
   private constructor(
     private readonly layout: Layout,
-    /** The run's folders: one on cgroup v2, memory and pids on v1. */
+    /** The run's folders: one on cgroup v2, memory and pids (and cpuacct) on v1. */
     readonly dirs: string[],
+    /** The folder whose counter holds the run's CPU time, once made. */
+    private cpuDir: string | null = null,
   ) {
     track(this);
   }
@@ -168,7 +174,7 @@ export class RunCgroup {
     if (layout.version === 2) {
       const dir = join(layout.memory, name);
       mkdirSync(dir);
-      const cg = new RunCgroup(layout, [dir]);
+      const cg = new RunCgroup(layout, [dir], dir);
       try {
         write(dir, 'memory.max', String(limits.memoryBytes));
         if (existsSync(join(dir, 'memory.swap.max'))) write(dir, 'memory.swap.max', '0');
@@ -190,6 +196,13 @@ export class RunCgroup {
       // Without this the limit only covers RAM and the program swaps instead of being stopped.
       if (existsSync(join(mem, 'memory.memsw.limit_in_bytes'))) write(mem, 'memory.memsw.limit_in_bytes', String(limits.memoryBytes));
       write(pids, 'pids.max', String(limits.maxProcesses));
+      if (layout.cpu) {
+        // Only counted, never limited: the run's CPU time, which a busy machine does not inflate.
+        const cpu = join(layout.cpu, name);
+        mkdirSync(cpu);
+        cg.dirs.push(cpu);
+        cg.cpuDir = cpu;
+      }
     } catch (e) {
       cg.remove();
       throw e;
@@ -206,6 +219,20 @@ export class RunCgroup {
     const text = this.layout.version === 2 ? read(this.dirs[0]!, 'memory.events') : read(this.dirs[0]!, 'memory.oom_control');
     const m = /oom_kill (\d+)/.exec(text);
     return m !== null && Number(m[1]) > 0;
+  }
+
+  /**
+   * The CPU time the run's processes have used so far, in ms, or null where it is not counted.
+   * Read from the kernel's counter, so nothing inside the run can change it.
+   */
+  cpuMs(): number | null {
+    if (!this.cpuDir) return null;
+    if (this.layout.version === 2) {
+      const m = /usage_usec (\d+)/.exec(read(this.cpuDir, 'cpu.stat'));
+      return m ? Number(m[1]) / 1000 : null;
+    }
+    const ns = Number.parseInt(read(this.cpuDir, 'cpuacct.usage'), 10);
+    return Number.isFinite(ns) ? ns / 1e6 : null;
   }
 
   peakBytes(): number | null {

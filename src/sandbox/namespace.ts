@@ -111,6 +111,7 @@ export abstract class NamespaceSandbox implements Sandbox {
       limitsBy: limitsFor(this.limitsProvider, request.limits),
       signal: request.signal,
       onLine: request.onLine,
+      ...(request.onCpuMeter ? { onCpuMeter: request.onCpuMeter } : {}),
       ...(this.seccompOnFd3 && this.seccompProgram ? { seccompProgram: this.seccompProgram } : {}),
       backend: this.name,
     });

@@ -16,6 +16,8 @@ export interface LimitedRun {
   limitsBy: 'cgroup' | { scopePrefix: string[] } | 'none';
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** Given how to read the run's CPU time once it is in its cgroup; never called without one. */
+  onCpuMeter?: (cpuMs: () => number | null) => void;
   /** Given to the program on fd SECCOMP_FD, then closed: bwrap reads its seccomp filter there. */
   seccompProgram?: Buffer;
   /** Also called when the run is killed: for programs whose process tree is not ours (a container). */
@@ -104,6 +106,8 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       cgroup.remove();
       return Promise.reject(e);
     }
+    const counted = cgroup;
+    run.onCpuMeter?.(() => counted.cpuMs());
   }
   if (run.seccompProgram) {
     const input = child.stdio[SECCOMP_FD] as Writable;
