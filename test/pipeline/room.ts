@@ -38,6 +38,12 @@ export class Room {
 
   openPlayer = (): PcmPlayer => new RoomSpeaker(this);
 
+  /** The room sample from which the first sound a speaker played is heard, once there is one. */
+  async firstHeard(): Promise<number> {
+    while (this.writes.length === 0) await new Promise((r) => setTimeout(r, 10));
+    return this.writes[0]!.heardFrom;
+  }
+
   /**
    * The microphone: frames of 512 samples, each delivered once the room's clock has passed its end,
    * until `seconds` have passed. `candidate` is placed at `atSample`.
@@ -46,10 +52,12 @@ export class Room {
     options: { candidate?: { samples: Int16Array; atSample: number }[]; echo?: Echo | null; seconds?: number } = {},
     signal?: AbortSignal,
   ): AsyncGenerator<Int16Array> {
-    const total = Math.min(this.track.length, Math.round((options.seconds ?? this.seconds) * RATE));
+    // Read at every frame, like `candidate`: a test may place the candidate, and lengthen the
+    // listening to fit, once it knows when the interviewer began.
+    const total = () => Math.min(this.track.length, Math.round((options.seconds ?? this.seconds) * RATE));
     const gain = options.echo ? 10 ** (options.echo.gainDb / 20) : 0;
     const delay = options.echo ? Math.round((options.echo.delayMs * RATE) / 1000) : 0;
-    for (let start = 0; start + FRAME <= total; start += FRAME) {
+    for (let start = 0; start + FRAME <= total(); start += FRAME) {
       const dueMs = this.timeOf(start + FRAME) - performance.now();
       if (dueMs > 0) await new Promise((r) => setTimeout(r, dueMs));
       if (signal?.aborted) return;
