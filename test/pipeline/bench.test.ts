@@ -6,12 +6,14 @@ import { promisify } from 'node:util';
 import { materialUnavailable } from '../audio/material.ts';
 
 /**
- * A short run of the voice benchmark (bench/voice.bench.ts) that fails on a regression. The bounds
- * are several times the figures in docs/performance.md, so a loaded CI machine passes and a
- * pipeline that stopped overlapping, ducking or cancelling echo does not.
+ * A short run of the voice benchmark (bench/voice.bench.ts) that fails on a regression in
+ * behaviour: a pipeline that stopped streaming (slower than doing each step in turn), stopped
+ * answering early, or stopped ducking and cancelling echo. The pipeline's own overhead is a figure
+ * for the benchmark, not a bound here: with both cores kept busy by other work its p95 went from
+ * about 20 ms to 430 ms while every behaviour held. The interruption bounds are several times the
+ * figures in docs/performance.md.
  */
 const BOUNDS = {
-  overheadP95Ms: 150,
   onsetToSilenceP95Ms: 300,
   heardSilentAfterTrueOnsetP95Ms: 600,
 };
@@ -27,7 +29,6 @@ describe('vetta bench (short)', { skip: materialUnavailable(), timeout: 300_000 
     });
     const report = JSON.parse(stdout);
     assert.equal(report.turns, 2);
-    assert.ok(report.overheadMs.p95 <= BOUNDS.overheadP95Ms, `overhead p95 ${report.overheadMs.p95} ms`);
     assert.ok(report.voiceToVoiceMs.p95 < report.naiveSequentialMs.p50, 'the streaming pipeline answers before the sequential one');
     assert.ok(report.preemptive.anticipatedTaken >= 1, `a reply started early was taken over (${JSON.stringify(report.preemptive)})`);
     assert.ok(report.preemptive.voiceToVoiceMs.p50 < report.voiceToVoiceMs.p50, 'preemptive generation answers sooner than waiting for the turn to be decided');
