@@ -1,3 +1,4 @@
+import { sleep } from '../core/abort.js';
 import { ProviderError } from './errors.js';
 
 export interface StreamPolicy {
@@ -11,19 +12,6 @@ export interface StreamPolicy {
   /** The first backoff; it doubles with each retry. */
   backoffMs: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 /**
  * Opens a model's text stream with a first-token timeout and retries with backoff on retryable
