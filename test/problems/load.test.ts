@@ -107,6 +107,19 @@ describe('problem loading', () => {
     assert.equal(viaConfig.get('largest').dir, `${dir}/largest`, 'a config folder may start with ~');
   });
 
+  it('gives a problem listed from the index every field of its front matter, read when first asked for', () => {
+    const dir = tempDir();
+    const cache = tempDir();
+    writeTree(dir, largestProblem());
+    const parsed = loadProblem(`${dir}/largest`).meta;
+    const env = { XDG_CACHE_HOME: cache };
+    new ProblemSet({ extraDirs: [dir], includeBuiltin: false, env }).list();
+    const [indexed] = new ProblemSet({ extraDirs: [dir], includeBuiltin: false, env }).list();
+    assert.ok(indexed);
+    assert.deepEqual({ ...indexed.meta }, { ...parsed });
+    assert.deepEqual(indexed.meta.hints, parsed.hints);
+  });
+
   it('keeps going past a broken problem and says which one', () => {
     const dir = tempDir();
     writeTree(dir, { ...largestProblem(), 'broken/problem.md': 'no front matter\n' });
