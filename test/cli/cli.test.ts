@@ -148,7 +148,7 @@ describe('vetta run', () => {
 
   it('says which sandbox ran, with which limits, with --verbose', async () => {
     const { stderr } = await runCli([...P, 'run', 'largest', good, '--verbose']);
-    assert.match(stderr, /sandbox: bubblewrap; limits: 5 s a submission, 1 s a test, 128 MB, 64 processes\n/);
+    assert.match(stderr, /sandbox: (nsjail|bubblewrap); limits: 5 s a submission, 1 s a test, 128 MB, 64 processes\n/);
   });
 
   it('lets the user lower or raise the limits within a cap', async () => {
