@@ -23,14 +23,25 @@ export const COSTS = {
   cubic: { label: 'O(n^3)', rank: 3 },
   exponential: { label: 'O(2^n)', rank: EXPONENTIAL },
   factorial: { label: 'O(n!)', rank: FACTORIAL },
+  /** Two sizes multiplied: quadratic for two strings, one visit per cell for a grid (see `inCells`). */
+  product: { label: 'O(m·n)', rank: 2 },
 } as const satisfies Record<string, Cost>;
+
+/** In a grid problem the input's size is its cell count: a walk over it is O(m·n), as linear as it gets. */
+export function inCells(cost: Cost): Cost {
+  return cost.rank === 1 || cost.label === COSTS.product.label ? { label: COSTS.product.label, rank: 1 } : cost;
+}
 
 /** Spoken and written spellings of a complexity, once "o of"/"big o" is stripped. */
 const SPOKEN: [RegExp, Cost][] = [
   [/^(n|k|v)\s*(!|factorial)/, COSTS.factorial],
   [/^(2|two)\s*(\^|\*\*|to the( power( of)?)?)\s*(n|k|v)\b|^exponential/, COSTS.exponential],
   [/^(n|v)\s*(\^\s*3|\*\*\s*3|cubed|cube)|^cubic|^(n|v)\s*(\*|times)\s*(n|v)\s*(\*|times)\s*(n|v)/, COSTS.cubic],
-  [/^(n|v)\s*(\^\s*2|\*\*\s*2|squared|square)|^quadratic|^(n|v)\s*(\*|times|x)\s*(n|v)\b|^(n|m)\s*(\*|times|x)\s*(m|n|k)\b/, COSTS.quadratic],
+  [/^(n|v)\s*(\^\s*2|\*\*\s*2|squared|square)|^quadratic|^(n|v)\s*(\*|times|x)\s*(n|v)\b/, COSTS.quadratic],
+  [
+    /^(?:n\s*(?:\*|times|x|by|·)?\s*m|m\s*(?:\*|times|x|by|·)?\s*n|(?:n|m)\s*(?:\*|times|x|by|·)\s*k|rows?\s*(?:\*|times|x|by|·)\s*(?:cols?|columns?))\b/,
+    COSTS.product,
+  ],
   [/^(n|m|k)\s*(\*|times)?\s*log\s*\(?\s*(n|k|m)|^linearithmic/, COSTS.nlogn],
   [/^log\s*\(?\s*(n|k|m)\b|^logarithmic/, COSTS.log],
   [/^(n|m|k|v\s*\+\s*e|n\s*\+\s*m|m\s*\+\s*n|e\s*\+\s*v|2n|n\/2)\b|^linear/, COSTS.linear],
@@ -49,7 +60,8 @@ export function parseCost(text: string): Cost | null {
   // A product such as O(n * 2^n) or O(n^2 * m): the fastest-growing factor wins.
   if (/2\s*\^\s*n|2\*\*n/.test(t)) return COSTS.exponential;
   if (/n\s*\^\s*3/.test(t)) return COSTS.cubic;
-  if (/n\s*\^\s*2|\bm\s*\*\s*n\b|\bn\s*\*\s*m\b/.test(t)) return COSTS.quadratic;
+  if (/n\s*\^\s*2/.test(t)) return COSTS.quadratic;
+  if (/\bm\s*\*\s*n\b|\bn\s*\*\s*m\b/.test(t)) return COSTS.product;
   if (/n\s*log/.test(t)) return COSTS.nlogn;
   return null;
 }

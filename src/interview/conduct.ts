@@ -1,7 +1,7 @@
 import { formatBound } from '../problems/constraints.js';
 import type { Bound, ProblemFacts } from '../problems/constraints.js';
 import type { Problem } from '../problems/load.js';
-import { FEASIBLE_STEPS_EXPONENT, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
+import { COSTS, FEASIBLE_STEPS_EXPONENT, inCells, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
 import type { Cost } from './complexity.js';
 import type { InterviewState } from './state.js';
 import { understand } from './understanding.js';
@@ -20,6 +20,7 @@ export const MOVES = [
   'push_back',
   'trace_example',
   'ask_complexity',
+  'ask_back',
   'confirm_complexity',
   'challenge_complexity',
   'correct_complexity',
@@ -137,6 +138,24 @@ function scalarNamed(said: string, problem: Problem): string | null {
   );
 }
 
+function paramNamed(name: string, problem: Problem) {
+  const params = problem.meta.function?.params ?? problem.meta.design?.constructor ?? [];
+  return params.find((p) => p.name === name) ?? params[0];
+}
+
+/** `nums.length <= 10^5` said as "The array nums has 1 to 100,000 elements"; a variable is never capitalised. */
+function sayLength(bound: Bound, problem: Problem, first: boolean): string {
+  const range = `${bound.min !== undefined ? `from ${sayNumber(bound.min)} ` : ''}up to ${sayNumber(bound.max!)}`;
+  const of = /^(\w+)\.length$|^len\((\w+)\)$/.exec(bound.subject);
+  const param = of ? paramNamed(of[1] ?? of[2]!, problem) : undefined;
+  if (param && param.name === (of![1] ?? of![2])) {
+    const [kind, units] = param.type === 'string' ? ['string', 'characters'] : param.type === 'string[]' ? ['list', 'words'] : ['array', 'elements'];
+    return `${first ? 'The' : 'the'} ${kind} ${param.name} has ${range} ${units}`;
+  }
+  if (bound.subject.startsWith('number of ')) return `${first ? 'The' : 'the'} ${bound.subject} goes ${range}`;
+  return `${first ? 'Here ' : ''}${bound.subject} goes ${range}`;
+}
+
 function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, facts: ProblemFacts): Answer | null {
   const subject = subjectOf(said, problem);
   const size = sizeBound(facts, subject);
@@ -163,7 +182,7 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       if (!value || value.min === undefined) return null;
       const range = `${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}`;
       const fact = `${value.min} <= ${value.subject}${value.max !== undefined ? ` <= ${value.max}` : ''}`;
-      if (value.min < 0) return yesNo(true, `values go as low as ${sayNumber(value.min)}: they run from ${range}.`, fact);
+      if (value.min < 0) return yesNo(true, `values run from ${range}, negatives included.`, fact);
       if (asked.inverted && value.min === 0) return { yes: null, text: `They're never negative, but zero can appear: values run from ${range}.`, fact };
       return yesNo(false, `values run from ${range}${value.min === 0 ? ', so zero can appear but nothing below it' : ''}.`, fact);
     }
@@ -193,8 +212,30 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
     case 'size': {
       const sizes = facts.bounds.filter((b) => b.size && b.max !== undefined).slice(0, 2);
       if (sizes.length === 0) return null;
-      const parts = sizes.map((b) => `${b.subject} goes ${b.min !== undefined ? `from ${sayNumber(b.min)} ` : ''}up to ${sayNumber(b.max!)}`);
-      return { yes: null, text: `${cap(parts.join(', and '))}.`, fact: sizes.map((b) => `${b.subject} <= ${b.max}`).join(', ') };
+      const parts = sizes.map((b, i) => sayLength(b, problem, i === 0));
+      return { yes: null, text: `${parts.join(', and ')}.`, fact: sizes.map((b) => `${b.subject} <= ${b.max}`).join(', ') };
+    }
+    case 'type': {
+      const param = paramNamed(subject.name, problem);
+      if (!param) return null;
+      const element = param.type.replace(/\[\]/g, '');
+      const range = value?.max !== undefined ? `, from ${sayNumber(value.min ?? 0)} to ${sayNumber(value.max)}` : '';
+      if (element === 'int' || element === 'long') return yesNo(true, `${param.name} holds integers${range}.`, `${param.name}: ${param.type}`);
+      if (element === 'float' || element === 'double') return yesNo(false, `${param.name} holds decimal numbers${range}.`, `${param.name}: ${param.type}`);
+      return null;
+    }
+    case 'lengths': {
+      const lengths = facts.bounds.filter((b) => b.size && /\.length$|^len\(/.test(b.subject));
+      if (lengths.length < 2) return null;
+      const same = /\b(?:same|equal) lengths?\b|\.length\s*==\s*\w+\.length/i.test(`${problem.statement}\n${facts.lines.join('\n')}`);
+      const names = lengths.map((b) => b.subject.replace(/\.length$|^len\(|\)$/g, ''));
+      return yesNo(
+        !same,
+        same
+          ? `${names.join(' and ')} always have the same length.`
+          : `${names.join(' and ')} can have different lengths; each goes ${lengths[0]!.min !== undefined ? `from ${sayNumber(lengths[0]!.min)} ` : ''}up to ${sayNumber(lengths[0]!.max ?? 0)}, independently.`,
+        lengths.map((b) => `${b.subject} <= ${b.max}`).join(', '),
+      );
     }
     case 'value_range': {
       if (!value || value.max === undefined) return null;
@@ -216,8 +257,9 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
         return { yes: null, text: 'Any valid answer is fine; the tests accept each of them.', fact: 'any valid answer accepted' };
       return null;
     case 'output_format': {
-      const sentence = /(?:^|[.\n]\s*)((?:Return|You should return|Output)\b[^.\n]*\.)/.exec(problem.statement.replace(/`/g, ''))?.[1];
-      if (!sentence) return null;
+      const found = /(?:^|[.\n]\s*)(?:[^.\n]*?,\s*)?((?:return|you should return|output)\b[^.\n]*\.)/i.exec(problem.statement.replace(/`/g, ''))?.[1];
+      if (!found) return null;
+      const sentence = cap(found);
       const any = /\bin any order\b/i.test(problem.statement) ? ' Any order is fine.' : '';
       return { yes: null, text: `${sentence.trim()}${any}`, fact: sentence.trim() };
     }
@@ -246,11 +288,14 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
 
 type Clarification = Problem['meta']['clarifications'][number];
 
-/** A prepared answer fits when it is about the property asked, asked the same way round. */
-function preparedFor(asked: PropertyAsked, clarifications: readonly Clarification[]): string | null {
+/**
+ * A prepared answer fits when it is about the property asked, asked the same way round; its "Yes" or
+ * "No" is kept only when the question is the prepared one in other words.
+ */
+function preparedFor(asked: PropertyAsked, said: string, clarifications: readonly Clarification[]): string | null {
   for (const c of clarifications) {
     const theirs = understand(c.q).properties.find((p) => p.property === asked.property);
-    if (theirs && theirs.inverted === asked.inverted) return c.a;
+    if (theirs && theirs.inverted === asked.inverted) return withoutVerdict(c, new Set(contentWords(said)));
   }
   return null;
 }
@@ -311,7 +356,7 @@ function withoutVerdict(c: Clarification, askedWords: Set<string>): string {
   const theirs = contentWords(c.q);
   const shared = theirs.filter((w) => askedWords.has(w)).length;
   if (shared >= Math.ceil((theirs.length * 2) / 3)) return c.a;
-  const rest = c.a.replace(/^(?:yes|no)\b[,.;:]?\s*/i, '');
+  const rest = c.a.replace(/^(?:yes|no)\b[,.;:]?\s*(?:and |but )?/i, '');
   if (rest === c.a || rest === '') return c.a;
   // "k is between ..." keeps the variable as it is written.
   return /^[a-z]{1,2}\b|^\S*[_.[]/.test(rest) ? rest : cap(rest);
@@ -330,6 +375,14 @@ function constraintsNaming(said: string, problem: Problem, facts: ProblemFacts):
     .join('; ')}.`;
 }
 
+/** A case the problem allows: what to do in it is the candidate's to work out. */
+const SCENARIO_BACK = ['What should your code return then?', 'What would you want to return in that case?', 'What does your approach give for it?'];
+const SCENARIO_OPEN = [
+  'Good case to think about. What do you think the answer should be?',
+  'Worth checking. What would you return, and why?',
+  'Good question to ask yourself. Work out the answer for that case: what is it?',
+];
+
 const UNSETTLED = [
   "The problem doesn't settle that. What would you assume? Say it, and carry on with it.",
   "That's open. Make a reasonable assumption, tell me what it is, and go on.",
@@ -343,13 +396,19 @@ function answerClarification(reading: Reading, said: string, ctx: ConductContext
   let unsettled = false;
   for (const asked of reading.properties.slice(0, 3)) {
     const fromFacts = answerFromFacts(asked, said, problem, facts);
-    const prepared = fromFacts ? null : preparedFor(asked, problem.meta.clarifications);
+    const prepared = fromFacts ? null : preparedFor(asked, said, problem.meta.clarifications);
     if (fromFacts) {
-      // An assumption is confirmed or corrected, not answered like a question.
+      const because = fromFacts.text.replace(/^(Yes|No), /, '');
+      // An assumption is confirmed or corrected, not answered like a question; a case to handle
+      // ("what if they're all negative?") is said to be possible or not, and what to do is theirs.
       const text =
         reading.assumption && fromFacts.yes !== null
-          ? `${fromFacts.yes ? "That's safe" : "Don't assume that"}: ${fromFacts.text.replace(/^(Yes|No), /, '')}`
-          : fromFacts.text;
+          ? `${fromFacts.yes ? "That's safe" : "Don't assume that"}: ${because}`
+          : reading.scenario && fromFacts.yes !== null
+            ? fromFacts.yes
+              ? `That can happen: ${because.replace(/[;,] (?:so )?(?:make sure that case works|handle that case)\.$/, '.')} ${vary(SCENARIO_BACK, ctx.state)}`
+              : `That can't happen: ${because}`
+            : fromFacts.text;
       parts.push(text);
       used.push(fromFacts.fact);
     } else if (prepared) {
@@ -362,7 +421,7 @@ function answerClarification(reading: Reading, said: string, ctx: ConductContext
     if (quoted) return { move: 'answer', text: quoted, facts: [quoted] };
     return { move: 'answer', text: vary(UNSETTLED, ctx.state), facts: [] };
   }
-  if (unsettled) parts.push('The rest is your call: state what you assume.');
+  if (unsettled && !reading.scenario) parts.push('The rest is your call: state what you assume.');
   return { move: 'answer', text: parts.join(' '), facts: used };
 }
 
@@ -375,6 +434,7 @@ const TECHNIQUE_WORDS: Record<string, string> = {
   'every subset': 'trying every subset',
   'three nested loops': 'three nested loops',
   'every pair': 'checking every pair',
+  'summing every subarray': 'summing every subarray from scratch',
   'recursion without memo': 'plain recursion that tries both choices',
   backtracking: 'backtracking',
   'memoised recursion': 'memoised recursion',
@@ -402,14 +462,57 @@ function techniqueName(estimate: ApproachEstimate): string {
 
 /** The cost an approach would have to beat: the problem's stated complexity. */
 export function expectedTime(problem: Problem): Cost | null {
-  return problem.meta.complexity ? parseCost(problem.meta.complexity.time) : null;
+  const cost = problem.meta.complexity ? parseCost(problem.meta.complexity.time) : null;
+  return cost && isGrid(problem) ? inCells(cost) : cost;
 }
+
+/** A problem on a grid: its size is the cell count, and a walk over every cell is the linear case. */
+function isGrid(problem: Problem): boolean {
+  return (problem.meta.function?.params ?? []).some((p) => p.type.endsWith('[][]'));
+}
+
+/** A cost as this problem counts it (per cell on a grid). */
+const costIn = (cost: Cost, problem: Problem): Cost => (isGrid(problem) ? inCells(cost) : cost);
 
 const FASTER = ['Can you find something faster?', 'How could you avoid redoing that work?', 'What would let you do better than that?'];
 
-function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
+/** A tempting wrong approach the problem's author wrote a counterexample for. */
+function pitfallFor(said: string, problem: Problem): string | null {
+  const t = ` ${said
+    .toLowerCase()
+    .replace(/[^a-z0-9' ]+/g, ' ')
+    .replace(/\s+/g, ' ')} `;
+  return problem.meta.pitfalls.find((p) => p.when.some((phrase) => t.includes(` ${phrase.toLowerCase()} `)))?.reply ?? null;
+}
+
+/**
+ * Why sorting would lose the problem: the statement's own words when the answer depends on the
+ * input's order (a contiguous piece, neighbours, one day before another); null when order is free.
+ */
+export function orderReason(problem: Problem): string | null {
+  const s = problem.statement.replace(/## Constraints[\s\S]*/, '').toLowerCase();
+  if (/\bcontiguous\b|\bsubarrays?\b|\bsubstrings?\b/.test(s)) return 'the answer is a contiguous piece of the input as given';
+  if (/\badjacent\b|\bnext to each other\b|\bneighbou?ring\b/.test(s)) return 'which ones are next to each other is the whole constraint';
+  if (/\blater day\b|\bfuture day\b|\bbefore (?:you )?sell|\bbuy(?:ing)? before\b/.test(s))
+    return 'you have to buy before you sell, so the order of the days matters';
+  if (/\bjump\b[^.]*\bposition\b|\bposition\b[^.]*\bjump\b/.test(s)) return 'each value belongs to its position';
+  return null;
+}
+
+const IN_ORDER = ['What could you do working through it in its original order?', 'What could you track going through it in order?'];
+
+function respondToApproach(reading: Reading, said: string, ctx: ConductContext): Reply {
   const { facts, problem, state } = ctx;
-  const estimate = reading.approach;
+  const pitfall = pitfallFor(said, problem);
+  if (pitfall) return { move: 'push_back', text: pitfall, facts: [`pitfall: ${pitfall}`] };
+  const estimate = reading.approach && { ...building(reading.approach, state), time: costIn(building(reading.approach, state).time, problem) };
+  const order = estimate?.techniques.includes('sort') ? orderReason(problem) : null;
+  if (order && !/\bind(?:ex|ices|exes)\b|\bpositions?\b|\bcopy\b/.test(said.toLowerCase()))
+    return {
+      move: 'push_back',
+      text: `Sorting loses the original order, and here it matters: ${order}. ${vary(IN_ORDER, state)}`,
+      facts: [`order matters: ${order}`],
+    };
   // A plan no technique names: tracing it on an example shows whether it holds and what it costs.
   if (!estimate && state.phase === 'follow_up')
     return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], state), facts: [] };
@@ -424,7 +527,7 @@ function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
   const name = techniqueName(estimate);
   const fact = `${estimate.techniques.join(' + ')}: ${estimate.time.label} time`;
   const sizeWords = n !== null ? sizeText(facts) : null;
-  if (n !== null && stepsExponent(estimate.time, n) > FEASIBLE_STEPS_EXPONENT && (!expected || estimate.time.rank > expected.rank)) {
+  if (n !== null && tooSlow(estimate.time, n) && (!expected || estimate.time.rank > expected.rank)) {
     const steps = sayStepsExponent(estimate.time, n, sayNumber(n));
     return {
       move: 'push_back',
@@ -440,14 +543,29 @@ function respondToApproach(reading: Reading, ctx: ConductContext): Reply {
       facts: [fact, `expected ${expected.label}`],
     };
   }
-  if (reading.claim) return checkClaim(reading.claim, ctx, estimate.time, `That works. `);
-  const confirm = `That works: ${name} is ${estimate.time.label}${n !== null && estimate.time.rank >= 1.5 ? `, fine for ${sizeWords}` : ''}.`;
+  if (reading.claim) return checkClaim(reading.claim, ctx, { time: estimate.time, space: estimate.space }, `That works. `, said);
+  const why = isGrid(problem) && estimate.time.rank === 1 ? ', one visit per cell' : '';
+  const confirm = `That works: ${name} is ${estimate.time.label}${why}${n !== null && estimate.time.rank >= 1.5 ? `, fine for ${sizeWords}` : ''}.`;
   return {
     move: 'ask_complexity',
     text: `${confirm} ${vary(['What space does it need?', 'And the extra space?', 'How much extra memory does it use?'], state)}`,
     facts: [fact],
   };
 }
+
+/**
+ * "With prefix sums it'd be n squared": prefix sums alone are a helper for the plan before, taking
+ * one loop off summing every subarray, not a plan of their own.
+ */
+function building(approach: ApproachEstimate, state: InterviewState): ApproachEstimate {
+  if (approach.techniques.length !== 1 || approach.techniques[0] !== 'prefix sums') return approach;
+  const before = [...state.understood].reverse().find((u) => u.approach);
+  if (!before?.approach?.some((t) => t === 'every pair' || t === 'summing every subarray')) return approach;
+  return { techniques: ['every pair', 'prefix sums'], time: COSTS.quadratic, space: COSTS.linear };
+}
+
+/** More steps than a judge's second allows at the largest input. */
+const tooSlow = (cost: Cost, n: number) => stepsExponent(cost, n) > FEASIBLE_STEPS_EXPONENT;
 
 /** "nums of length up to 100,000", "up to 100,000 nodes", "n up to 77". */
 function sizeText(facts: ProblemFacts): string {
@@ -469,38 +587,65 @@ const WHY: Record<string, string> = {
   'O(n!)': 'every ordering is tried',
 };
 
+function why(cost: Cost): string | undefined {
+  if (cost.label === 'O(m·n)') return cost.rank === 1 ? 'each cell is visited a constant number of times' : 'there is one step for each pair of positions';
+  return WHY[cost.label];
+}
+
+interface Actual {
+  cost: Cost;
+  /** The space it needs, where known. */
+  space?: Cost;
+  source: string;
+}
+
 /** What the candidate's claim is measured against: their accepted code, else the approach they described. */
-function actualTime(ctx: ConductContext, fromApproach: Cost | null): { cost: Cost; source: string } | null {
-  if (fromApproach) return { cost: fromApproach, source: 'the approach described' };
+function actualCost(ctx: ConductContext, fromApproach: { time: Cost; space: Cost } | null): Actual | null {
+  if (fromApproach) return { cost: fromApproach.time, space: fromApproach.space, source: 'the approach described' };
   const accepted = ctx.state.testRuns.some((r) => r.verdict === 'accepted');
-  if (ctx.codeTime && ctx.state.codeSnapshots.length > 0) return { cost: ctx.codeTime, source: 'the code' };
+  if (ctx.codeTime && ctx.state.codeSnapshots.length > 0) return { cost: costIn(ctx.codeTime, ctx.problem), source: 'the code' };
   const expected = expectedTime(ctx.problem);
   if (accepted && expected) return { cost: expected, source: 'the accepted solution' };
   const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
   const cost = described ? parseCost(described.approachTime!) : null;
-  return cost ? { cost, source: 'the approach described' } : null;
+  const space = described?.approachSpace ? parseCost(described.approachSpace) : null;
+  return cost ? { cost: costIn(cost, ctx.problem), ...(space ? { space } : {}), source: 'the approach described' } : null;
 }
 
-function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: Cost | null, lead = ''): Reply {
-  const actual = actualTime(ctx, fromApproach);
+/** What a right time claim adds about the space claimed with it. */
+function spaceNote(claimed: Cost | undefined, actual: Actual, said: string): string {
+  if (!claimed) return '';
+  if (!actual.space || claimed.rank === actual.space.rank) return ` And ${claimed.label} space, yes.`;
+  // "O(1) since it's only 26 letters" is an argument, not a slip.
+  if (/\b(?:since|because|as) /.test(said.toLowerCase())) return '';
+  return ` For the space: what do you store, and how big can it get?`;
+}
+
+function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: { time: Cost; space: Cost } | null, lead = '', said = ''): Reply {
+  const actual = actualCost(ctx, fromApproach);
   if (!claim.time) return { move: 'acknowledge', text: `${lead}Noted, ${claim.space!.label} space. Go ahead when you're ready.`.trim(), facts: [] };
-  if (!actual) return { move: 'acknowledge', text: `${lead}${claim.time.label}, noted. Walk me through why as you go.`.trim(), facts: [] };
-  const check = { claimed: claim.time.label, actual: actual.cost.label, correct: claim.time.rank === actual.cost.rank };
+  const claimed = costIn(claim.time, ctx.problem);
+  if (!actual) return { move: 'acknowledge', text: `${lead}${claimed.label}, noted. Walk me through why as you go.`.trim(), facts: [] };
+  const check = { claimed: claimed.label, actual: actual.cost.label, correct: claimed.rank === actual.cost.rank };
   const fact = `${actual.source} is ${actual.cost.label} time`;
   if (check.correct) {
     const expected = expectedTime(ctx.problem);
-    const beatable = expected && actual.cost.rank > expected.rank && ctx.state.codeSnapshots.length === 0;
+    const n = ctx.facts.maxInputSize;
+    const slower = expected && actual.cost.rank > expected.rank && ctx.state.codeSnapshots.length === 0;
+    // Agreeing on the cost of a slow plan is not approving it: at the largest input it either fits or it does not.
     const next =
       ctx.state.phase === 'follow_up'
         ? ''
-        : beatable
-          ? ' That would pass; code it, or look for something faster first.'
-          : ctx.state.codeSnapshots.length === 0
-            ? ' Go ahead and code it.'
-            : '';
+        : slower && n !== null && tooSlow(actual.cost, n)
+          ? ` With ${sizeText(ctx.facts)} that's ${sayStepsExponent(actual.cost, n, sayNumber(n))}, too slow. ${vary(FASTER, ctx.state)}`
+          : slower
+            ? ' That would pass; code it, or look for something faster first.'
+            : ctx.state.codeSnapshots.length === 0
+              ? ' Go ahead and code it.'
+              : '';
     return {
       move: 'confirm_complexity',
-      text: `${lead}Right, ${actual.cost.label}: ${WHY[actual.cost.label] ?? 'that matches the code'}.${next}`.trim(),
+      text: `${lead}Right, ${actual.cost.label}: ${why(actual.cost) ?? 'that matches the code'}.${spaceNote(claim.space, actual, said)}${next}`.trim(),
       facts: [fact],
       claimCheck: check,
     };
@@ -509,18 +654,35 @@ function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: C
   if (challengedBefore) {
     return {
       move: 'correct_complexity',
-      text: `${lead}Not quite: ${WHY[actual.cost.label] ?? 'look at how the loops nest'}, so it's ${actual.cost.label} time.`.trim(),
+      text: `${lead}Not quite: ${why(actual.cost) ?? 'look at how the loops nest'}, so it's ${actual.cost.label} time.`.trim(),
       facts: [fact],
       claimCheck: check,
     };
   }
   const question =
-    claim.time.rank > actual.cost.rank
+    claimed.rank > actual.cost.rank
       ? actual.cost.rank <= 1
         ? 'How many times is each element visited?'
         : 'Walk me through it: how many times does the inner loop run for each element?'
       : 'How many times does the inner loop run for each element?';
-  return { move: 'challenge_complexity', text: `${lead}Are you sure it's ${claim.time.label}? ${question}`.trim(), facts: [fact], claimCheck: check };
+  return { move: 'challenge_complexity', text: `${lead}Are you sure it's ${claimed.label}? ${question}`.trim(), facts: [fact], claimCheck: check };
+}
+
+/** "What's the space?": asked back, about what they described. */
+function askComplexityBack(said: string, ctx: ConductContext): Reply {
+  const space = /\b(?:space|memory)\b/.test(said.toLowerCase());
+  const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const what = described ? 'your approach' : 'the approach you have in mind';
+  return {
+    move: 'ask_complexity',
+    text: space
+      ? vary([`You tell me: what does ${what} keep in memory, and how big can it get?`, `Work it out with me: what does ${what} store as it goes?`], ctx.state)
+      : vary(
+          [`You tell me: how many times does ${what} touch each element?`, `Work it out with me: how many steps does ${what} take for an input of size n?`],
+          ctx.state,
+        ),
+    facts: [],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,8 +733,15 @@ function lastQuestion(state: InterviewState): string | null {
 
 const minutesLeft = (ctx: ConductContext) => Math.max(0, Math.round((ctx.budgetMs - (ctx.nowMs - ctx.state.startedAtMs)) / 60_000));
 
-/** The reply to one utterance that is not a request for help (the engine gives hints). */
+/** The reply to one utterance that is not a request for help (the engine gives hints); never the last sentence again word for word. */
 export function planReply(reading: Reading, said: string, ctx: ConductContext): Reply {
+  const reply = decideReply(reading, said, ctx);
+  const last = ctx.state.conversation.filter((t) => t.role === 'interviewer').at(-1)?.text;
+  if (last !== undefined && reply.text === last) return { ...reply, text: `Same as before: ${reply.text.charAt(0).toLowerCase()}${reply.text.slice(1)}` };
+  return reply;
+}
+
+function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply {
   const { state, problem } = ctx;
   const coding = state.phase === 'code' || state.phase === 'test';
   switch (reading.intent) {
@@ -593,12 +762,15 @@ export function planReply(reading: Reading, said: string, ctx: ConductContext): 
       if (/\b(you|your|company|team|job|role|interview|next steps|after)\b/i.test(said)) {
         return { move: 'defer_question', text: "Let's keep that for the end; I'll leave time for your questions. Back to the problem.", facts: [] };
       }
+      if (reading.scenario) return { move: 'ask_back', text: vary(SCENARIO_OPEN, state), facts: [] };
       return { move: 'answer', text: vary(UNSETTLED, state), facts: [] };
     }
     case 'approach':
-      return respondToApproach(reading, ctx);
+      return respondToApproach(reading, said, ctx);
     case 'complexity':
-      return checkClaim(reading.claim!, ctx, null);
+      return checkClaim(reading.claim!, ctx, null, '', said);
+    case 'complexity_question':
+      return askComplexityBack(said, ctx);
     case 'repeat': {
       const question = lastQuestion(state);
       return { move: 'repeat', text: question ? `Sure. ${question}` : `Sure: we're on ${problem.meta.title}. Tell me how you'd approach it.`, facts: [] };

@@ -52,11 +52,11 @@ const QUESTIONS_MIN_LEFT_MS = 60_000;
 /** The candidate hears once, while coding, that this much time is left. */
 const TIME_WARNING_MS = 5 * 60_000;
 
-/** Follow-ups any problem allows once the problem's own are asked. */
-export const GENERAL_FOLLOW_UPS = [
-  'Which edge cases would you add tests for, and why?',
-  'If the input were too large to fit in memory, what would you change?',
-  'What was the hardest part to get right, and how did you convince yourself it works?',
+/** Follow-ups any problem allows once the problem's own are asked, each skipped when one of those covered its topic. */
+const GENERAL_FOLLOW_UPS = [
+  { question: 'Which edge cases would you add tests for, and why?', topic: /\bedge cases?\b|\btests? (?:would|should|do) you\b/i },
+  { question: 'If the input were too large to fit in memory, what would you change?', topic: /\bmemory\b|\bstream\b|\bdoes not fit\b|\bdisk\b/i },
+  { question: 'What was the hardest part to get right, and how did you convince yourself it works?', topic: /\bhardest\b/i },
 ];
 
 const Assessed = z.object({ grade: z.coerce.number().int().min(1).max(4), note: z.string().min(1).max(400) });
@@ -276,7 +276,9 @@ export class Interview {
       intent: reading.intent,
       move,
       ...(reading.properties.length ? { properties: reading.properties.map((p) => `${p.inverted ? '!' : ''}${p.property}`) } : {}),
-      ...(reading.approach ? { approach: reading.approach.techniques, approachTime: reading.approach.time.label } : {}),
+      ...(reading.approach
+        ? { approach: reading.approach.techniques, approachTime: reading.approach.time.label, approachSpace: reading.approach.space.label }
+        : {}),
       ...(reading.claim
         ? { claim: { ...(reading.claim.time ? { time: reading.claim.time.label } : {}), ...(reading.claim.space ? { space: reading.claim.space.label } : {}) } }
         : {}),
@@ -430,7 +432,9 @@ export class Interview {
     const left = this.leftMs();
     const stated = this.state.understood.some((u) => u.claimCheck?.correct);
     const asked = new Set(this.state.followUps);
-    const question = [...this.options.problem.meta.follow_ups, ...GENERAL_FOLLOW_UPS].find((q) => !asked.has(q) && !(stated && /\bcomplexit/i.test(q)));
+    const own = this.options.problem.meta.follow_ups;
+    const general = GENERAL_FOLLOW_UPS.filter((g) => !own.some((q) => g.topic.test(q))).map((g) => g.question);
+    const question = [...own, ...general].find((q) => !asked.has(q) && !(stated && /\bcomplexit/i.test(q)));
     if (question && left > FOLLOW_UP_MIN_LEFT_MS) {
       this.emit({ type: 'follow_up_asked', question, atMs: this.options.now() });
       await this.speak({ kind: 'ask_follow_up', question });

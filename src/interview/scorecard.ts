@@ -70,19 +70,20 @@ export function rubricScorecard(state: InterviewState, endedAtMs: number): Score
   const did = [
     clarified ? `asked ${count(state.clarificationsAnswered, 'clarifying question')}` : '',
     explained ? 'explained the approach' : '',
-    stated ? `stated its complexity${wrongClaims ? ` (${count(wrongClaims, 'claim')} wrong)` : ''}` : '',
+    stated ? 'stated its complexity' : '',
   ].filter(Boolean);
   const missed = [
     clarified ? '' : 'asked no clarifying questions',
     explained ? '' : 'never described an approach',
     stated ? '' : 'never stated a complexity',
+    wrongClaims ? `${count(wrongClaims, 'complexity claim')} ${wrongClaims === 1 ? 'was' : 'were'} wrong` : '',
   ].filter(Boolean);
   const followUps = state.followUpAnswers > 0 ? `; answered ${count(state.followUpAnswers, 'follow-up')}` : '';
   const points = did.length - (wrongClaims > 0 && stated ? 0.5 : 0);
   let communication: Scorecard['communication'];
   if (!spoke) communication = { grade: 1, note: 'worked in silence' };
   else if (points >= 3) communication = { grade: 4, note: `${did.join(', ')}${followUps}` };
-  else if (points >= 2) communication = { grade: 3, note: `${did.join(' and ')}, but ${missed.join(' and ') || 'a claim was wrong'}${followUps}` };
+  else if (points >= 2) communication = { grade: 3, note: `${did.join(' and ')}, but ${missed.join(' and ')}${followUps}` };
   else if (did.length > 0) communication = { grade: 2, note: `${did.join(' and ')}, but ${missed.join(' and ')}${followUps}` };
   else communication = { grade: 2, note: `talked, but ${missed.join(', ')}` };
 

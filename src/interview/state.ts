@@ -53,6 +53,7 @@ export interface Understood {
   /** The approach described and the time it takes. */
   approach?: string[];
   approachTime?: string;
+  approachSpace?: string;
   /** A complexity claim: what was claimed. */
   claim?: { time?: string; space?: string };
   /** The claim checked against the code or the approach. */

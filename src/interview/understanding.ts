@@ -25,6 +25,8 @@ export const PROPERTIES = [
   'in_place',
   'single',
   'validity',
+  'type',
+  'lengths',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -32,6 +34,7 @@ export const INTENTS = [
   'clarify',
   'approach',
   'complexity',
+  'complexity_question',
   'stuck',
   'hint',
   'repeat',
@@ -75,10 +78,12 @@ export interface Reading {
   claim?: ComplexityClaim;
   /** Stated as an assumption ("I'll assume no negatives"), not asked. */
   assumption?: boolean;
+  /** A case to handle, not a fact to learn: "what if they are all negative?", "what do I return when ...". */
+  scenario?: boolean;
 }
 
 const FILLERS =
-  /^(?:(?:so|um+|uh+|uhm|erm|er|hmm+|okay|ok|alright|right|well|and|also|then|oh|ah|yeah|like|basically|actually|just|quick question|one question|another question|i guess|i wonder(?: if)?|i was wondering(?: if)?|just to (?:check|confirm|clarify)|to clarify|sorry)[\s,.]+)+/;
+  /^(?:(?:so|um+|uh+|uhm|erm|er|hmm+|okay|ok|alright|right|well|and|also|then|oh|ah|yeah|like|basically|actually|just|quick question|one question|another question|i guess|i wonder(?: if)?|i was wondering(?: if)?|just to (?:check|confirm|clarify)|to clarify|sorry|no wait|no then|no actually|no sorry|no no)[\s,.]+)+/;
 
 /** Words a typo is corrected towards: the ones the rules below hinge on. */
 const KEYWORDS = [
@@ -194,6 +199,8 @@ export function normalise(text: string): string {
     .replace(/[’‘]/g, "'")
     .replace(/[“”"]/g, ' ')
     .replace(/\bo\s*\(\s*/g, ' o(')
+    // Spoken "o n", "o one", "o log n": the "of" is swallowed.
+    .replace(/\bo (?=(?:n|one|1|log|k|m|v|two|2|n\^2)\b)/g, 'o of ')
     .replace(/[?!;,]+/g, ' ')
     .replace(/\.(?!\d)/g, ' ')
     .replace(/\s+/g, ' ')
@@ -271,7 +278,7 @@ const PROPERTY_RULES: PropertyRule[] = [
   },
   {
     property: 'output_format',
-    ask: /\bwhat (?:should|do|would) (?:i|we) (?:return|output)\b|\breturn (?:type|format|value)\b|\bin (?:any|what|which) order\b|\boutput format\b|\bindices or (?:the )?values\b|\b(?:zero|one|0|1)[- ]?(?:indexed|based)\b|\bformat of the (?:output|answer|result)\b|\bshould (?:the function|it|i) (?:return|output|print)\b|\bprint or return\b|\breturn (?:a |the )?(?:list|array|count|number|string|boolean|bool)\b/,
+    ask: /\bwhat (?:should|do|would) (?:i|we) (?:return|output)\b|\breturn (?:type|format|value)\b|\bin (?:any|what|which) order\b|\b(?:what|which) order (?:should|do|does|is|are|will)\b|\border of the (?:output|result|answer)\b|\boutput format\b|\bindices or (?:the )?values\b|\b(?:zero|one|0|1)[- ]?(?:indexed|based)\b|\bformat of the (?:output|answer|result)\b|\bshould (?:the function|it|i) (?:return|output|print)\b|\bprint or return\b|\bwhat (?:does|do|should|will) (?:the function|the method|my function|it|this|we|i) (?:return|output)(?: again)?$|\bwhat(?:'s| is) the (?:return value|output|expected output|expected result)\b|\bwhat am i (?:returning|supposed to return)\b|\breturn (?:a |the )?(?:list|array|count|number|string|boolean|bool)\b/,
   },
   {
     property: 'libraries',
@@ -288,6 +295,17 @@ const PROPERTY_RULES: PropertyRule[] = [
   {
     property: 'validity',
     ask: /\b(?:invalid|malformed|bad|wrong|garbage) inputs?\b|\bvalidate (?:the )?inputs?\b|\binput validation\b|\berror handling\b|\bcheck (?:the input|for invalid)\b/,
+  },
+  {
+    // "Are they integers?", "can prices be decimals?": the element type, asked the other way round when it names fractions.
+    property: 'type',
+    ask: /\b(?:list|array) of (?:ints|integers|numbers|floats|doubles|strings)\b|\b(?:ints|integers?|whole numbers|floats?|floating[- ]point|decimals?|doubles?|fractions?|fractional|real numbers)\b|\b(?:what|which) (?:data )?type\b|\bdata type\b/,
+    inverted: /\b(?:floats?|floating[- ]point|decimals?|doubles?|fractions?|fractional|real numbers)\b/,
+  },
+  {
+    property: 'lengths',
+    ask: /\b(?:different|same|equal|unequal|differing) (?:lengths?|sizes?)\b|\b(?:lengths?|sizes?) (?:differ|be different|are different|match|the same|be the same)\b/,
+    inverted: /\b(?:same|equal) (?:lengths?|sizes?)\b|\b(?:lengths?|sizes?) (?:match|the same|be the same)\b/,
   },
   {
     property: 'in_place',
@@ -309,9 +327,16 @@ function propertiesAsked(t: string): PropertyAsked[] {
     )
       continue;
     // "how many"/"how long" with a value word is a value range; with "sort" as a verb it is an approach.
-    if (property === 'size' && found.some((f) => f.property === 'value_range')) continue;
+    if ((property === 'size' || property === 'type') && found.some((f) => f.property === 'value_range')) continue;
     if (property === 'sorted' && /\b(?:sort|sorting) (?:it|the|them)\b|\bif i sort\b/.test(t) && !/\bsorted\b/.test(t)) continue;
     if (property === 'characters' && /\brepeat (?:the|that)\b/.test(t)) continue;
+    // "What's the space?" asks for a complexity, not about space characters.
+    if (
+      property === 'characters' &&
+      /\b(?:the|extra|more|less|much|constant|linear) space\b|\bspace (?:complexity|wise|usage)\b/.test(t) &&
+      !/\bspaces\b/.test(t)
+    )
+      continue;
     found.push({ property, inverted: rule.inverted?.test(t) ?? false });
   }
   return found;
@@ -364,7 +389,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'sort',
-    re: /\bsort(?:ing|ed)? (?:it|the|them|first|all|by|intervals|array|numbers|list|input)\b|\bsort\b|\bsorting\b/,
+    re: /\bsort(?:ing|ed)? (?:it|the|them|first|all|by|intervals|array|numbers|list|input)\b|\bsorts?\b|\bsorting\b|\bmost[_ ]common\b/,
     time: COSTS.nlogn,
     space: COSTS.constant,
   },
@@ -412,8 +437,10 @@ const TECHNIQUES: Technique[] = [
   { name: 'backtracking', re: /\bbacktrack(?:ing)?\b/, time: COSTS.exponential, space: COSTS.linear },
 ];
 
-function techniquesHeard(t: string): Technique[] {
-  const heard: Technique[] = [];
+type Heard = Omit<Technique, 're'>;
+
+function techniquesHeard(t: string): Heard[] {
+  const heard: Heard[] = [];
   for (const technique of TECHNIQUES) {
     const m = technique.re.exec(t);
     if (!m || negatedAt(t, m.index)) continue;
@@ -425,6 +452,16 @@ function techniquesHeard(t: string): Technique[] {
   if (names.has('recursion without memo') && (names.has('memoised recursion') || names.has('dynamic programming'))) drop.add('recursion without memo');
   if (names.has('every subset') && names.has('backtracking')) drop.add('backtracking');
   if (names.has('every pair') && names.has('three nested loops')) drop.add('every pair');
+  // Every start and end, each summed from scratch, is a third loop.
+  if (
+    names.has('every pair') &&
+    !names.has('prefix sums') &&
+    /\b(?:subarrays?|start and end|starts and ends|ranges?)\b/.test(t) &&
+    /\b(?:sum|total) (?:them|it|each(?: one)?|(?:all )?the (?:elements|numbers|values)|up|each (?:of them|subarray))\b/.test(t)
+  ) {
+    drop.add('every pair');
+    heard.push({ name: 'summing every subarray', time: COSTS.cubic, space: COSTS.constant });
+  }
   if (names.has('one pass') && heard.length > 1) drop.add('one pass');
   if (names.has('binary search') && /\b(?:for each|for every|each time|n times|every element)\b/.test(t))
     return [
@@ -434,14 +471,14 @@ function techniquesHeard(t: string): Technique[] {
   return heard.filter((h) => !drop.has(h.name));
 }
 
-function estimate(techniques: Technique[]): ApproachEstimate | undefined {
+function estimate(techniques: Heard[]): ApproachEstimate | undefined {
   if (techniques.length === 0) return undefined;
   const worst = (costs: Cost[]) => costs.reduce((a, b) => (b.rank > a.rank ? b : a));
   return { techniques: techniques.map((t) => t.name), time: worst(techniques.map((t) => t.time)), space: worst(techniques.map((t) => t.space)) };
 }
 
 const COST_PHRASE =
-  /\bo\(\s*[^)]{1,20}\)|\b(?:big )?o of (?:n|log|one|1|two|2|m|k|v)\b(?: (?:log|squared|cubed|factorial|times|plus|\+|\^|to the)\b)?(?: (?:n|m|k|e|two|three))?|\b(?:n|k) log (?:n|k)\b|\blog (?:n|k)\b|\bn (?:squared|cubed|factorial)\b|\bn\s*\^\s*\d\b|\b2\s*\^\s*n\b|\b(?:linear|quadratic|cubic|constant|logarithmic|exponential|linearithmic)\b(?! (?:scan|search|probing|pass))/g;
+  /\bo\(\s*[^)]{1,20}\)|\b(?:big )?o of (?:n|log|one|1|two|2|m|k|v)\b(?: (?:log|squared|cubed|factorial|times|plus|\+|\^|to the)\b)?(?: (?:n|m|k|e|two|three))?|\b(?:n|k) log (?:n|k)\b|\blog (?:n|k)\b|\b(?:n|m|rows?) (?:times|by|x|\*) (?:n|m|k|cols?|columns?)\b|\bn (?:squared|cubed|factorial)\b|\bn\s*\^\s*\d\b|\b2\s*\^\s*n\b|\b(?:linear|quadratic|cubic|constant|logarithmic|exponential|linearithmic)\b(?! (?:scan|search|probing|pass))/g;
 
 /** "O(n) time and O(1) space", "linear time constant space", "space is o of n", "it's n squared". */
 export function complexityClaim(t: string): ComplexityClaim | undefined {
@@ -469,9 +506,9 @@ const REPEAT =
 const HINT =
   /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction))\b/;
 const STUCK =
-  /\b(?:(?:i'?m|i am|im|kind of|kinda|totally|pretty) (?:stuck|lost|blanking|confused)|stuck\b|no idea|(?:don'?t|do not|dont) (?:know|see) (?:how|where|what|why)|not sure (?:how|where|what)(?! (?:the|it|you))|can'?t (?:think of|figure|see how|come up)|(?:how|where) (?:do|can|should) i (?:start|begin)|drawing a blank|out of ideas|no clue|i give up|(?:how|what) (?:can|could|do|would|should) i (?:make|get) it (?:faster|better|quicker|more efficient)|make it faster\b|speed it up|(?:is there|what'?s) a (?:faster|better) way\b(?! to (?:say|put))|what am i missing)\b/;
+  /\b(?:(?:i'?m|i am|im|kind of|kinda|totally|pretty) (?:stuck|lost|blanking|confused)|stuck\b|no idea|(?:don'?t|do not|dont) (?:know|see) (?:how|where|what|why)|not sure (?:how|where|what)(?! (?:the|it|you))|can'?t (?:think of|figure|see how|come up)|(?:how|where) (?:do|can|should) i (?:start|begin)|drawing a blank|out of ideas|no clue|i give up|(?:how|what) (?:can|could|do|would|should) i (?:make|get) it (?:faster|better|quicker|more efficient)|make it faster\b|speed it up|(?:is there|what'?s) a (?:faster|better) way\b(?! to (?:say|put))|what am i missing|is there (?:something|anything|a way|an approach|a solution|a trick) (?:better|faster|smarter|more efficient|quicker)|^(?:i )?(?:really |honestly )?(?:don'?t|dont|do not) know(?: (?:honestly|really|what to do|where to start|how to start))?$|^not sure$)\b/;
 const TIME =
-  /\b(?:how (?:much|long) (?:time|do (?:i|we) have)|how many minutes|time (?:left|remaining)|minutes left|are we (?:out of|running out of) time|how are we (?:doing )?on time)\b/;
+  /\b(?:how (?:much|long) (?:time|do (?:i|we) have)|(?:what(?:'s| is) the |the |a )?time limit(?! (?:per|for each|on each) test)|how long (?:is|does) (?:the|this) (?:interview|session)|how many minutes|time (?:left|remaining)|minutes left|are we (?:out of|running out of) time|how are we (?:doing )?on time)\b/;
 const LANGUAGE =
   /\b(?:what|which) (?:programming )?languages?\b|\bcan i (?:use|write (?:it )?in|code (?:it )?in|do it in) (?:python|java|javascript|typescript|c\+\+|cpp|c#|go|golang|rust|ruby|kotlin|swift|js|ts)\b|\b(?:python|javascript|typescript) (?:or|vs) (?:python|javascript|typescript|java)\b|\bswitch (?:to )?(?:python|javascript|typescript|languages?)\b/;
 const OFF_TOPIC =
@@ -484,6 +521,15 @@ const NO =
 /** A plan in words no technique names: "I would take the max minus the min". */
 const PLAN =
   /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do)\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
+/** Asking for a complexity rather than claiming one: "what's the space?", "how fast is that?". */
+const COMPLEXITY_QUESTION =
+  /\bwhat(?:'s|s| is| would be| will be)? (?:the )?(?:time |space |run ?time |memory )?(?:complexity|space|runtime|run time|big o|memory)\b|\bhow (?:much (?:space|memory)|fast (?:is|would) (?:it|that|this))\b/;
+/** A case to handle: "what if ...", "what do I return when ...". */
+const SCENARIO =
+  /^(?:and )?(?:what|how) (?:if|about if|happens (?:if|when)|should happen (?:if|when)|about when)\b|\bwhat (?:do|should|would|will) (?:i|we|it|the function) return (?:if|when|for|in case)\b|\bin (?:the )?case (?:of|where|that)\b/;
+/** A plan put as a question: "what if I just take every other house?". */
+const PROPOSAL =
+  /^(?:what if i|what if we|how about (?:i|we|if i)|what about if i|could i just|can i just|would it work (?:if|to)|couldn'?t i just)\b(?! use\b)/;
 /** Asking how to use the tools: running, submitting, the editor. */
 const TOOLS =
   /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
@@ -504,6 +550,7 @@ export function understand(raw: string): Reading {
   const properties = propertiesAsked(t);
   const approach = estimate(techniquesHeard(t));
   const claim = complexityClaim(t);
+  const scenario = SCENARIO.test(t);
   const assumption = /\b(?:i'?ll assume|i will assume|i'?m assuming|im assuming|assuming|i assume|i guess (?:it|there|the)|presumably)\b/.test(t);
 
   if (HINT.test(t) && !/\b(?:no|without|don'?t (?:need|want)(?: a)?) hints?\b/.test(t)) return { intent: 'hint', properties: [] };
@@ -521,18 +568,20 @@ export function understand(raw: string): Reading {
     !(sizeOnly && approach) &&
     !(properties.every((p) => p.property === 'libraries') && approach && !question)
   ) {
-    return { intent: 'clarify', properties, ...(assumption ? { assumption } : {}) };
+    return { intent: 'clarify', properties, ...(assumption ? { assumption } : {}), ...(scenario ? { scenario } : {}) };
   }
   if (stuck) return { intent: 'stuck', properties: [] };
   if (LANGUAGE.test(t) && !properties.some((p) => p.property === 'libraries')) return { intent: 'meta_language', properties: [] };
   if (approach) return { intent: 'approach', properties: [], approach, ...(claim ? { claim } : {}) };
+  if (PROPOSAL.test(t) && words.length >= 5) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (!question && words.length >= 5 && PLAN.test(t)) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (claim) return { intent: 'complexity', properties: [], claim };
+  if (COMPLEXITY_QUESTION.test(t)) return { intent: 'complexity_question', properties: [] };
   if (OFF_TOPIC.test(t) && properties.length === 0) return { intent: 'off_topic', properties: [] };
   if (words.length <= 6 && NO.test(t)) return { intent: 'no', properties: [] };
   if (words.length <= 6 && YES.test(t)) return { intent: 'yes', properties: [] };
   if (READY.test(t)) return { intent: 'ready', properties: [] };
-  if (question) return { intent: 'question', properties: [] };
+  if (question) return { intent: 'question', properties: [], ...(scenario ? { scenario } : {}) };
   if (properties.length > 0 && assumption) return { intent: 'clarify', properties, assumption };
   return { intent: 'statement', properties: [] };
 }

@@ -123,6 +123,13 @@ function boundsOfChain(line: string): Bound[] {
 
 /** "The tree has between 0 and 10^5 nodes", "at most 3 * 10^4 operations ... up to 2 * 10^5". */
 function boundsInWords(line: string): Bound[] {
+  // "k is between 1 and the number of distinct values": a variable's range, its top maybe in words.
+  const variable = /^([A-Za-z_]\w{0,10}) is (?:between|in the range|from) (-?[\d^*,.]+(?: \* 10\^\d+)?) (?:and|to) (.+?)\.?$/.exec(line);
+  if (variable) {
+    const min = parseNumber(variable[2]!);
+    const max = parseNumber(variable[3]!, true);
+    if (min !== null) return [{ subject: variable[1]!, min, ...(max !== null ? { max } : {}), size: false }];
+  }
   const between = /between (-?[\d^*,. ]+?) and (-?[\d^*,]+(?: \* 10\^\d+)?) ([a-z]+(?: [a-z]+)?)/i.exec(line);
   if (between) {
     const min = parseNumber(between[1]!);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,14 +28,14 @@ type Rest = Omit<FrontMatter, (typeof SUMMARY_KEYS)[number]>;
  * most of the bytes), read only when a problem's other fields are first asked for.
  */
 interface IndexFile {
-  build: number;
+  build: string;
   /** The other fields' names, each set once (problems share a handful); entries point into it. */
   keySets: string[][];
   entries: Record<string, FileStamp & { summary: Summary; keys: number }>;
 }
 
 interface DetailsFile {
-  build: number;
+  build: string;
   entries: Record<string, Rest>;
 }
 
@@ -79,13 +79,21 @@ function indexPath(env: NodeJS.ProcessEnv, root: string): string {
   return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'vetta', 'problem-index', name);
 }
 
-/** When this code was built: an index from another build is not trusted. */
-function buildStamp(): number {
-  try {
-    return statSync(fileURLToPath(import.meta.url)).mtimeMs;
-  } catch {
-    return 0;
+/**
+ * Which code wrote an index: the index's own module and the front-matter schema, by content. A
+ * modification time would not do: npm gives every installed file the same one, so an upgrade that
+ * adds a front-matter field would keep serving entries parsed without it.
+ */
+function buildStamp(): string {
+  const hash = createHash('sha1');
+  for (const url of [import.meta.url, new URL('./schema.js', import.meta.url).href.replace(/\.js$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js')]) {
+    try {
+      hash.update(readFileSync(fileURLToPath(url)));
+    } catch {
+      hash.update(url);
+    }
   }
+  return hash.digest('hex').slice(0, 16);
 }
 
 export class ProblemIndex {

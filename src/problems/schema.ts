@@ -60,6 +60,7 @@ export const FrontMatter = z
       .default({}),
     hints: z.strictObject({ nudge: HintList, hint: HintList, reveal: HintList }).default({ nudge: [], hint: [], reveal: [] }),
     clarifications: z.array(z.strictObject({ q: z.string().min(1), a: z.string().min(1), keywords: z.array(z.string()).optional() })).default([]),
+    pitfalls: z.array(z.strictObject({ when: z.array(z.string().min(1)).min(1, 'expected at least one phrase'), reply: z.string().min(1) })).default([]),
     follow_ups: z.array(z.string().min(1), { error: 'expected a list of strings' }).default([]),
     rubric: z.array(z.string().min(1), { error: 'expected a list of strings' }).default([]),
     complexity: z.strictObject({ time: z.string(), space: z.string() }).optional(),

@@ -86,6 +86,30 @@ describe('an interviewer that understands the candidate', () => {
     assert.equal(interview.state.hintsGiven[0]?.reason, 'stuck');
   });
 
+  it("never asks a general follow-up on a topic the problem's own follow-ups already covered", async () => {
+    const { interview, said } = offline('top-k-frequent-elements');
+    await interview.start();
+    interview.codeSaved(
+      'from collections import Counter\nclass Solution:\n    def topKFrequent(self, nums, k):\n        return [x for x, _ in Counter(nums).most_common(k)]\n',
+    );
+    await interview.runTests('submit');
+    for (let i = 0; i < 6; i++) await interview.say('i would keep counts and think about it');
+    const followUps = interview.state.followUps;
+    assert.ok(
+      followUps.some((q) => /stream/.test(q)),
+      'the problem asks about a stream that does not fit in memory',
+    );
+    assert.ok(!followUps.some((q) => /too large to fit in memory/.test(q)), followUps.join(' | '));
+    assert.ok(
+      followUps.some((q) => /edge cases/.test(q)),
+      'other general follow-ups still come',
+    );
+    assert.ok(
+      said.some((t) => /questions/i.test(t)),
+      'then the candidate is asked for questions',
+    );
+  });
+
   it('says "that\'s time" only when the budget is spent', async () => {
     const { interview, advance, last } = offline('house-robber', 20);
     await interview.start();
