@@ -35,7 +35,7 @@ export function inCells(cost: Cost): Cost {
 /** Spoken and written spellings of a complexity, once "o of"/"big o" is stripped. */
 const SPOKEN: [RegExp, Cost][] = [
   [/^(n|k|v)\s*(!|factorial)/, COSTS.factorial],
-  [/^(2|two)\s*(\^|\*\*|to the( power( of)?)?)\s*(n|k|v)\b|^exponential/, COSTS.exponential],
+  [/^(2|two|4|four)\s*(\^|\*\*|to the( power( of)?)?)\s*(2\s*n|two n|n|k|v)\b|^exponential/, COSTS.exponential],
   [/^(n|v)\s*(\^\s*3|\*\*\s*3|cubed|cube)|^cubic|^(n|v)\s*(\*|times)\s*(n|v)\s*(\*|times)\s*(n|v)/, COSTS.cubic],
   [/^(n|v)\s*(\^\s*2|\*\*\s*2|squared|square)|^quadratic|^(n|v)\s*(\*|times|x)\s*(n|v)\b/, COSTS.quadratic],
   [

@@ -4,7 +4,7 @@ import type { Problem } from '../problems/load.js';
 import { COSTS, FEASIBLE_STEPS_EXPONENT, inCells, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
 import type { Cost } from './complexity.js';
 import type { InterviewState } from './state.js';
-import { understand } from './understanding.js';
+import { isQuestion, understand } from './understanding.js';
 import type { ApproachEstimate, ComplexityClaim, PropertyAsked, Reading } from './understanding.js';
 
 /**
@@ -30,6 +30,7 @@ export const MOVES = [
   'language',
   'explain_tools',
   'assess_progress',
+  'point_at_failure',
   'wait',
   'invite_code',
   'acknowledge',
@@ -194,7 +195,7 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       return yesNo(
         zero,
         zero
-          ? `zero can appear: ${scalar ?? 'values'} ${scalar ? 'runs' : 'run'} from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}.`
+          ? `${scalar ?? 'values'} ${scalar ? 'runs' : 'run'} from ${sayNumber(value.min)} to ${value.max !== undefined ? sayNumber(value.max) : 'any size'}, so zero can appear.`
           : `${what} is at least ${sayNumber(value.min)}.`,
         fact,
       );
@@ -210,6 +211,13 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       return yesNo(false, `don't assume any order.`, 'order not stated');
     }
     case 'size': {
+      // "How big can target be?" is about target's values.
+      if (scalar && value?.max !== undefined)
+        return {
+          yes: null,
+          text: `${scalar} runs from ${sayNumber(value.min ?? 0)} to ${sayNumber(value.max)}.`,
+          fact: `${value.min} <= ${scalar} <= ${value.max}`,
+        };
       const sizes = facts.bounds.filter((b) => b.size && b.max !== undefined).slice(0, 2);
       if (sizes.length === 0) return null;
       const parts = sizes.map((b, i) => sayLength(b, problem, i === 0));
@@ -260,7 +268,7 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       const found = /(?:^|[.\n]\s*)(?:[^.\n]*?,\s*)?((?:return|you should return|output)\b[^.\n]*\.)/i.exec(problem.statement.replace(/`/g, ''))?.[1];
       if (!found) return null;
       const sentence = cap(found);
-      const any = /\bin any order\b/i.test(problem.statement) ? ' Any order is fine.' : '';
+      const any = /\bin any order\b/i.test(problem.statement) && !/\bany order\b/i.test(sentence) ? ' Any order is fine.' : '';
       return { yes: null, text: `${sentence.trim()}${any}`, fact: sentence.trim() };
     }
     case 'libraries':
@@ -280,6 +288,13 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
           : `${subject.noun} always has at least ${plural(size.min, subject.unit, subject.units)}.`,
         `${size.subject} >= ${size.min}`,
       );
+    }
+    case 'reuse': {
+      const distinct = /\bi\s*<\s*j\b|\bi\s*!=\s*j\b|\b(?:distinct|different) indices\b|\btwo different (?:indices|elements|positions)\b/i.exec(
+        problem.statement,
+      );
+      if (!distinct) return null;
+      return yesNo(false, `a pair needs two different indices (${distinct[0].replace(/\s+/g, ' ')}).`, distinct[0]);
     }
     case 'validity':
       return { yes: null, text: 'No need to validate: the input always meets the constraints.', fact: 'inputs meet the constraints' };
@@ -623,7 +638,7 @@ function spaceNote(claimed: Cost | undefined, actual: Actual, said: string): str
 
 function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: { time: Cost; space: Cost } | null, lead = '', said = ''): Reply {
   const actual = actualCost(ctx, fromApproach);
-  if (!claim.time) return { move: 'acknowledge', text: `${lead}Noted, ${claim.space!.label} space. Go ahead when you're ready.`.trim(), facts: [] };
+  if (!claim.time) return spaceOnly(claim.space!, ctx, lead, said);
   const claimed = costIn(claim.time, ctx.problem);
   if (!actual) return { move: 'acknowledge', text: `${lead}${claimed.label}, noted. Walk me through why as you go.`.trim(), facts: [] };
   const check = { claimed: claimed.label, actual: actual.cost.label, correct: claimed.rank === actual.cost.rank };
@@ -668,6 +683,18 @@ function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: {
   return { move: 'challenge_complexity', text: `${lead}Are you sure it's ${claimed.label}? ${question}`.trim(), facts: [fact], claimCheck: check };
 }
 
+/** "Can I do it in constant space?" is a good instinct to follow where the problem allows it; a statement is noted. */
+function spaceOnly(space: Cost, ctx: ConductContext, lead: string, said: string): Reply {
+  const best = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
+  if (isQuestion(said) && best && space.rank >= best.rank)
+    return {
+      move: 'answer',
+      text: `${lead}It can be done in ${space.label} space. ${vary(['What does each step really need to keep from the ones before?', 'What is the least you need to remember as you go?'], ctx.state)}`.trim(),
+      facts: [`the best solution uses ${best.label} space`],
+    };
+  return { move: 'acknowledge', text: `${lead}Noted, ${space.label} space. Go ahead when you're ready.`.trim(), facts: [] };
+}
+
 /** "What's the space?": asked back, about what they described. */
 function askComplexityBack(said: string, ctx: ConductContext): Reply {
   const space = /\b(?:space|memory)\b/.test(said.toLowerCase());
@@ -678,7 +705,7 @@ function askComplexityBack(said: string, ctx: ConductContext): Reply {
     text: space
       ? vary([`You tell me: what does ${what} keep in memory, and how big can it get?`, `Work it out with me: what does ${what} store as it goes?`], ctx.state)
       : vary(
-          [`You tell me: how many times does ${what} touch each element?`, `Work it out with me: how many steps does ${what} take for an input of size n?`],
+          [`You tell me: how does the work of ${what} grow with n?`, `Work it out with me: how many steps does ${what} take for an input of size n?`],
           ctx.state,
         ),
     facts: [],
@@ -719,6 +746,33 @@ function assessProgress(ctx: ConductContext): Reply {
       facts: [`the code is ${ctx.codeTime.label}`],
     };
   return { move: 'assess_progress', text: 'Try it on the first example by hand: does it give the expected answer?', facts: [] };
+}
+
+/** "Why is it failing?": what the last run showed, a visible case to trace, never the fix. */
+function pointAtFailure(ctx: ConductContext): Reply {
+  const run = ctx.state.testRuns.at(-1);
+  if (!run) return { move: 'point_at_failure', text: 'Run the tests first: /run shows which visible cases fail.', facts: [] };
+  if (run.verdict === 'accepted')
+    return {
+      move: 'point_at_failure',
+      text: `It isn't: the last ${run.kind === 'submit' ? 'submission' : 'run'} ${run.summary}. Which case worries you?`,
+      facts: [`last run: ${run.summary}`],
+    };
+  const failing = run.failing[0];
+  if (!failing)
+    return { move: 'point_at_failure', text: `The last run ${run.summary}. Which case do you think breaks it?`, facts: [`last run: ${run.summary}`] };
+  const shown = (v: unknown) => {
+    const text = JSON.stringify(v);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  };
+  const returned = failing.error
+    ? `it stops with ${failing.error.split('\n')[0]}`
+    : `your code returns ${shown(failing.actual)}, expected ${shown(failing.expected)}`;
+  return {
+    move: 'point_at_failure',
+    text: `Look at "${failing.name}": for ${shown(failing.input)} ${returned}. Trace that case by hand: where does it go wrong?`,
+    facts: [`failing: ${failing.name}`],
+  };
 }
 
 /** The interviewer's last question, for "can you repeat that?". */
@@ -809,6 +863,8 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
       return { move: 'explain_tools', text: 'Go ahead: /run runs the visible tests, /submit runs them all, and /edit opens your editor.', facts: [] };
     case 'check_in':
       return assessProgress(ctx);
+    case 'debug':
+      return pointAtFailure(ctx);
     case 'meta_language':
       return {
         move: 'language',
@@ -831,6 +887,11 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
       if (state.phase === 'wrap_up') return { move: 'close', text: 'Thanks, that was a good conversation.', facts: [] };
       if (state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay.', 'Got it.', 'Alright.'], state), facts: [] };
       if (coding) return { move: 'acknowledge', text: vary(['Okay.', 'Go on.', 'Alright.'], state), facts: [] };
+      // After a pushback the next step is theirs: a new plan, not the first one.
+      if (state.understood.at(-1)?.move === 'push_back')
+        return { move: 'acknowledge', text: vary(['Right. So what would you do instead?', 'Okay. What would you change?'], state), facts: [] };
+      if (state.understood.some((u) => u.intent === 'approach'))
+        return { move: 'acknowledge', text: vary(['Okay. Go on.', 'Alright. Keep going.'], state), facts: [] };
       return {
         move: 'acknowledge',
         text: vary(['Go on. How would you approach it?', 'Okay. What approach are you thinking of?', 'Alright. What would your first approach be?'], state),

@@ -111,6 +111,8 @@ export function decideHint(
     return hint ? { ...hint, reason: 'failing' } : null;
   }
   if (!next) return null;
+  // Quiet after a run that passed is deciding whether to submit, not being stuck.
+  if (state.testRuns.at(-1)?.verdict === 'accepted') return null;
   const idle = first ? config.firstHintAfterIdleMs : config.nextHintAfterIdleMs;
   if (idleMs(state, nowMs) >= idle) return { ...next, reason: 'stuck' };
   return null;

@@ -33,7 +33,14 @@ export class ScriptedBrain implements Brain {
       case 'comment_on_run': {
         const { run } = instruction;
         if (run.verdict === 'accepted') {
-          return run.kind === 'submit' ? `It ${run.summary}.` : `It ${run.summary} I can show you. Submit when you think it is ready.`;
+          if (run.kind === 'submit') return `It ${run.summary}.`;
+          return vary(
+            [
+              `It ${run.summary} I can show you. Submit when you think it is ready.`,
+              `Still good: it ${run.summary} I can show you. Submit when you're happy with it.`,
+            ],
+            state,
+          );
         }
         if (run.verdict === 'compile_error') return `It ${run.summary}. Have a look at that line.`;
         const example = run.failing[0];

@@ -27,6 +27,7 @@ export const PROPERTIES = [
   'validity',
   'type',
   'lengths',
+  'reuse',
 ] as const;
 export type Property = (typeof PROPERTIES)[number];
 
@@ -42,6 +43,7 @@ export const INTENTS = [
   'meta_language',
   'meta_tools',
   'check_in',
+  'debug',
   'off_topic',
   'rude',
   'thinking',
@@ -308,6 +310,10 @@ const PROPERTY_RULES: PropertyRule[] = [
     inverted: /\b(?:same|equal) (?:lengths?|sizes?)\b|\b(?:lengths?|sizes?) (?:match|the same|be the same)\b/,
   },
   {
+    property: 'reuse',
+    ask: /\bsame (?:index|indices|element|number|item|position|value|entry) (?:twice|more than once|again)\b|\b(?:use|pick|take|count) (?:an?|the same|one) (?:element|number|index|item|value) (?:twice|more than once)\b|\breuse\b|\bpair (?:an?|a number|an element) with itself\b|\bi (?:equal|equals|=|==) j\b/,
+  },
+  {
     property: 'in_place',
     ask: /\bin[- ]place\b|\bmodify (?:the )?(?:input|array|list|grid|tree|original)\b|\bmutate\b|\bchange the input\b|\boverwrite the input\b/,
   },
@@ -358,7 +364,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'every subset',
-    re: /\b(?:every|all|each|all the|all possible) (?:subsets?|subsequences?|combinations?|possible combinations?|selections?)\b|\bpower ?set\b|\b(?:try|trying|check|checking|enumerate|enumerating|generate|generating) (?:every|all|each)(?: possible)? (?:way|choice|combination|subset|selection)s?\b|\b(?:take or skip|include or exclude|pick or (?:not pick|skip)) (?:each|every)\b|\btry (?:taking|robbing) (?:or (?:not|skipping) )?(?:each|every)\b/,
+    re: /\b(?:every|all|each|all the|all possible) (?:subsets?|subsequences?|combinations?|possible combinations?|selections?)\b|\bpower ?set\b|\b(?:every|all|each) (?:possible )?(?:strings?|sequences?|bit ?strings?) of length\b|\b(?:try|trying|check|checking|enumerate|enumerating|generate|generating) (?:every|all|each)(?: possible)? (?:way|choice|combination|subset|selection)s?\b|\b(?:take or skip|include or exclude|pick or (?:not pick|skip)) (?:each|every)\b|\btry (?:taking|robbing) (?:or (?:not|skipping) )?(?:each|every)\b/,
     time: COSTS.exponential,
     space: COSTS.linear,
   },
@@ -383,7 +389,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'dynamic programming',
-    re: /\bdynamic programming\b|\bdp (?:table|array|arr|list|state|solution|approach)?\b|\btabulation\b|\bbottom[- ]up\b|\bbuild (?:up )?a table\b|\brecurrence\b|\bsubproblems?\b/,
+    re: /\bdynamic programming\b|\bdp (?:table|array|arr|list|state|solution|approach)?\b|\bfibonacci\b|\btabulation\b|\bbottom[- ]up\b|\bbuild (?:up )?a table\b|\brecurrence\b|\bsubproblems?\b/,
     time: COSTS.linear,
     space: COSTS.linear,
   },
@@ -478,7 +484,7 @@ function estimate(techniques: Heard[]): ApproachEstimate | undefined {
 }
 
 const COST_PHRASE =
-  /\bo\(\s*[^)]{1,20}\)|\b(?:big )?o of (?:n|log|one|1|two|2|m|k|v)\b(?: (?:log|squared|cubed|factorial|times|plus|\+|\^|to the)\b)?(?: (?:n|m|k|e|two|three))?|\b(?:n|k) log (?:n|k)\b|\blog (?:n|k)\b|\b(?:n|m|rows?) (?:times|by|x|\*) (?:n|m|k|cols?|columns?)\b|\bn (?:squared|cubed|factorial)\b|\bn\s*\^\s*\d\b|\b2\s*\^\s*n\b|\b(?:linear|quadratic|cubic|constant|logarithmic|exponential|linearithmic)\b(?! (?:scan|search|probing|pass))/g;
+  /\bo\(\s*[^)]{1,20}\)|\b(?:big )?o of (?:n|log|one|1|two|2|m|k|v)\b(?: (?:log|squared|cubed|factorial|times|plus|\+|\^|to the)\b)?(?: (?:n|m|k|e|two|three))?|\b(?:n|k) log (?:n|k)\b|\blog (?:n|k)\b|\b(?:n|m|rows?) (?:times|by|x|\*) (?:n|m|k|cols?|columns?)\b|\bn (?:squared|cubed|factorial)\b|\bn\s*\^\s*\d\b|\b2\s*\^\s*n\b|\b(?:2|two|4|four) to the (?:power (?:of )?)?(?:2n|two n|n)\b|\b(?:linear|quadratic|cubic|constant|logarithmic|exponential|linearithmic)\b(?! (?:scan|search|probing|pass))/g;
 
 /** "O(n) time and O(1) space", "linear time constant space", "space is o of n", "it's n squared". */
 export function complexityClaim(t: string): ComplexityClaim | undefined {
@@ -533,6 +539,9 @@ const PROPOSAL =
 /** Asking how to use the tools: running, submitting, the editor. */
 const TOOLS =
   /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
+/** Asking why the code fails: the last run has the answer. */
+const DEBUG =
+  /\bwhy (?:is|does|did) (?:it|this|that|my (?:code|solution)) (?:fail|failing|not work|not pass|wrong|broken|time out)\b|\bwhat'?s wrong with (?:it|this|my (?:code|solution))\b|\bwhy (?:doesn'?t|isn'?t|won'?t|didn'?t) (?:it|this|that|my code) (?:work|pass)\b|\bwhich (?:test|case) (?:is )?fail(?:s|ing|ed)?\b|\bwhat (?:test|case) (?:is )?fail(?:s|ing|ed)?\b/;
 /** Asking to be told how it is going: correct, fast enough, finished. */
 const CHECK_IN =
   /\bis (?:this|that|it|my (?:code|solution|approach)) (?:correct|right|ok(?:ay)?|good enough|fine|optimal|fast enough|efficient enough)\b(?! (?:to|if)\b)|\bshould i optimi[sz]e\b|\bdoes (?:this|that|it|my code) look (?:right|ok(?:ay)?|good|correct)\b|\bcan (?:this|it) be (?:improved|optimi[sz]ed|made faster)\b|\bam i (?:on the right track|done)\b/;
@@ -556,6 +565,7 @@ export function understand(raw: string): Reading {
   if (HINT.test(t) && !/\b(?:no|without|don'?t (?:need|want)(?: a)?) hints?\b/.test(t)) return { intent: 'hint', properties: [] };
   if (TIME.test(t)) return { intent: 'meta_time', properties: [] };
   if (TOOLS.test(t)) return { intent: 'meta_tools', properties: [] };
+  if (DEBUG.test(t)) return { intent: 'debug', properties: [] };
   if (CHECK_IN.test(t) && !claim) return { intent: 'check_in', properties: [] };
   const stuck = STUCK.test(t);
   const sizeOnly = properties.length === 1 && properties[0]!.property === 'size';

@@ -48,7 +48,7 @@ export function summarise(input: SummaryInput): string {
     const where = input.compileError?.line ? ` (line ${input.compileError.line})` : '';
     return `does not compile${where}: ${input.compileError?.message ?? 'unknown error'}`;
   }
-  if (input.verdict === 'accepted') return `passes all ${input.total} tests`;
+  if (input.verdict === 'accepted') return input.total === 1 ? 'passes the one test' : `passes all ${input.total} tests`;
   const tagCounts = new Map<string, number>();
   for (const f of input.failures) {
     for (const tag of f.tags) if (tag !== 'example') tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);

@@ -110,6 +110,25 @@ describe('an interviewer that understands the candidate', () => {
     );
   });
 
+  it('answers "why is it failing" with a visible failing case to trace, and leaves a passing candidate in peace', async () => {
+    const { interview, last, advance } = offline('house-robber');
+    await interview.start();
+    interview.codeSaved('class Solution:\n    def rob(self, nums):\n        return sum(nums[::2])\n');
+    await interview.runTests('run');
+    await interview.say('hmm why is it failing');
+    assert.match(last(), /^Look at ".+": for .+ your code returns \d+, expected \d+\. Trace that case/);
+    interview.codeSaved(
+      'class Solution:\n    def rob(self, nums):\n        a = b = 0\n        for x in nums:\n            a, b = b, max(b, a + x)\n        return b\n',
+    );
+    await interview.runTests('run');
+    await interview.say('why is it failing');
+    assert.match(last(), /^It isn't: the last run passes all \d+ tests/);
+    const hints = interview.state.hintsGiven.length;
+    advance(10 * 60_000);
+    await interview.tick();
+    assert.equal(interview.state.hintsGiven.length, hints, 'no idle hint after a passing run');
+  });
+
   it('says "that\'s time" only when the budget is spent', async () => {
     const { interview, advance, last } = offline('house-robber', 20);
     await interview.start();
