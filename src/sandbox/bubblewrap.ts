@@ -40,17 +40,7 @@ export function bubblewrapArgs(plan: NamespacePlan, disableUserns = true): strin
   for (const [top, kind] of Object.entries(plan.layout)) {
     if (typeof kind === 'object') args.push('--symlink', kind.link, top);
   }
-  args.push(
-    '--ro-bind-try',
-    '/etc/ld.so.cache',
-    '/etc/ld.so.cache',
-    '--ro-bind-try',
-    '/etc/alternatives',
-    '/etc/alternatives',
-    '--ro-bind-try',
-    '/etc/localtime',
-    '/etc/localtime',
-  );
+  for (const f of plan.etcFiles) args.push('--ro-bind-try', f, f);
   // The private /tmp goes before the interpreter's mounts: an interpreter installed under /tmp
   // (a CI checkout's Node) would otherwise be hidden by it.
   args.push('--size', String(plan.tmpfsBytes), '--tmpfs', '/tmp');

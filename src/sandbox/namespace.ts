@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, linkSync, lstatSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { VettaError } from '../core/errors.js';
@@ -15,6 +15,8 @@ export const BOX = '/box';
 /** The user the program runs as inside (and, when vetta is root, outside too). */
 export const NOBODY = 65534;
 const TMPFS_BYTES = 16 * 1024 * 1024;
+/** The files of /etc every program may read: the loader's cache, the alternatives links, the time zone. */
+const SHARED_ETC = ['/etc/ld.so.cache', '/etc/alternatives', '/etc/localtime'];
 
 /** How the host's top-level system folders look: merged-/usr systems make /bin, /lib... links. */
 export type HostLayout = Record<string, { link: string } | 'dir' | 'absent'>;
@@ -46,6 +48,8 @@ export interface NamespacePlan {
   env: Record<string, string>;
   tmpfsBytes: number;
   layout: HostLayout;
+  /** Those of the shared /etc files this host has. */
+  etcFiles: string[];
   /** The architecture the seccomp filter is built for, or null where there is none. */
   seccompArch: SeccompArch | null;
 }
@@ -58,6 +62,7 @@ export abstract class NamespaceSandbox implements Sandbox {
   abstract readonly name: string;
   readonly gaps: readonly string[];
   private readonly layout = readHostLayout();
+  private readonly etcFiles = SHARED_ETC.filter((f) => existsSync(f));
   private readonly seccompProgram = seccompFilter() ?? undefined;
 
   protected constructor(
@@ -95,6 +100,7 @@ export abstract class NamespaceSandbox implements Sandbox {
         env: SANDBOX_ENV,
         tmpfsBytes: TMPFS_BYTES,
         layout: this.layout,
+        etcFiles: this.etcFiles,
         seccompArch: seccompArch(),
       }),
     ];

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
+import { NsjailSandbox } from '../../src/sandbox/nsjail.ts';
 import type { Sandbox } from '../../src/core/sandbox.ts';
 import { localDocker } from './local-images.ts';
 import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.ts';
@@ -19,6 +20,7 @@ import { largestProblem, loopbackServer, tempDir, writeTree } from '../helpers.t
 /** Every backend that runs here; Docker with images of this machine's interpreters (local-images.ts). */
 const backends: Array<[string, Sandbox | string]> = [
   ['bubblewrap', BubblewrapSandbox.detect()],
+  ['nsjail', NsjailSandbox.detect()],
   ['docker', process.env.VETTA_TEST_DOCKER === '0' ? 'VETTA_TEST_DOCKER=0' : localDocker()],
 ];
 

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Sandbox } from '../../src/core/sandbox.ts';
 import { tempDir } from '../helpers.ts';
 
 // Set before anything resolves the interpreter (it is resolved once per process).
@@ -16,60 +17,60 @@ process.env.VETTA_NODE = nodeUnderTmp;
 const { judge } = await import('../../src/problems/judge.ts');
 const { loadProblem, loadTests } = await import('../../src/problems/load.ts');
 const { BubblewrapSandbox } = await import('../../src/sandbox/bubblewrap.ts');
+const { NsjailSandbox } = await import('../../src/sandbox/nsjail.ts');
 const { runtimeFor } = await import('../../src/sandbox/runtimes.ts');
 const { largestProblem, writeTree } = await import('../helpers.ts');
 
-const sandbox = BubblewrapSandbox.detect();
+const dir = tempDir();
+writeTree(dir, largestProblem());
+const problem = loadProblem(`${dir}/largest`);
+const judgeJs = (sandbox: Sandbox) =>
+  judge(problem, loadTests(problem), { source: 'function largest(nums) { return Math.max(...nums); }', language: 'javascript', sandbox });
+const withNode = async <T>(path: string, body: () => Promise<T>): Promise<T> => {
+  process.env.VETTA_NODE = path;
+  try {
+    return await body();
+  } finally {
+    process.env.VETTA_NODE = nodeUnderTmp;
+  }
+};
 
-describe('interpreters in unusual places', { skip: typeof sandbox === 'string' ? sandbox : false }, () => {
-  it('runs a Node installed under the temporary folder, which the sandbox covers with its own /tmp', async () => {
-    assert.equal(runtimeFor('node').path, nodeUnderTmp);
-    const dir = tempDir();
-    writeTree(dir, largestProblem());
-    const problem = loadProblem(`${dir}/largest`);
-    const report = await judge(problem, loadTests(problem), {
-      source: 'function largest(nums) { return Math.max(...nums); }',
-      language: 'javascript',
-      sandbox: sandbox as InstanceType<typeof BubblewrapSandbox>,
+const backends: Array<[string, Sandbox | string]> = [
+  ['bubblewrap', BubblewrapSandbox.detect()],
+  ['nsjail', NsjailSandbox.detect()],
+];
+
+for (const [backend, sandbox] of backends) {
+  describe(`interpreters in unusual places (${backend})`, { skip: typeof sandbox === 'string' ? `${backend} unavailable here: ${sandbox}` : false }, () => {
+    it('runs a Node installed under the temporary folder, which the sandbox covers with its own /tmp', async () => {
+      assert.equal(runtimeFor('node').path, nodeUnderTmp);
+      const report = await judgeJs(sandbox as Sandbox);
+      assert.equal(report.verdict, 'accepted', report.summary);
     });
-    assert.equal(report.verdict, 'accepted', report.summary);
-  });
 
-  const dir = tempDir();
-  writeTree(dir, largestProblem());
-  const problem = loadProblem(`${dir}/largest`);
-  const judgeJs = () =>
-    judge(problem, loadTests(problem), {
-      source: 'function largest(nums) { return Math.max(...nums); }',
-      language: 'javascript',
-      sandbox: sandbox as InstanceType<typeof BubblewrapSandbox>,
+    it('runs a Node in a folder only root may enter (nvm under /root in a CI container)', {
+      skip: process.getuid?.() === 0 ? false : 'needs root',
+    }, async () => {
+      const root = tempDir('vetta-root-');
+      chmodSync(root, 0o700);
+      const privateNode = join(root, 'node');
+      copyFileSync(process.execPath, privateNode);
+      chmodSync(privateNode, 0o755);
+      const report = await withNode(privateNode, () => judgeJs(sandbox as Sandbox));
+      assert.equal(report.verdict, 'accepted', report.summary);
     });
-  const withNode = async <T>(path: string, body: () => Promise<T>): Promise<T> => {
-    process.env.VETTA_NODE = path;
-    try {
-      return await body();
-    } finally {
-      process.env.VETTA_NODE = nodeUnderTmp;
-    }
-  };
-
-  it('runs a Node in a folder only root may enter (nvm under /root in a CI container)', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
-    const root = tempDir('vetta-root-');
-    chmodSync(root, 0o700);
-    const privateNode = join(root, 'node');
-    copyFileSync(process.execPath, privateNode);
-    chmodSync(privateNode, 0o755);
-    const report = await withNode(privateNode, judgeJs);
-    assert.equal(report.verdict, 'accepted', report.summary);
   });
+}
 
-  const oldNode = '/usr/bin/node';
-  const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : '';
+const bwrap = backends[0]![1];
+const oldNode = '/usr/bin/node';
+const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : '';
+describe('a too-old interpreter', { skip: typeof bwrap === 'string' ? bwrap : false }, () => {
   it('names a too-old VETTA_NODE in one line', {
     skip: oldVersion && Number(oldVersion.split('.')[0]) < 22 ? false : `no Node older than 22 at ${oldNode}`,
   }, async () => {
     await assert.rejects(
-      withNode(oldNode, judgeJs),
+      withNode(oldNode, () => judgeJs(bwrap as Sandbox)),
       (e: Error) =>
         e.message ===
         `VETTA_NODE is Node ${oldVersion}; solutions need Node 22.13 or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`,
