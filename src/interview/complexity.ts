@@ -44,7 +44,7 @@ const SPOKEN: [RegExp, Cost][] = [
   ],
   [/^(n|m|k)\s*(\*|times)?\s*log\s*\(?\s*(n|k|m)|^linearithmic/, COSTS.nlogn],
   [/^log\s*\(?\s*(n|k|m)\b|^logarithmic/, COSTS.log],
-  [/^(n|m|k|v\s*\+\s*e|n\s*\+\s*m|m\s*\+\s*n|e\s*\+\s*v|2n|n\/2)\b|^linear/, COSTS.linear],
+  [/^(n|m|k|v\s*\+\s*e|n\s*\+\s*m|m\s*\+\s*n|e\s*\+\s*v|2n|n\/2)\b|^linear|^(?:min|max)\s*\(?\s*(?:m|n)\s*,\s*(?:m|n)\s*\)?/, COSTS.linear],
   [/^(1|one)\b|^constant/, COSTS.constant],
 ];
 

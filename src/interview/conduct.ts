@@ -31,6 +31,7 @@ export const MOVES = [
   'explain_tools',
   'assess_progress',
   'point_at_failure',
+  'define',
   'wait',
   'invite_code',
   'acknowledge',
@@ -520,6 +521,16 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
   const { facts, problem, state } = ctx;
   const pitfall = pitfallFor(said, problem);
   if (pitfall) return { move: 'push_back', text: pitfall, facts: [`pitfall: ${pitfall}`] };
+  // "Can I use recursion?" asks leave, not judgement: the plan comes next.
+  if (reading.permission)
+    return { move: 'answer', text: vary(['You can. How would you use it here?', 'Sure. What would it look like for this problem?'], state), facts: [] };
+  // A design problem is costed per operation: the candidate says what each one costs.
+  if (problem.meta.design && reading.approach && !reading.claim)
+    return {
+      move: 'ask_complexity',
+      text: vary(['That can work. What does each operation cost with it?', 'Okay. What do push, pop and the rest cost then?'], state),
+      facts: [`design problem: ${problem.meta.complexity?.time ?? 'cost per operation'}`],
+    };
   const estimate = reading.approach && { ...building(reading.approach, state), time: costIn(building(reading.approach, state).time, problem) };
   const order = estimate?.techniques.includes('sort') ? orderReason(problem) : null;
   if (order && !/\bind(?:ex|ices|exes)\b|\bpositions?\b|\bcopy\b/.test(said.toLowerCase()))
@@ -616,6 +627,11 @@ interface Actual {
 
 /** What the candidate's claim is measured against: their accepted code, else the approach they described. */
 function actualCost(ctx: ConductContext, fromApproach: { time: Cost; space: Cost } | null): Actual | null {
+  // Per operation, as a design problem states it; an approach's techniques say nothing about that.
+  if (ctx.problem.meta.design) {
+    const expected = expectedTime(ctx.problem);
+    return expected ? { cost: expected, source: 'the problem (per operation)' } : null;
+  }
   if (fromApproach) return { cost: fromApproach.time, space: fromApproach.space, source: 'the approach described' };
   const accepted = ctx.state.testRuns.some((r) => r.verdict === 'accepted');
   if (ctx.codeTime && ctx.state.codeSnapshots.length > 0) return { cost: costIn(ctx.codeTime, ctx.problem), source: 'the code' };
@@ -745,7 +761,60 @@ function assessProgress(ctx: ConductContext): Reply {
       text: `The complexity looks right. Run the tests and let them tell you about correctness.`,
       facts: [`the code is ${ctx.codeTime.label}`],
     };
+  const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const planned = described?.approachTime ? parseCost(described.approachTime) : null;
+  if (planned && expected) {
+    if (planned.rank > expected.rank)
+      return {
+        move: 'assess_progress',
+        text: `Not yet: that's ${planned.label}, and ${expected.label} is possible. ${vary(FASTER, ctx.state)}`,
+        facts: [`the approach is ${planned.label}`, `expected ${expected.label}`],
+      };
+    const space = described?.approachSpace ? parseCost(described.approachSpace) : null;
+    const bestSpace = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
+    const spaceNote = space && bestSpace && space.rank > bestSpace.rank ? ` The space can still come down to ${bestSpace.label}.` : '';
+    return {
+      move: 'assess_progress',
+      text: `The time is as good as it gets, ${expected.label}.${spaceNote || ' Go ahead and code it.'}`,
+      facts: [`the approach is ${planned.label}`, `expected ${expected.label}`],
+    };
+  }
   return { move: 'assess_progress', text: 'Try it on the first example by hand: does it give the expected answer?', facts: [] };
+}
+
+/** "What is a subsequence exactly?": a prepared answer about it, else the statement's own sentence that uses the term. */
+function define(term: string, said: string, ctx: ConductContext): Reply {
+  const prepared = preparedByKeyword(said, ctx.problem.meta.clarifications);
+  if (prepared) return { move: 'define', text: prepared, facts: [`prepared: ${prepared}`] };
+  const prose = ctx.problem.statement.split(/\n#{1,6}\s|\n\s*(?:Example|Constraints)\b/i)[0] ?? '';
+  const stem = term.replace(/(?:es|s)$/, '');
+  const sentence = prose
+    .replace(/`/g, '')
+    .replace(/\s+/g, ' ')
+    .split(/(?<=[.!?])\s+/)
+    .find((s) => s.toLowerCase().includes(stem.toLowerCase()));
+  if (sentence) return { move: 'define', text: `In the problem's words: ${sentence.trim()}`, facts: [`statement: ${sentence.trim()}`] };
+  return { move: 'define', text: `Tell me what you think ${term} means here, and I'll tell you if that matches.`, facts: [] };
+}
+
+/** "Can I do better on space?": against the problem's best space, from what they described. */
+function improveSpace(ctx: ConductContext): Reply {
+  const best = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
+  const described = [...ctx.state.understood].reverse().find((u) => u.approachSpace);
+  const now = described?.approachSpace ? parseCost(described.approachSpace) : null;
+  if (best && (!now || now.rank > best.rank))
+    return {
+      move: 'answer',
+      text: `Yes: it can be done in ${best.label} extra space. ${vary(['What do you really need to keep as you go?', 'Which of the things you store do you actually read again?'], ctx.state)}`,
+      facts: [`the best solution uses ${best.label} space`],
+    };
+  if (best)
+    return {
+      move: 'answer',
+      text: `${best.label} space is as good as it gets here. Go ahead and code it.`,
+      facts: [`the best solution uses ${best.label} space`],
+    };
+  return { move: 'answer', text: 'What do you store now, and which of it do you read again later?', facts: [] };
 }
 
 /** "Why is it failing?": what the last run showed, a visible case to trace, never the fix. */
@@ -865,6 +934,10 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
       return assessProgress(ctx);
     case 'debug':
       return pointAtFailure(ctx);
+    case 'definition':
+      return define(reading.term!, said, ctx);
+    case 'improve_space':
+      return improveSpace(ctx);
     case 'meta_language':
       return {
         move: 'language',

@@ -44,6 +44,8 @@ export const INTENTS = [
   'meta_tools',
   'check_in',
   'debug',
+  'definition',
+  'improve_space',
   'off_topic',
   'rude',
   'thinking',
@@ -82,6 +84,10 @@ export interface Reading {
   assumption?: boolean;
   /** A case to handle, not a fact to learn: "what if they are all negative?", "what do I return when ...". */
   scenario?: boolean;
+  /** Asked as a permission ("can I use recursion?"), not put forward as the plan. */
+  permission?: boolean;
+  /** The term a definition question asks about: "what is a subsequence exactly" -> "subsequence". */
+  term?: string;
 }
 
 const FILLERS =
@@ -375,6 +381,13 @@ const TECHNIQUES: Technique[] = [
     space: COSTS.constant,
   },
   {
+    // "For each bar find the max to its left and right": a scan per element.
+    name: 'a scan per element',
+    re: /\bfor (?:each|every) \w+\b[^.]*\b(?:max|min|maximum|minimum|largest|smallest|highest|tallest|sum|total|count)\b[^.]*\b(?:to (?:the|its) (?:left|right)|on (?:the|its|each) (?:left|right|side)|before it|after it|of the rest|of everything else)\b/,
+    time: COSTS.quadratic,
+    space: COSTS.constant,
+  },
+  {
     name: 'every pair',
     re: /\bnested (?:for )?loops?\b|\bdouble (?:for )?loop\b|\btwo (?:nested )?(?:for )?loops\b(?! (?:one after|in a row|separately|side by side))|\b(?:every|all|each) (?:possible )?pairs?\b|\b(?:each|every) (?:element|number|day|index|item|house|price|one|value) (?:with|against|to|and) (?:every|each|all) (?:other|later|following|the other|the rest)\b|\bcompare (?:each|every|all)\b[^.]*\b(?:every|each|all|other)\b|\bloop inside (?:a|another) loop\b|\bfor (?:each|every) \w+ (?:i )?loop (?:again|over (?:it|them|everything) again|through (?:it|the \w+|everything) again)\b|\bfor (?:each|every) \w+(?: i)?\b[^.]*\b(?:check|loop over|go through|scan|look at|compare with) (?:every|all|each|the rest|the remaining|all the other|all later)\b|\bbrute[- ]?force\b|\btry (?:every|all|each) (?:start|starting|buy|sell|split|end|window|substring|subarray)s?\b|\b(?:every|all|each) (?:subarray|substring|window|interval pair|start and end)s?\b/,
     time: COSTS.quadratic,
@@ -389,7 +402,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'dynamic programming',
-    re: /\bdynamic programming\b|\bdp (?:table|array|arr|list|state|solution|approach)?\b|\bfibonacci\b|\btabulation\b|\bbottom[- ]up\b|\bbuild (?:up )?a table\b|\brecurrence\b|\bsubproblems?\b/,
+    re: /\bdynamic programming\b|\bdp (?:table|array|arr|list|state|solution|approach)?\b|\bdp\b|\bfibonacci\b|\btabulation\b|\bbottom[- ]up\b|\bbuild (?:up )?a table\b|\brecurrence\b|\bsubproblems?\b/,
     time: COSTS.linear,
     space: COSTS.linear,
   },
@@ -426,10 +439,15 @@ const TECHNIQUES: Technique[] = [
   },
   { name: 'BFS', re: /\bbfs\b|\bbreadth[- ]first\b|\blevel by level\b|\blevel order\b|\bmulti[- ]source\b/, time: COSTS.linear, space: COSTS.linear },
   { name: 'DFS', re: /\bdfs\b|\bdepth[- ]first\b|\bflood[- ]?fill\b/, time: COSTS.linear, space: COSTS.linear },
-  { name: 'stack', re: /\b(?:monotonic |a |the |use a |with a )stack\b|\bpush (?:and|then) pop\b/, time: COSTS.linear, space: COSTS.linear },
+  {
+    name: 'stack',
+    re: /\b(?:monotonic |a |the |use a |with a |second |another |auxiliary |extra |min |helper |two )stacks?\b|\bpush (?:and|then) pop\b/,
+    time: COSTS.linear,
+    space: COSTS.linear,
+  },
   {
     name: 'prefix sums',
-    re: /\bprefix (?:sums?|max(?:imum)?|min(?:imum)?|products?)\b|\brunning (?:sum|total|max|min)\b|\bcumulative\b/,
+    re: /\bprefix (?:sums?|max(?:imum)?|min(?:imum)?|products?)\b|\brunning (?:sum|total|max|min)\b|\bcumulative\b|\bprecompute\b|\b(?:left|right) max(?:imum)?s? (?:and|arrays?)\b/,
     time: COSTS.linear,
     space: COSTS.linear,
   },
@@ -458,6 +476,9 @@ function techniquesHeard(t: string): Heard[] {
   if (names.has('recursion without memo') && (names.has('memoised recursion') || names.has('dynamic programming'))) drop.add('recursion without memo');
   if (names.has('every subset') && names.has('backtracking')) drop.add('backtracking');
   if (names.has('every pair') && names.has('three nested loops')) drop.add('every pair');
+  if (names.has('a scan per element')) drop.add('every pair');
+  // Precomputed left and right maxima replace the scan per element.
+  if (names.has('a scan per element') && names.has('prefix sums')) drop.add('a scan per element');
   // Every start and end, each summed from scratch, is a third loop.
   if (
     names.has('every pair') &&
@@ -481,6 +502,14 @@ function estimate(techniques: Heard[]): ApproachEstimate | undefined {
   if (techniques.length === 0) return undefined;
   const worst = (costs: Cost[]) => costs.reduce((a, b) => (b.rank > a.rank ? b : a));
   return { techniques: techniques.map((t) => t.name), time: worst(techniques.map((t) => t.time)), space: worst(techniques.map((t) => t.space)) };
+}
+
+/** A table over two inputs ("2d dp", "dp i j") costs one step per pair of positions: O(m·n). */
+function twoDimensional(approach: ApproachEstimate | undefined, t: string): ApproachEstimate | undefined {
+  if (!approach?.techniques.includes('dynamic programming')) return approach;
+  if (!/\b2 ?d\b|\btwo[- ]dimensional\b|\bdp (?:of )?i (?:and )?j\b|\bdp\[i\]\[j\]|\b(?:m|n) by (?:m|n)\b|\bgrid of\b|\btable of size\b/.test(t))
+    return approach;
+  return { ...approach, time: COSTS.product, space: COSTS.product };
 }
 
 const COST_PHRASE =
@@ -510,7 +539,7 @@ const RUDE =
 const REPEAT =
   /\b(?:repeat (?:the|that|it|your|what)|say (?:that|it) again|come again|didn'?t (?:catch|hear|get) (?:that|it|the question|what you said)|what was the question|can you rephrase|pardon\b|what did you (?:say|ask)|missed (?:that|the question)|what do you mean|what does that (?:even )?mean|what are you asking|can you explain (?:that|what you mean|the question)|clarify the question|i don'?t (?:understand|get) (?:the question|what you mean|what you'?re asking))/;
 const HINT =
-  /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction))\b/;
+  /\b(?:hint|hints|clue|nudge|a pointer|point me|push in the right direction|help me out|can you help|could you help|give me (?:a|some) (?:help|idea|direction)|(?:tell|give|show) me the (?:answer|solution|trick)|what'?s the (?:answer|solution|trick)|(?:what|which) (?:data structure|algorithm|approach|technique) should i (?:use|try|go with)|what should i use)\b/;
 const STUCK =
   /\b(?:(?:i'?m|i am|im|kind of|kinda|totally|pretty) (?:stuck|lost|blanking|confused)|stuck\b|no idea|(?:don'?t|do not|dont) (?:know|see) (?:how|where|what|why)|not sure (?:how|where|what)(?! (?:the|it|you))|can'?t (?:think of|figure|see how|come up)|(?:how|where) (?:do|can|should) i (?:start|begin)|drawing a blank|out of ideas|no clue|i give up|(?:how|what) (?:can|could|do|would|should) i (?:make|get) it (?:faster|better|quicker|more efficient)|make it faster\b|speed it up|(?:is there|what'?s) a (?:faster|better) way\b(?! to (?:say|put))|what am i missing|is there (?:something|anything|a way|an approach|a solution|a trick) (?:better|faster|smarter|more efficient|quicker)|^(?:i )?(?:really |honestly )?(?:don'?t|dont|do not) know(?: (?:honestly|really|what to do|where to start|how to start))?$|^not sure$)\b/;
 const TIME =
@@ -526,10 +555,19 @@ const NO =
   /^(?:no|nope|nah|not really|nothing|none|i'?m good|im good|i'?m fine|no questions?|that'?s (?:all|it)|i don'?t (?:have any|think so)|not at the moment|all good|no thanks?|nothing from me)\b/;
 /** A plan in words no technique names: "I would take the max minus the min". */
 const PLAN =
-  /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do)\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
+  /^(?:i would|i'?d|i will|i'?ll|i think i(?:'?d| would| will| can)|we can|we could|i could|maybe we|my idea|the idea is|first i|i want to|i'?m going to|i am going to|i can|maybe i|my approach|what i'?d do|for (?:each|every) \w+ (?:i'?d|i would|i will|i'?ll|we|i))\b(?! (?:assume|start coding|code|write|implement|like|need|say))/;
 /** Asking for a complexity rather than claiming one: "what's the space?", "how fast is that?". */
 const COMPLEXITY_QUESTION =
   /\bwhat(?:'s|s| is| would be| will be)? (?:the )?(?:time |space |run ?time |memory )?(?:complexity|space|runtime|run time|big o|memory)\b|\bhow (?:much (?:space|memory)|fast (?:is|would) (?:it|that|this))\b/;
+/** Permission for a tool or technique: "can I use recursion?". */
+const PERMISSION =
+  /^(?:can|may|could) i (?:use|try|do it with|go with|write it with)\b|^(?:is it )?(?:ok(?:ay)?|fine|allowed) (?:if i |to )use\b|^am i allowed to use\b/;
+/** "What is a subsequence exactly", "what does well-formed mean". */
+const DEFINITION =
+  /^what (?:is|are|does|do) (?:an? |the )?([a-z][a-z' -]{1,30}?) (?:exactly|mean|means|mean here|here|precisely)$|^what(?:'s| is) the definition of (?:an? |the )?([a-z][a-z' -]{1,30})$|^(?:define|what do you mean by) (?:an? |the )?([a-z][a-z' -]{1,30})$/;
+/** "Can I do better on space?", "can I reduce the memory?". */
+const IMPROVE_SPACE =
+  /\b(?:better|less|reduce|improve|lower|optimi[sz]e|save|cut)(?: on| down on| down)? (?:the )?(?:extra )?(?:space|memory)\b|\b(?:space|memory) (?:down|better|lower)\b/;
 /** A case to handle: "what if ...", "what do I return when ...". */
 const SCENARIO =
   /^(?:and )?(?:what|how) (?:if|about if|happens (?:if|when)|should happen (?:if|when)|about when)\b|\bwhat (?:do|should|would|will) (?:i|we|it|the function) return (?:if|when|for|in case)\b|\bin (?:the )?case (?:of|where|that)\b/;
@@ -557,7 +595,7 @@ export function understand(raw: string): Reading {
   if (REPEAT.test(t)) return { intent: 'repeat', properties: [] };
   const question = isQuestion(raw, t);
   const properties = propertiesAsked(t);
-  const approach = estimate(techniquesHeard(t));
+  const approach = twoDimensional(estimate(techniquesHeard(t)), t);
   const claim = complexityClaim(t);
   const scenario = SCENARIO.test(t);
   const assumption = /\b(?:i'?ll assume|i will assume|i'?m assuming|im assuming|assuming|i assume|i guess (?:it|there|the)|presumably)\b/.test(t);
@@ -566,6 +604,9 @@ export function understand(raw: string): Reading {
   if (TIME.test(t)) return { intent: 'meta_time', properties: [] };
   if (TOOLS.test(t)) return { intent: 'meta_tools', properties: [] };
   if (DEBUG.test(t)) return { intent: 'debug', properties: [] };
+  if (IMPROVE_SPACE.test(t) && !claim && !approach) return { intent: 'improve_space', properties: [] };
+  const defined = DEFINITION.exec(t);
+  if (defined && properties.length === 0 && !approach) return { intent: 'definition', properties: [], term: (defined[1] ?? defined[2] ?? defined[3])!.trim() };
   if (CHECK_IN.test(t) && !claim) return { intent: 'check_in', properties: [] };
   const stuck = STUCK.test(t);
   const sizeOnly = properties.length === 1 && properties[0]!.property === 'size';
@@ -582,7 +623,7 @@ export function understand(raw: string): Reading {
   }
   if (stuck) return { intent: 'stuck', properties: [] };
   if (LANGUAGE.test(t) && !properties.some((p) => p.property === 'libraries')) return { intent: 'meta_language', properties: [] };
-  if (approach) return { intent: 'approach', properties: [], approach, ...(claim ? { claim } : {}) };
+  if (approach) return { intent: 'approach', properties: [], approach, ...(claim ? { claim } : {}), ...(PERMISSION.test(t) ? { permission: true } : {}) };
   if (PROPOSAL.test(t) && words.length >= 5) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (!question && words.length >= 5 && PLAN.test(t)) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (claim) return { intent: 'complexity', properties: [], claim };
