@@ -67,6 +67,8 @@ export interface ConductContext {
 
 interface Subject {
   name: string;
+  /** The question named this input itself ("the new interval"), so another input's bounds do not answer it. */
+  named: boolean;
   noun: string;
   unit: string;
   units: string;
@@ -76,24 +78,31 @@ function subjectOf(said: string, problem: Problem): Subject {
   const params = problem.meta.function?.params ?? problem.meta.design?.constructor ?? [];
   const text = said.toLowerCase();
   const collections = params.filter((p) => /\[\]|string|ListNode|TreeNode/.test(p.type));
-  const named = collections.find((p) => new RegExp(`\\b${p.name.toLowerCase()}\\b`).test(text)) ?? collections[0] ?? params[0];
-  if (!named) return { name: 'input', noun: 'the input', unit: 'element', units: 'elements' };
+  // "newInterval" is said "new interval".
+  const mentions = (name: string) => new RegExp(`\\b${name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}\\b|\\b${name.toLowerCase()}\\b`).test(text);
+  const chosen = collections.find((p) => mentions(p.name));
+  const named = chosen ?? collections[0] ?? params[0];
+  if (!named) return { name: 'input', named: false, noun: 'the input', unit: 'element', units: 'elements' };
+  const base = { name: named.name, named: chosen !== undefined };
   const t = named.type;
-  if (t.endsWith('[][]')) return { name: named.name, noun: 'the grid', unit: 'row', units: 'rows' };
+  if (t.endsWith('[][]'))
+    return isGrid(problem) ? { ...base, noun: 'the grid', unit: 'row', units: 'rows' } : { ...base, noun: 'the list', unit: 'item', units: 'items' };
   if (t === 'string' || t === 'char[]')
-    return { name: named.name, noun: named.name.length <= 2 ? `the string ${named.name}` : 'the string', unit: 'character', units: 'characters' };
-  if (t === 'string[]') return { name: named.name, noun: 'the list', unit: 'word', units: 'words' };
-  if (t === 'TreeNode') return { name: named.name, noun: 'the tree', unit: 'node', units: 'nodes' };
-  if (t === 'ListNode') return { name: named.name, noun: 'the list', unit: 'node', units: 'nodes' };
-  if (t.endsWith('[]')) return { name: named.name, noun: 'the array', unit: 'element', units: 'elements' };
-  return { name: named.name, noun: named.name, unit: 'value', units: 'values' };
+    return { ...base, noun: named.name.length <= 2 ? `the string ${named.name}` : 'the string', unit: 'character', units: 'characters' };
+  if (t === 'string[]') return { ...base, noun: 'the list', unit: 'word', units: 'words' };
+  if (t === 'TreeNode') return { ...base, noun: 'the tree', unit: 'node', units: 'nodes' };
+  if (t === 'ListNode') return { ...base, noun: 'the list', unit: 'node', units: 'nodes' };
+  if (t.endsWith('[]')) return { ...base, noun: 'the array', unit: 'element', units: 'elements' };
+  return { ...base, noun: named.name, unit: 'value', units: 'values' };
 }
 
-function sizeBound(facts: ProblemFacts, subject: Subject): Bound | undefined {
+function sizeBound(facts: ProblemFacts, subject: Subject, problem: Problem): Bound | undefined {
   const sizes = facts.bounds.filter((b) => b.size);
   const n = subject.name.toLowerCase();
+  const own = sizes.find((b) => b.subject.toLowerCase() === `${n}.length` || b.subject.toLowerCase() === `len(${n})`);
+  // Another input's bounds do not answer a question about the one named.
+  if (own || (subject.named && (problem.meta.function?.params.length ?? 0) > 1)) return own;
   return (
-    sizes.find((b) => b.subject.toLowerCase() === `${n}.length` || b.subject.toLowerCase() === `len(${n})`) ??
     sizes.find((b) => (subject.unit === 'node' ? /nodes/.test(b.subject) : subject.unit === 'row' ? /^(rows|m)$/.test(b.subject) : false)) ??
     sizes.find((b) => b.subject === 'n' || b.subject.endsWith('.length')) ??
     sizes[0]
@@ -160,7 +169,7 @@ function sayLength(bound: Bound, problem: Problem, first: boolean): string {
 
 function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, facts: ProblemFacts): Answer | null {
   const subject = subjectOf(said, problem);
-  const size = sizeBound(facts, subject);
+  const size = sizeBound(facts, subject, problem);
   const scalar = scalarNamed(said, problem);
   // A question about k's values is not about the array's: k's own bound, or nothing.
   const value = scalar ? facts.bounds.find((b) => b.subject === scalar) : valueBound(facts, subject);
@@ -355,7 +364,8 @@ export function preparedByKeyword(question: string, clarifications: readonly Cla
   const askedWords = new Set(contentWords(question));
   let best: { score: number; answer: string } | null = null;
   for (const c of clarifications) {
-    if (understand(c.q).properties.length > 0) continue;
+    // A prepared answer to a property question is for the property path, unless this question names no property at all.
+    if (understand(c.q).properties.length > 0 && understand(question).properties.length > 0) continue;
     const hits = (c.keywords ?? []).filter((k) => new RegExp(`\\b${k.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asked)).length;
     const overlap = contentWords(c.q).filter((w) => askedWords.has(w)).length;
     const score = hits * 2 + overlap;
@@ -376,6 +386,27 @@ function withoutVerdict(c: Clarification, askedWords: Set<string>): string {
   if (rest === c.a || rest === '') return c.a;
   // "k is between ..." keeps the variable as it is written.
   return /^[a-z]{1,2}\b|^\S*[_.[]/.test(rest) ? rest : cap(rest);
+}
+
+const NEGATION = /\b(?:not|no|never|isn'?t|doesn'?t|don'?t|can'?t|cannot|impossible|missing|absent|none)\b/;
+
+/**
+ * "What if the target isn't there?": the statement's own sentence for that case ("..., or [-1, -1]
+ * when it does not appear"), chosen by the words it shares with the question, a negation counting
+ * as a shared word.
+ */
+function caseInStatement(said: string, problem: Problem): string | null {
+  const prose = (problem.statement.split(/\n#{1,6}\s|\n\s*(?:Example|Constraints)\b/i)[0] ?? '').replace(/`/g, '').replace(/\s+/g, ' ');
+  const asked = new Set(contentWords(said).filter((w) => !/^(?:return|returns|happens|happen|what|then)$/.test(w)));
+  const negated = NEGATION.test(said.toLowerCase());
+  let best: { score: number; sentence: string } | null = null;
+  for (const sentence of prose.split(/(?<=[.!?])\s+/)) {
+    if (!/\b(?:if|when|otherwise|unless)\b/i.test(sentence) || !/\breturn|\bthe answer is\b/i.test(sentence)) continue;
+    const words = new Set(contentWords(sentence));
+    const score = [...asked].filter((w) => words.has(w)).length + (negated && NEGATION.test(sentence.toLowerCase()) ? 1 : 0);
+    if (score >= 2 && (!best || score > best.score)) best = { score, sentence: sentence.trim() };
+  }
+  return best?.sentence ?? null;
 }
 
 /** A question that names a variable the constraints speak of ("can k be larger than ...?"): those lines. */
@@ -452,6 +483,7 @@ const TECHNIQUE_WORDS: Record<string, string> = {
   'every pair': 'checking every pair',
   'summing every subarray': 'summing every subarray from scratch',
   'recursion without memo': 'plain recursion that tries both choices',
+  'recursive walk': 'a recursive walk that visits each node once',
   backtracking: 'backtracking',
   'memoised recursion': 'memoised recursion',
   'dynamic programming': 'dynamic programming',
@@ -482,9 +514,15 @@ export function expectedTime(problem: Problem): Cost | null {
   return cost && isGrid(problem) ? inCells(cost) : cost;
 }
 
-/** A problem on a grid: its size is the cell count, and a walk over every cell is the linear case. */
+/** A problem on a grid (a matrix, not a list of pairs): its size is the cell count, and a walk over every cell is the linear case. */
 function isGrid(problem: Problem): boolean {
-  return (problem.meta.function?.params ?? []).some((p) => p.type.endsWith('[][]'));
+  return problem.meta.tags.some((t) => /matrix|grid/.test(t)) && (problem.meta.function?.params ?? []).some((p) => p.type.endsWith('[][]'));
+}
+
+/** Recursion over a tree, a list or a graph visits each node once; only recursion that branches over choices blows up. */
+function walksStructure(problem: Problem): boolean {
+  const params = problem.meta.function?.params ?? [];
+  return params.some((p) => p.type === 'TreeNode' || p.type === 'ListNode') || problem.meta.tags.some((t) => /tree|linked-list|graph/.test(t));
 }
 
 /** A cost as this problem counts it (per cell on a grid). */
@@ -523,7 +561,7 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
   if (pitfall) return { move: 'push_back', text: pitfall, facts: [`pitfall: ${pitfall}`] };
   // "Can I use recursion?" asks leave, not judgement: the plan comes next.
   if (reading.permission)
-    return { move: 'answer', text: vary(['You can. How would you use it here?', 'Sure. What would it look like for this problem?'], state), facts: [] };
+    return { move: 'answer', text: vary(['You can. How would you do it?', 'Sure. What would it look like for this problem?'], state), facts: [] };
   // A design problem is costed per operation: the candidate says what each one costs.
   if (problem.meta.design && reading.approach && !reading.claim)
     return {
@@ -531,7 +569,8 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
       text: vary(['That can work. What does each operation cost with it?', 'Okay. What do push, pop and the rest cost then?'], state),
       facts: [`design problem: ${problem.meta.complexity?.time ?? 'cost per operation'}`],
     };
-  const estimate = reading.approach && { ...building(reading.approach, state), time: costIn(building(reading.approach, state).time, problem) };
+  const built = reading.approach && building(reading.approach, state, problem);
+  const estimate = built && { ...built, time: costIn(built.time, problem) };
   const order = estimate?.techniques.includes('sort') ? orderReason(problem) : null;
   if (order && !/\bind(?:ex|ices|exes)\b|\bpositions?\b|\bcopy\b/.test(said.toLowerCase()))
     return {
@@ -583,7 +622,9 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
  * "With prefix sums it'd be n squared": prefix sums alone are a helper for the plan before, taking
  * one loop off summing every subarray, not a plan of their own.
  */
-function building(approach: ApproachEstimate, state: InterviewState): ApproachEstimate {
+function building(approach: ApproachEstimate, state: InterviewState, problem: Problem): ApproachEstimate {
+  if (approach.techniques.includes('recursion without memo') && walksStructure(problem))
+    return { techniques: approach.techniques.map((t) => (t === 'recursion without memo' ? 'recursive walk' : t)), time: COSTS.linear, space: COSTS.linear };
   if (approach.techniques.length !== 1 || approach.techniques[0] !== 'prefix sums') return approach;
   const before = [...state.understood].reverse().find((u) => u.approach);
   if (!before?.approach?.some((t) => t === 'every pair' || t === 'summing every subarray')) return approach;
@@ -697,6 +738,28 @@ function checkClaim(claim: ComplexityClaim, ctx: ConductContext, fromApproach: {
         : 'Walk me through it: how many times does the inner loop run for each element?'
       : 'How many times does the inner loop run for each element?';
   return { move: 'challenge_complexity', text: `${lead}Are you sure it's ${claimed.label}? ${question}`.trim(), facts: [fact], claimCheck: check };
+}
+
+/** "Is there a linear way?", "can it be done in log n?": a question about what is possible, not a claim. */
+const POSSIBLE =
+  /\b(?:is there|is it possible|possible to|can (?:i|we|you|it|this|that) (?:do|get|make|be done|be solved|solve)|could (?:i|we|it) (?:do|get|be done))\b/;
+
+function possibility(claim: ComplexityClaim, ctx: ConductContext): Reply {
+  const time = expectedTime(ctx.problem);
+  const space = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
+  const asked = [claim.time ? `${claim.time.label} time` : '', claim.space ? `${claim.space.label} space` : ''].filter(Boolean).join(' and ');
+  if ((claim.time && !time) || (claim.space && !space))
+    return { move: 'answer', text: `Try it and see: what would ${asked} need you to keep track of?`, facts: [] };
+  const timeOk = !claim.time || claim.time.rank >= time!.rank;
+  const spaceOk = !claim.space || claim.space.rank >= space!.rank;
+  if (timeOk && spaceOk)
+    return {
+      move: 'answer',
+      text: `Yes, ${asked} is possible here. ${vary(['What would you need to keep track of as you go?', 'What is the least you need to remember at each step?'], ctx.state)}`,
+      facts: [`the best solution is ${time?.label ?? 'unstated'} time and ${space?.label ?? 'unstated'} space`],
+    };
+  const best = [time ? `${time.label} time` : '', space ? `${space.label} space` : ''].filter(Boolean).join(' and ');
+  return { move: 'answer', text: `Not that I know of: ${best} is the best here.`, facts: [`the best solution is ${best}`] };
 }
 
 /** "Can I do it in constant space?" is a good instinct to follow where the problem allows it; a statement is noted. */
@@ -880,6 +943,8 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
       }
       const prepared = preparedByKeyword(said, problem.meta.clarifications);
       if (prepared) return { move: 'answer', text: prepared, facts: [`prepared: ${prepared}`] };
+      const settled = reading.scenario ? caseInStatement(said, problem) : null;
+      if (settled) return { move: 'answer', text: settled, facts: [`statement: ${settled}`] };
       const quoted = constraintsNaming(said, problem, ctx.facts);
       if (quoted) return { move: 'answer', text: quoted, facts: [quoted] };
       if (/\b(you|your|company|team|job|role|interview|next steps|after)\b/i.test(said)) {
@@ -891,6 +956,7 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
     case 'approach':
       return respondToApproach(reading, said, ctx);
     case 'complexity':
+      if (isQuestion(said) && POSSIBLE.test(said.toLowerCase())) return possibility(reading.claim!, ctx);
       return checkClaim(reading.claim!, ctx, null, '', said);
     case 'complexity_question':
       return askComplexityBack(said, ctx);

@@ -453,7 +453,7 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'one pass',
-    re: /\bone pass\b|\bsingle pass\b|\bsingle scan\b|\bone scan\b|\blinear scan\b|\b(?:iterate|loop|go|scan|walk) (?:through|over) (?:it |the (?:array|list|string|input|prices|houses|numbers) )?once\b|\bkeep(?:ing)? track of (?:the )?(?:min|max|minimum|maximum|best|smallest|largest|lowest|highest|current|running)\b|\bkadane\b|\bgreedy\b|\bfarthest (?:reach|index)\b|\btwo variables\b|\bjust two numbers\b|\b(?:min|minimum|max|maximum|best|lowest|highest|smallest|largest) so far\b/,
+    re: /\bone pass\b|\bsingle pass\b|\bsingle scan\b|\bone scan\b|\blinear scan\b|\bscan (?:it |the (?:array|list|string) )?(?:left to right|right to left|from the (?:left|start|beginning)|through (?:it|the (?:array|list|string)))\b|\b(?:iterate|loop|go|scan|walk) (?:through|over) (?:it |the (?:array|list|string|input|prices|houses|numbers) )?once\b|\bkeep(?:ing)? track of (?:the )?(?:min|max|minimum|maximum|best|smallest|largest|lowest|highest|current|running)\b|\bkadane\b|\bgreedy\b|\bfarthest (?:reach|index)\b|\btwo variables\b|\bjust two numbers\b|\b(?:min|minimum|max|maximum|best|lowest|highest|smallest|largest) so far\b/,
     time: COSTS.linear,
     space: COSTS.constant,
   },
@@ -561,7 +561,7 @@ const COMPLEXITY_QUESTION =
   /\bwhat(?:'s|s| is| would be| will be)? (?:the )?(?:time |space |run ?time |memory )?(?:complexity|space|runtime|run time|big o|memory)\b|\bhow (?:much (?:space|memory)|fast (?:is|would) (?:it|that|this))\b/;
 /** Permission for a tool or technique: "can I use recursion?". */
 const PERMISSION =
-  /^(?:can|may|could) i (?:use|try|do it with|go with|write it with)\b|^(?:is it )?(?:ok(?:ay)?|fine|allowed) (?:if i |to )use\b|^am i allowed to use\b/;
+  /^(?:can|may|could) i (?:use|try|do it|solve it|write it|go with)\b|^(?:is it )?(?:ok(?:ay)?|fine|allowed) (?:if i |to )use\b|^am i allowed to use\b/;
 /** "What is a subsequence exactly", "what does well-formed mean". */
 const DEFINITION =
   /^what (?:is|are|does|do) (?:an? |the )?([a-z][a-z' -]{1,30}?) (?:exactly|mean|means|mean here|here|precisely)$|^what(?:'s| is) the definition of (?:an? |the )?([a-z][a-z' -]{1,30})$|^(?:define|what do you mean by) (?:an? |the )?([a-z][a-z' -]{1,30})$/;
@@ -598,6 +598,11 @@ export function understand(raw: string): Reading {
   const approach = twoDimensional(estimate(techniquesHeard(t)), t);
   const claim = complexityClaim(t);
   const scenario = SCENARIO.test(t);
+  // "What do I return if some can never rot?" is about the case, not the output's format.
+  if (scenario) {
+    const at = properties.findIndex((p) => p.property === 'output_format');
+    if (at >= 0) properties.splice(at, 1);
+  }
   const assumption = /\b(?:i'?ll assume|i will assume|i'?m assuming|im assuming|assuming|i assume|i guess (?:it|there|the)|presumably)\b/.test(t);
 
   if (HINT.test(t) && !/\b(?:no|without|don'?t (?:need|want)(?: a)?) hints?\b/.test(t)) return { intent: 'hint', properties: [] };
@@ -624,6 +629,7 @@ export function understand(raw: string): Reading {
   if (stuck) return { intent: 'stuck', properties: [] };
   if (LANGUAGE.test(t) && !properties.some((p) => p.property === 'libraries')) return { intent: 'meta_language', properties: [] };
   if (approach) return { intent: 'approach', properties: [], approach, ...(claim ? { claim } : {}), ...(PERMISSION.test(t) ? { permission: true } : {}) };
+  if (PERMISSION.test(t) && !claim && properties.length === 0) return { intent: 'approach', properties: [], permission: true };
   if (PROPOSAL.test(t) && words.length >= 5) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (!question && words.length >= 5 && PLAN.test(t)) return { intent: 'approach', properties: [], ...(claim ? { claim } : {}) };
   if (claim) return { intent: 'complexity', properties: [], claim };

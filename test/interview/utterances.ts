@@ -267,4 +267,8 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'id keep a second stack of the minimums', intent: 'approach' },
   { text: 'why is my code failing', intent: 'debug' },
   { text: 'can i use the same index twice', intent: 'clarify', props: ['reuse'] },
+  { text: 'what do i return if some can never rot', intent: 'question' },
+  { text: 'could i do it iteratively', intent: 'approach' },
+  { text: 'is there a linear way with constant space', intent: 'complexity', time: 'O(n)', space: 'O(1)' },
+  { text: 'id scan left to right to find the first and last', intent: 'approach', time: 'O(n)' },
 ];
