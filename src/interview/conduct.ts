@@ -589,7 +589,9 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
     };
   const n = facts.maxInputSize;
   const expected = expectedTime(problem);
-  const name = techniqueName(estimate);
+  // "Checking every substring" is what they said; "every pair" is how it is costed.
+  const pieces = /\bsubstrings?\b/.test(said.toLowerCase()) ? 'substring' : /\bsubarrays?\b/.test(said.toLowerCase()) ? 'subarray' : null;
+  const name = pieces ? techniqueName(estimate).replace('checking every pair', `checking every ${pieces}`) : techniqueName(estimate);
   const fact = `${estimate.techniques.join(' + ')}: ${estimate.time.label} time`;
   const sizeWords = n !== null ? sizeText(facts) : null;
   if (n !== null && tooSlow(estimate.time, n) && (!expected || estimate.time.rank > expected.rank)) {

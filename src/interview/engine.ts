@@ -3,6 +3,7 @@ import type { JudgeReport } from '../problems/judge.js';
 import { judge } from '../problems/judge.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
 import { parseConstraints } from '../problems/constraints.js';
+import { TAG_NUDGES } from '../problems/reference.js';
 import type { ProblemFacts } from '../problems/constraints.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Sandbox } from '../core/sandbox.js';
@@ -397,18 +398,22 @@ export class Interview {
 
   /**
    * The problem's ladder; a problem with none (an imported one not yet given one) gets a short
-   * one from its bounds, so "give me a hint" is never met with "that's everything".
+   * one from its bounds and its tags' techniques, so "give me a hint" is never met with "that's everything".
    */
   private hints(): ProblemHints {
     const own = this.options.problem.meta.hints;
     if (own.nudge.length + own.hint.length + own.reveal.length > 0) return own;
     const n = this.facts.maxInputSize;
     const target = n === null ? null : n >= 10_000 ? 'O(n) or O(n log n)' : n >= 500 ? 'O(n^2) at worst' : null;
+    // A technique's nudge says more than a data type's: "sliding-window" before "string".
+    const tags = this.options.problem.meta.tags;
+    const technique = [...tags.filter((t) => !/^(?:array|string|math|matrix|simulation)$/.test(t)), ...tags].map((t) => TAG_NUDGES[t]).find(Boolean);
     return {
       nudge: [
         n !== null && target
           ? `The input goes up to ${sayNumber(n)}, so aim for ${target}. What would that look like?`
           : 'Start from the simplest correct approach and tell me what it costs.',
+        ...(technique ? [technique] : []),
       ],
       hint: ['Take the brute force and ask what work it repeats; what could you remember instead of recomputing?'],
       reveal: [],
