@@ -91,7 +91,7 @@ export interface Reading {
 }
 
 const FILLERS =
-  /^(?:(?:so|um+|uh+|uhm|erm|er|hmm+|okay|ok|alright|right|well|and|also|then|oh|ah|yeah|like|basically|actually|just|quick question|one question|another question|i guess|i wonder(?: if)?|i was wondering(?: if)?|just to (?:check|confirm|clarify)|to clarify|sorry|no wait|no then|no actually|no sorry|no no)[\s,.]+)+/;
+  /^(?:(?:so|um+|uh+|uhm|erm|er|hmm+|okay|ok|alright|right|well|and|also|then|oh|ah|yeah|like|basically|actually|just|quick question|one question|one more question|one more thing|another question|i guess|i wonder(?: if)?|i was wondering(?: if)?|just to (?:check|confirm|clarify)|to clarify|sorry|no wait|no then|no actually|no sorry|no no)[\s,.]+)+/;
 
 /** Words a typo is corrected towards: the ones the rules below hinge on. */
 const KEYWORDS = [
@@ -207,6 +207,8 @@ export function normalise(text: string): string {
     .replace(/[’‘]/g, "'")
     .replace(/[“”"]/g, ' ')
     .replace(/\bo\s*\(\s*/g, ' o(')
+    // A recognizer writes the letter as it sounds: "oh of n", "big oh of n squared", "owe n".
+    .replace(/\b(?:big )?(?:oh|owe)\b(?= of (?:n|one|1|log|k|m|v|two|2)\b| (?:n|log n|n log n|n squared)\b)/g, 'o')
     // Spoken "o n", "o one", "o log n": the "of" is swallowed.
     .replace(/\bo (?=(?:n|one|1|log|k|m|v|two|2|n\^2)\b)/g, 'o of ')
     .replace(/[?!;,]+/g, ' ')

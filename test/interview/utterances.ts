@@ -271,4 +271,9 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'could i do it iteratively', intent: 'approach' },
   { text: 'is there a linear way with constant space', intent: 'complexity', time: 'O(n)', space: 'O(1)' },
   { text: 'id scan left to right to find the first and last', intent: 'approach', time: 'O(n)' },
+  // As a speech recognizer writes big-O
+  { text: 'i think its oh of n time and oh of one space', intent: 'complexity', time: 'O(n)', space: 'O(1)' },
+  { text: 'big oh of n squared', intent: 'complexity', time: 'O(n^2)' },
+  { text: 'thats owe n log n', intent: 'complexity', time: 'O(n log n)' },
+  { text: 'oh one more question can the array be empty', intent: 'clarify', props: ['empty'] },
 ];

@@ -137,6 +137,19 @@ describe('ElevenLabs voice', { timeout: 60_000 }, () => {
     assert.equal(fake.httpRequests[0]?.body.model_id, 'eleven_flash_v2_5');
   });
 
+  it('says at once that nothing listens, instead of trying HTTP to the same closed port', async () => {
+    const { fake } = await setUp();
+    const url = fake.url;
+    await fake.close();
+    fakes.splice(fakes.indexOf(fake), 1);
+    const voice = new ElevenLabsTts({ apiKey: FAKE_ELEVENLABS_KEY, baseUrl: url, connectTimeoutMs: 15_000, audioTimeoutMs: 15_000 });
+    voices.push(voice);
+    const error = await failure(speak(voice, 'Anyone there?'));
+    assert.equal(error.message, `elevenlabs: cannot reach ${new URL(url).host} (ECONNREFUSED)`);
+    // The HTTP fallback (and the SDK it loads) is for a proxy that refuses the upgrade, not for a closed port.
+    assert.equal(error.retryable, true);
+  });
+
   it('names the key over HTTP too when it is rejected there', async () => {
     const { voice } = await setUp({ refuseUpgrade: true }, { apiKey: 'sk_wrong_key_42' });
     const error = await failure(speak(voice, 'Hello.'));

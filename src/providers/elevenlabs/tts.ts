@@ -175,6 +175,9 @@ class MultiStreamSocket {
  * does not tear the connection down. When the WebSocket cannot be opened at all (a proxy that
  * refuses upgrades), the SDK's HTTP streaming endpoint takes over for the rest of the session.
  */
+/** Errors that say the host itself cannot be reached, whatever the protocol. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
 export class ElevenLabsTts implements SpeechSynthesizer {
   readonly name = 'elevenlabs';
   private readonly apiKey: string;
@@ -254,6 +257,14 @@ export class ElevenLabsTts implements SpeechSynthesizer {
         socket = await unlessAborted(this.connection(), signal);
       } catch (error) {
         if ((error as ProviderError).status !== undefined && AUTH_STATUSES.has((error as ProviderError).status!)) throw error;
+        // Nothing listens at that address (or it has no name): HTTP to the same host would fail the
+        // same way, after seconds spent loading the SDK.
+        const code = ((error as ProviderError).cause as NodeJS.ErrnoException | undefined)?.code;
+        if (code && UNREACHABLE.has(code))
+          throw new ProviderError('elevenlabs', `cannot reach ${new URL(this.baseUrl).host} (${code})`, {
+            retryable: true,
+            cause: (error as ProviderError).cause,
+          });
         // What kept the WebSocket from opening (a proxy refusing upgrades, a handshake timing out)
         // will most likely do it again: stop paying for a failed handshake before every sentence
         // and stream over HTTP from now on.
