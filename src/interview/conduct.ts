@@ -49,6 +49,8 @@ export interface Reply {
   facts: string[];
   /** A complexity claim checked: whether it held, against what. */
   claimCheck?: { claimed: string; actual: string; correct: boolean };
+  /** The approach's cost as this problem counts it (per cell, per operation, the problem's DP), where it differs from the bare reading. */
+  estimate?: { time: string; space: string };
 }
 
 export interface ConductContext {
@@ -300,6 +302,12 @@ function answerFromFacts(asked: PropertyAsked, said: string, problem: Problem, f
       );
     }
     case 'reuse': {
+      const reusable =
+        /\b(?:may|can) be (?:used|reused|taken|picked|chosen) (?:any number of times|more than once|multiple times|again|repeatedly)\b|\bmay be reused\b|\bcan be reused\b/i.exec(
+          problem.statement,
+        );
+      if (reusable)
+        return yesNo(true, `${reusable[0].replace(/^(?:may|can)/i, (m) => m.toLowerCase())}, as the statement says.`.replace(/^/, 'it '), reusable[0]);
       const distinct = /\bi\s*<\s*j\b|\bi\s*!=\s*j\b|\b(?:distinct|different) indices\b|\btwo different (?:indices|elements|positions)\b/i.exec(
         problem.statement,
       );
@@ -556,6 +564,16 @@ export function orderReason(problem: Problem): string | null {
 const IN_ORDER = ['What could you do working through it in its original order?', 'What could you track going through it in order?'];
 
 function respondToApproach(reading: Reading, said: string, ctx: ConductContext): Reply {
+  const reply = weighApproach(reading, said, ctx);
+  const built = reading.approach && building(reading.approach, ctx.state, ctx.problem);
+  if (!built || reply.move === 'answer') return reply;
+  const time = costIn(built.time, ctx.problem).label;
+  return time === reading.approach!.time.label && built.space.label === reading.approach!.space.label
+    ? reply
+    : { ...reply, estimate: { time, space: built.space.label } };
+}
+
+function weighApproach(reading: Reading, said: string, ctx: ConductContext): Reply {
   const { facts, problem, state } = ctx;
   const pitfall = pitfallFor(said, problem);
   if (pitfall) return { move: 'push_back', text: pitfall, facts: [`pitfall: ${pitfall}`] };
@@ -568,6 +586,19 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
       move: 'ask_complexity',
       text: vary(['That can work. What does each operation cost with it?', 'Okay. What do push, pop and the rest cost then?'], state),
       facts: [`design problem: ${problem.meta.complexity?.time ?? 'cost per operation'}`],
+    };
+  // A greedy rule is only as good as the argument that it never goes wrong.
+  if (reading.approach?.techniques.includes('greedy') && !problem.meta.tags.includes('greedy'))
+    return {
+      move: 'push_back',
+      text: vary(
+        [
+          'A greedy choice is easy to break. Can you find a small input where it goes wrong, or tell me why it never does?',
+          'Before you code it: is there a small input where that greedy choice fails?',
+        ],
+        state,
+      ),
+      facts: ["greedy is not among the problem's techniques"],
     };
   const built = reading.approach && building(reading.approach, state, problem);
   const estimate = built && { ...built, time: costIn(built.time, problem) };
@@ -625,6 +656,10 @@ function respondToApproach(reading: Reading, said: string, ctx: ConductContext):
  * one loop off summing every subarray, not a plan of their own.
  */
 function building(approach: ApproachEstimate, state: InterviewState, problem: Problem): ApproachEstimate {
+  // The DP described on a DP problem is taken to be the usual one, at the problem's stated cost.
+  const expected = expectedTime(problem);
+  if (expected && approach.techniques.length === 1 && approach.techniques[0] === 'dynamic programming' && problem.meta.tags.includes('dynamic-programming'))
+    return { ...approach, time: expected };
   if (approach.techniques.includes('recursion without memo') && walksStructure(problem))
     return { techniques: approach.techniques.map((t) => (t === 'recursion without memo' ? 'recursive walk' : t)), time: COSTS.linear, space: COSTS.linear };
   if (approach.techniques.length !== 1 || approach.techniques[0] !== 'prefix sums') return approach;
@@ -677,7 +712,10 @@ function actualCost(ctx: ConductContext, fromApproach: { time: Cost; space: Cost
   }
   if (fromApproach) return { cost: fromApproach.time, space: fromApproach.space, source: 'the approach described' };
   const accepted = ctx.state.testRuns.some((r) => r.verdict === 'accepted');
-  if (ctx.codeTime && ctx.state.codeSnapshots.length > 0) return { cost: costIn(ctx.codeTime, ctx.problem), source: 'the code' };
+  const lastDescribed = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  // A plan described after the latest code is the one they are talking about now.
+  const talkingAboutCode = !(lastDescribed && lastDescribed.codeVersion === ctx.state.codeSnapshots.length && ctx.state.codeSnapshots.length > 0);
+  if (ctx.codeTime && talkingAboutCode) return { cost: costIn(ctx.codeTime, ctx.problem), source: 'the code' };
   const expected = expectedTime(ctx.problem);
   if (accepted && expected) return { cost: expected, source: 'the accepted solution' };
   const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);

@@ -278,7 +278,11 @@ export class Interview {
       move,
       ...(reading.properties.length ? { properties: reading.properties.map((p) => `${p.inverted ? '!' : ''}${p.property}`) } : {}),
       ...(reading.approach
-        ? { approach: reading.approach.techniques, approachTime: reading.approach.time.label, approachSpace: reading.approach.space.label }
+        ? {
+            approach: reading.approach.techniques,
+            approachTime: reply?.estimate?.time ?? reading.approach.time.label,
+            approachSpace: reply?.estimate?.space ?? reading.approach.space.label,
+          }
         : {}),
       ...(reading.claim
         ? { claim: { ...(reading.claim.time ? { time: reading.claim.time.label } : {}), ...(reading.claim.space ? { space: reading.claim.space.label } : {}) } }

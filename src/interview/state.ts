@@ -61,6 +61,8 @@ export interface Understood {
   /** The facts the reply rested on (constraints, prepared answers, step counts). */
   facts: string[];
   atMs: number;
+  /** How many code snapshots existed when it was said (kept in the state, not recorded): a plan after the last code is about something new. */
+  codeVersion?: number;
 }
 
 export interface InterviewState {
@@ -200,7 +202,7 @@ export function reduce(state: InterviewState, event: InterviewEvent): InterviewS
       const { type: _type, ...understood } = event;
       return {
         ...state,
-        understood: [...state.understood, understood],
+        understood: [...state.understood, { ...understood, codeVersion: state.codeSnapshots.length }],
         followUpAnswers: state.followUpAnswers + (state.phase === 'follow_up' ? 1 : 0),
       };
     }

@@ -229,10 +229,14 @@ export function isQuestion(raw: string, normalised = normalise(raw)): boolean {
 /** Words that negate what follows within a few words: "not", "without", "instead of", ... */
 const NEGATOR = /\b(not|no|without|instead of|rather than|avoid|avoiding|better than|other than|don't|dont|won't|wont|never|than)\b/;
 
-/** Negated when one of the three words before it negates it: "instead of checking every pair". */
+/** Turned down in the words after it: "greedy doesn't work", "sorting would be too slow". */
+const REJECTED_AFTER =
+  /^\S*(?: \S+)?? (?:doesn'?t|does not|won'?t|will not|wouldn'?t|would not|can'?t|cannot) work\b|^\S*(?: \S+)?? (?:fails|is wrong|(?:is|would be) too slow|is not (?:it|right))\b/;
+
+/** Negated when one of the three words before it negates it ("instead of checking every pair"), or turned down after it. */
 function negatedAt(text: string, index: number): boolean {
   const before = text.slice(0, index).trim().split(' ').slice(-3).join(' ');
-  return NEGATOR.test(before);
+  return NEGATOR.test(before) || REJECTED_AFTER.test(text.slice(index));
 }
 
 interface PropertyRule {
@@ -455,10 +459,11 @@ const TECHNIQUES: Technique[] = [
   },
   {
     name: 'one pass',
-    re: /\bone pass\b|\bsingle pass\b|\bsingle scan\b|\bone scan\b|\blinear scan\b|\bscan (?:it |the (?:array|list|string) )?(?:left to right|right to left|from the (?:left|start|beginning)|through (?:it|the (?:array|list|string)))\b|\b(?:iterate|loop|go|scan|walk) (?:through|over) (?:it |the (?:array|list|string|input|prices|houses|numbers) )?once\b|\bkeep(?:ing)? track of (?:the )?(?:min|max|minimum|maximum|best|smallest|largest|lowest|highest|current|running)\b|\bkadane\b|\bgreedy\b|\bfarthest (?:reach|index)\b|\btwo variables\b|\bjust two numbers\b|\b(?:min|minimum|max|maximum|best|lowest|highest|smallest|largest) so far\b/,
+    re: /\bone pass\b|\bsingle pass\b|\bsingle scan\b|\bone scan\b|\blinear scan\b|\bscan (?:it |the (?:array|list|string) )?(?:left to right|right to left|from the (?:left|start|beginning)|through (?:it|the (?:array|list|string)))\b|\b(?:iterate|loop|go|scan|walk) (?:through|over) (?:it |the (?:array|list|string|input|prices|houses|numbers) )?once\b|\bkeep(?:ing)? track of (?:the )?(?:min|max|minimum|maximum|best|smallest|largest|lowest|highest|current|running)\b|\bkadane\b|\bfarthest (?:reach|index)\b|\btwo variables\b|\bjust two numbers\b|\b(?:min|minimum|max|maximum|best|lowest|highest|smallest|largest) so far\b/,
     time: COSTS.linear,
     space: COSTS.constant,
   },
+  { name: 'greedy', re: /\bgreed(?:y|ily)\b/, time: COSTS.linear, space: COSTS.constant },
   { name: 'union find', re: /\bunion[- ]find\b|\bdisjoint set\b/, time: COSTS.linear, space: COSTS.linear },
   { name: 'backtracking', re: /\bbacktrack(?:ing)?\b/, time: COSTS.exponential, space: COSTS.linear },
 ];
@@ -581,7 +586,7 @@ const TOOLS =
   /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
 /** Asking why the code fails: the last run has the answer. */
 const DEBUG =
-  /\bwhy (?:is|does|did) (?:it|this|that|my (?:code|solution)) (?:fail|failing|not work|not pass|wrong|broken|time out)\b|\bwhat'?s wrong with (?:it|this|my (?:code|solution))\b|\bwhy (?:doesn'?t|isn'?t|won'?t|didn'?t) (?:it|this|that|my code) (?:work|pass)\b|\bwhich (?:test|case) (?:is )?fail(?:s|ing|ed)?\b|\bwhat (?:test|case) (?:is )?fail(?:s|ing|ed)?\b/;
+  /^(?:but )?why(?: not| though| is that| does it fail| did it fail)?$|\bwhy (?:is|does|did) (?:it|this|that|my (?:code|solution)) (?:fail|failing|not work|not pass|wrong|broken|time out)\b|\bwhat'?s wrong with (?:it|this|my (?:code|solution))\b|\bwhy (?:doesn'?t|isn'?t|won'?t|didn'?t) (?:it|this|that|my code) (?:work|pass)\b|\bwhich (?:test|case) (?:is )?fail(?:s|ing|ed)?\b|\bwhat (?:test|case) (?:is )?fail(?:s|ing|ed)?\b/;
 /** Asking to be told how it is going: correct, fast enough, finished. */
 const CHECK_IN =
   /\bis (?:this|that|it|my (?:code|solution|approach)) (?:correct|right|ok(?:ay)?|good enough|fine|optimal|fast enough|efficient enough)\b(?! (?:to|if)\b)|\bshould i optimi[sz]e\b|\bdoes (?:this|that|it|my code) look (?:right|ok(?:ay)?|good|correct)\b|\bcan (?:this|it) be (?:improved|optimi[sz]ed|made faster)\b|\bam i (?:on the right track|done)\b/;

@@ -276,4 +276,9 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'big oh of n squared', intent: 'complexity', time: 'O(n^2)' },
   { text: 'thats owe n log n', intent: 'complexity', time: 'O(n log n)' },
   { text: 'oh one more question can the array be empty', intent: 'clarify', props: ['empty'] },
+  { text: 'i guess greedy doesnt work', intent: 'statement' },
+  { text: 'sorting would be too slow i think', intent: 'statement' },
+  { text: 'hmm why', intent: 'debug' },
+  { text: 'can i reuse a word more than once', intent: 'clarify', props: ['reuse'] },
+  { text: 'id greedily take the longest word that matches', intent: 'approach' },
 ];
