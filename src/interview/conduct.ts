@@ -4,7 +4,8 @@ import type { Problem } from '../problems/load.js';
 import { COSTS, FEASIBLE_STEPS_EXPONENT, inCells, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
 import type { Cost } from './complexity.js';
 import type { InterviewState } from './state.js';
-import { isQuestion, understand } from './understanding.js';
+import { rubricScorecard, scorecardSentence } from './scorecard.js';
+import { isQuestion, propertiesMentioned, understand } from './understanding.js';
 import type { ApproachEstimate, ComplexityClaim, PropertyAsked, Reading } from './understanding.js';
 
 /**
@@ -32,6 +33,7 @@ export const MOVES = [
   'assess_progress',
   'point_at_failure',
   'define',
+  'give_feedback',
   'wait',
   'invite_code',
   'acknowledge',
@@ -610,8 +612,7 @@ function weighApproach(reading: Reading, said: string, ctx: ConductContext): Rep
       facts: [`order matters: ${order}`],
     };
   // A plan no technique names: tracing it on an example shows whether it holds and what it costs.
-  if (!estimate && state.phase === 'follow_up')
-    return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], state), facts: [] };
+  if (!estimate && state.phase === 'follow_up') return followUpAnswer(said, ctx);
   if (!estimate)
     return {
       move: 'trace_example',
@@ -885,6 +886,27 @@ function assessProgress(ctx: ConductContext): Reply {
   return { move: 'assess_progress', text: 'Try it on the first example by hand: does it give the expected answer?', facts: [] };
 }
 
+/**
+ * An answer to a follow-up: acknowledged, and an edge case the constraints rule out is said to be
+ * impossible here ("an empty list can't happen: ... at least one"), as an interviewer would.
+ */
+function followUpAnswer(said: string, ctx: ConductContext): Reply {
+  const notes: string[] = [];
+  const facts: string[] = [];
+  const aboutTests = /\bedge cases?\b|\btests?\b/i.test(ctx.state.followUps.at(-1) ?? '');
+  for (const asked of aboutTests ? propertiesMentioned(said) : []) {
+    if (asked.inverted || (asked.property !== 'empty' && asked.property !== 'negative' && asked.property !== 'single')) continue;
+    const answer = answerFromFacts(asked, said, ctx.problem, ctx.facts);
+    if (answer?.yes !== false) continue;
+    notes.push(
+      `${asked.property === 'empty' ? 'an empty input' : asked.property === 'negative' ? 'negative values' : 'a single element'} can't happen here: ${answer.text.replace(/^No, /, '')}`,
+    );
+    facts.push(answer.fact);
+  }
+  if (notes.length) return { move: 'acknowledge', text: `Good list. One note: ${notes.join('; and ')}`, facts };
+  return { move: 'acknowledge', text: vary(['Okay, that would do it.', 'Got it.', 'Alright.'], ctx.state), facts: [] };
+}
+
 /** "What is a subsequence exactly?": a prepared answer about it, else the statement's own sentence that uses the term. */
 function define(term: string, said: string, ctx: ConductContext): Reply {
   const prepared = preparedByKeyword(said, ctx.problem.meta.clarifications);
@@ -1044,6 +1066,14 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
       return define(reading.term!, said, ctx);
     case 'improve_space':
       return improveSpace(ctx);
+    case 'feedback': {
+      const card = rubricScorecard(state, ctx.nowMs);
+      return {
+        move: 'give_feedback',
+        text: `The full scorecard comes when we close. So far: ${scorecardSentence(card).replace(/ (?:No hints used|\d+ hints? used), \d+ minutes?\.$/, '')}`,
+        facts: [`problem solving ${card.problemSolving.grade}/4`, `testing ${card.testing.grade}/4`],
+      };
+    }
     case 'meta_language':
       return {
         move: 'language',
@@ -1064,7 +1094,7 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
       return { move: 'acknowledge', text: vary(['Okay. Go on.', 'Alright.', 'Okay.'], state), facts: [] };
     case 'statement':
       if (state.phase === 'wrap_up') return { move: 'close', text: 'Thanks, that was a good conversation.', facts: [] };
-      if (state.phase === 'follow_up') return { move: 'acknowledge', text: vary(['Okay.', 'Got it.', 'Alright.'], state), facts: [] };
+      if (state.phase === 'follow_up') return followUpAnswer(said, ctx);
       if (coding) return { move: 'acknowledge', text: vary(['Okay.', 'Go on.', 'Alright.'], state), facts: [] };
       // After a pushback the next step is theirs: a new plan, not the first one.
       if (state.understood.at(-1)?.move === 'push_back')

@@ -133,6 +133,7 @@ const MOVE_GUIDE: Record<Extract<Instruction, { kind: 'respond' }>['reply']['mov
     'tell them where their code or approach stands, from the facts, and the next step; do not say whether it is correct beyond what the facts show.',
   language: 'answer which languages they may use.',
   define: "they asked what a term means: answer from the statement's own words.",
+  give_feedback: 'they asked how they did: give the assessment so far from the facts, briefly and honestly.',
   point_at_failure: 'they asked why their code fails: name the failing visible case and what it returned, and ask them to trace it; never give the fix.',
   wait: 'they are thinking aloud: say only something like "take your time".',
   invite_code: 'invite them to start coding.',

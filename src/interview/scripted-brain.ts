@@ -75,7 +75,7 @@ export class ScriptedBrain implements Brain {
       case 'time_warning':
         return `About ${instruction.minutesLeft} minute${instruction.minutesLeft === 1 ? '' : 's'} left. Get what you have working, and tell me what you'd do with more time.`;
       case 'invite_questions':
-        return 'We have a few minutes left. Do you have any questions for me?';
+        return "That's all my questions. Do you have any for me?";
       case 'wrap_up':
         return `${instruction.timeUp ? "That's time." : "That's all from me; thanks for talking it through."} ${instruction.scorecardSummary}`;
       case 'assess':

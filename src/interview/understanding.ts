@@ -46,6 +46,7 @@ export const INTENTS = [
   'debug',
   'definition',
   'improve_space',
+  'feedback',
   'off_topic',
   'rude',
   'thinking',
@@ -331,6 +332,11 @@ const PROPERTY_RULES: PropertyRule[] = [
   },
 ];
 
+/** The input properties an utterance mentions, asked or not: "I'd test an empty list and a single price". */
+export function propertiesMentioned(raw: string): PropertyAsked[] {
+  return propertiesAsked(normalise(raw));
+}
+
 function propertiesAsked(t: string): PropertyAsked[] {
   const found: PropertyAsked[] = [];
   for (const rule of PROPERTY_RULES) {
@@ -584,6 +590,9 @@ const PROPOSAL =
 /** Asking how to use the tools: running, submitting, the editor. */
 const TOOLS =
   /\b(?:can|should|do|how do|may) i (?:run|test|submit|execute|check) (?:the |my )?(?:tests?|code|solution|it)\b|\bhow do i (?:open the editor|run|submit)\b|\bwhere do i (?:write|type) (?:the )?code\b/;
+/** Asking how it went: "how did I do?", "what would you improve?". */
+const FEEDBACK =
+  /\bhow did i do\b|\bhow am i doing\b|\bhow was (?:my|that|i)\b|\bany feedback\b|\bfeedback (?:for|on) me\b|\bwhat (?:would|could|should) (?:you|i) (?:improve|have done better|do better)\b|\bwhat could i have done better\b|\bhow could i improve\b|\bdid i pass\b/;
 /** Asking why the code fails: the last run has the answer. */
 const DEBUG =
   /^(?:but )?why(?: not| though| is that| does it fail| did it fail)?$|\bwhy (?:is|does|did) (?:it|this|that|my (?:code|solution)) (?:fail|failing|not work|not pass|wrong|broken|time out)\b|\bwhat'?s wrong with (?:it|this|my (?:code|solution))\b|\bwhy (?:doesn'?t|isn'?t|won'?t|didn'?t) (?:it|this|that|my code) (?:work|pass)\b|\bwhich (?:test|case) (?:is )?fail(?:s|ing|ed)?\b|\bwhat (?:test|case) (?:is )?fail(?:s|ing|ed)?\b/;
@@ -615,6 +624,7 @@ export function understand(raw: string): Reading {
   if (HINT.test(t) && !/\b(?:no|without|don'?t (?:need|want)(?: a)?) hints?\b/.test(t)) return { intent: 'hint', properties: [] };
   if (TIME.test(t)) return { intent: 'meta_time', properties: [] };
   if (TOOLS.test(t)) return { intent: 'meta_tools', properties: [] };
+  if (FEEDBACK.test(t)) return { intent: 'feedback', properties: [] };
   if (DEBUG.test(t)) return { intent: 'debug', properties: [] };
   if (IMPROVE_SPACE.test(t) && !claim && !approach) return { intent: 'improve_space', properties: [] };
   const defined = DEFINITION.exec(t);

@@ -129,6 +129,27 @@ describe('an interviewer that understands the candidate', () => {
     assert.equal(interview.state.hintsGiven.length, hints, 'no idle hint after a passing run');
   });
 
+  it('answers an edge-case follow-up by noting a case the constraints rule out, and "how did I do" with the assessment so far', async () => {
+    const { interview, last, said } = offline('best-time-to-buy-and-sell-stock');
+    await interview.start();
+    interview.codeSaved(
+      'class Solution:\n    def maxProfit(self, prices):\n        lo, best = prices[0], 0\n        for p in prices:\n            lo = min(lo, p)\n            best = max(best, p - lo)\n        return best\n',
+    );
+    await interview.runTests('submit');
+    for (let i = 0; i < 5 && !/edge cases/.test(last()); i++) await interview.say('i would think about it some more');
+    assert.match(last(), /edge cases/);
+    await interview.say("i'd test an empty list and a single price and a falling market");
+    assert.ok(
+      said.some((t) => /^Good list\. One note: an empty input can't happen here: .*at least one/.test(t)),
+      said.join(' | '),
+    );
+    await interview.say('how did i do');
+    assert.ok(
+      said.some((t) => /^The full scorecard comes when we close\. So far: Problem solving 4\/4/.test(t)),
+      said.join(' | '),
+    );
+  });
+
   it('says "that\'s time" only when the budget is spent', async () => {
     const { interview, advance, last } = offline('house-robber', 20);
     await interview.start();

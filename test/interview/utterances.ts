@@ -279,6 +279,8 @@ export const UTTERANCES: LabelledUtterance[] = [
   { text: 'i guess greedy doesnt work', intent: 'statement' },
   { text: 'sorting would be too slow i think', intent: 'statement' },
   { text: 'hmm why', intent: 'debug' },
+  { text: 'how did i do', intent: 'feedback' },
+  { text: 'what would you improve in my solution', intent: 'feedback' },
   { text: 'can i reuse a word more than once', intent: 'clarify', props: ['reuse'] },
   { text: 'id greedily take the longest word that matches', intent: 'approach' },
 ];
