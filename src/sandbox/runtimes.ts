@@ -52,6 +52,13 @@ function extensionModules(dirs: string[]): string[] {
 const cache = new Map<string, Runtime>();
 
 /**
+ * The one package the Python harness gives imported problems, as LeetCode does: Debian's
+ * python3-sortedcontainers (pure Python). Only its own folder is shown, never the rest of
+ * dist-packages.
+ */
+export const HARNESS_PACKAGES = ['/usr/lib/python3/dist-packages/sortedcontainers'];
+
+/**
  * The Python the sandbox runs: VETTA_PYTHON, else the system's /usr/bin/python3 (version
  * managers' shims are shell scripts that cannot run inside a sandbox), else python3 on PATH.
  */
@@ -74,7 +81,8 @@ function findPython(env: NodeJS.ProcessEnv): Runtime {
   const real = realpathSync(executable);
   // The standard library: sys.path without site-packages (-S), so only what exists of it.
   const stdlib = searchPath.filter((p) => existsSync(p) && statSync(p).isDirectory());
-  return { program: 'python', path: real, mounts: withLibraries([real, ...stdlib], [real, ...extensionModules(stdlib)]) };
+  const packages = HARNESS_PACKAGES.filter((p) => existsSync(p));
+  return { program: 'python', path: real, mounts: withLibraries([real, ...stdlib, ...packages], [real, ...extensionModules(stdlib)]) };
 }
 
 /** The oldest Node the harness runs on (package.json `engines`: stripTypeScriptTypes). */

@@ -39,6 +39,18 @@ describe('judge', () => {
     }
   });
 
+  it("gives Python solutions LeetCode's environment in the sandbox: SortedList from Debian's python3-sortedcontainers, and nothing else of dist-packages", async () => {
+    const sorted = await run('class Solution:\n    def largest(self, nums):\n        return SortedList(nums)[-1]\n', 'python');
+    assert.equal(sorted.verdict, 'accepted', sorted.tests.find((t) => t.error)?.error ?? sorted.summary);
+    // Another package of the same folder stays out of sight.
+    const other = await run(
+      'import sys\nsys.path.insert(0, "/usr/lib/python3/dist-packages")\nimport apt\nclass Solution:\n    def largest(self, nums):\n        return max(nums)\n',
+      'python',
+    );
+    assert.equal(other.verdict, 'runtime_error');
+    assert.match(other.tests[0]!.error ?? '', /No module named 'apt'/);
+  });
+
   it('reports a wrong answer with input, expected and actual for visible tests only', async () => {
     const r = await run('class Solution:\n    def largest(self, nums):\n        return max([0] + nums)\n', 'python');
     assert.equal(r.verdict, 'wrong_answer');
