@@ -119,6 +119,8 @@ export abstract class NamespaceSandbox implements Sandbox {
       onLine: request.onLine,
       ...(request.onCpuMeter ? { onCpuMeter: request.onCpuMeter } : {}),
       ...(this.seccompOnFd3 && this.seccompProgram ? { seccompProgram: this.seccompProgram } : {}),
+      // The launcher's arguments, and so those of the sandbox's pid 1 (a copy of it), hold the box folder.
+      ifVettaDies: { matching: request.boxDir },
       backend: this.name,
     });
   }
