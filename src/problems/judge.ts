@@ -145,6 +145,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
   const started = performance.now();
   const tests = options.tests ?? allTests;
   const { sandbox: limits, testTimeMs } = effectiveLimits(problem, options.limits);
+  const unrun = `not run: the submission's ${limits.wallMs / 1000} s limit was reached`;
   const outcomes = new Map<number, TestOutcome>();
   let compileError: JudgeReport['compileError'];
 
@@ -199,7 +200,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       const elapsed = performance.now() - started;
       const left = limits.wallMs - elapsed;
       if (left < 50 || options.signal?.aborted) {
-        for (const t of pending) finish(t, 'not_run', { error: `not run: the submission's ${limits.wallMs / 1000} s limit was reached` });
+        for (const t of pending) finish(t, 'not_run', { error: unrun });
         break;
       }
       runs++;
@@ -376,7 +377,10 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       if (!progressed) {
         // The program died before running any test: nothing will go better on a second try.
         const [verdict, error] = whyItStopped(result, false, testTimeMs, limits, true);
-        for (const t of pending) finish(t, verdict, { error });
+        // Unless the submission's time ran out first (a fresh process after one stopped for its
+        // output or a crash): then these tests never ran.
+        const neverRan = verdict === 'time_limit' && result.timedOut;
+        for (const t of pending) finish(t, neverRan ? 'not_run' : verdict, { error: neverRan ? unrun : error });
         break;
       }
     }

@@ -144,6 +144,8 @@ export class DockerSandbox implements Sandbox {
         onLine: request.onLine,
         // Killing the client leaves the container running; kill the container itself.
         onKill: () => execFile(docker, ['kill', name], { env }, () => {}),
+        // And if vetta dies, the container would run on: the reaper removes it.
+        ifVettaDies: { command: [docker, 'rm', '--force', name] },
         backend: this.name,
       });
       const inspected = await run(docker, ['inspect', '--format', '{{.State.OOMKilled}}', name], { env }).catch(() => ({ stdout: '' }));

@@ -82,28 +82,36 @@ export abstract class NamespaceSandbox implements Sandbox {
   protected readonly seccompOnFd3: boolean = false;
   abstract explainStartFailure(result: SandboxResult): string;
 
-  run(request: SandboxRequest): Promise<SandboxResult> {
+  /** What the launcher is given for a request: the plan its command line is built from. */
+  plan(request: SandboxRequest): NamespacePlan {
     const runtime = runtimeFor(request.program);
-    const root = process.getuid?.() === 0;
-    // As root the launcher runs as nobody (below), who cannot reach an interpreter in a private
+    // As root the launcher runs as nobody (run()), who cannot reach an interpreter in a private
     // folder (nvm under /root in a CI container): it mounts a reachable link or copy instead.
-    const mountSources = root ? Object.fromEntries(runtime.mounts.filter((m) => !reachableByOthers(m)).map((m) => [m, reachableCopy(m)])) : {};
-    const argv = [
-      this.launcher,
-      ...this.launcherArgs({
-        interpreter: runtime.path,
-        interpreterArgs: interpreterArgs(request.program, request.limits),
-        interpreterMounts: runtime.mounts,
-        mountSources,
-        boxDir: request.boxDir,
-        args: request.args,
-        env: SANDBOX_ENV,
-        tmpfsBytes: TMPFS_BYTES,
-        layout: this.layout,
-        etcFiles: this.etcFiles,
-        seccompArch: seccompArch(),
-      }),
-    ];
+    const mountSources =
+      process.getuid?.() === 0 ? Object.fromEntries(runtime.mounts.filter((m) => !reachableByOthers(m)).map((m) => [m, reachableCopy(m)])) : {};
+    return {
+      interpreter: runtime.path,
+      interpreterArgs: interpreterArgs(request.program, request.limits),
+      interpreterMounts: runtime.mounts,
+      mountSources,
+      boxDir: request.boxDir,
+      args: request.args,
+      env: SANDBOX_ENV,
+      tmpfsBytes: TMPFS_BYTES,
+      layout: this.layout,
+      etcFiles: this.etcFiles,
+      seccompArch: seccompArch(),
+    };
+  }
+
+  /** The launcher's command line for a plan, program first (bench:sandbox times variants of it). */
+  commandLine(plan: NamespacePlan): string[] {
+    return [this.launcher, ...this.launcherArgs(plan)];
+  }
+
+  run(request: SandboxRequest): Promise<SandboxResult> {
+    const root = process.getuid?.() === 0;
+    const argv = this.commandLine(this.plan(request));
     return runLimited({
       argv,
       // The launcher gets an empty environment: the sandbox's pid 1 is the launcher, and its
@@ -119,6 +127,8 @@ export abstract class NamespaceSandbox implements Sandbox {
       onLine: request.onLine,
       ...(request.onCpuMeter ? { onCpuMeter: request.onCpuMeter } : {}),
       ...(this.seccompOnFd3 && this.seccompProgram ? { seccompProgram: this.seccompProgram } : {}),
+      // The launcher's arguments, and so those of the sandbox's pid 1 (a copy of it), hold the box folder.
+      ifVettaDies: { matching: request.boxDir },
       backend: this.name,
     });
   }

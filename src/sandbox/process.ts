@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { RunCgroup } from './cgroup.js';
+import type { Undo } from './reaper.js';
+import { undoIfVettaDies } from './reaper.js';
 import type { SandboxLimits, SandboxResult } from '../core/sandbox.js';
 
 export interface LimitedRun {
@@ -22,6 +24,8 @@ export interface LimitedRun {
   seccompProgram?: Buffer;
   /** Also called when the run is killed: for programs whose process tree is not ours (a container). */
   onKill?: () => void;
+  /** How the reaper undoes the run if vetta dies during it (reaper.ts); its cgroup is added here. */
+  ifVettaDies?: Undo;
   backend: string;
 }
 
@@ -64,6 +68,8 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
     cgroup = RunCgroup.create({ memoryBytes: limits.memoryMb * 1024 * 1024, maxProcesses: limits.maxProcesses });
   }
   const scope = typeof run.limitsBy === 'object' ? run.limitsBy.scopePrefix : null;
+  // Before the first process starts: a vetta killed from now on leaves nothing behind.
+  const ended = undoIfVettaDies({ ...run.ifVettaDies, ...(cgroup ? { cgroups: cgroup.dirs } : {}) });
   // With a cgroup, a tiny shell waits on stdin until the parent has moved it into the cgroup,
   // then execs the real program: nothing runs outside the limits, even for a millisecond.
   // systemd-run does the same on its own before it execs the program.
@@ -104,6 +110,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
     } catch (e) {
       kill();
       cgroup.remove();
+      ended();
       return Promise.reject(e);
     }
     const counted = cgroup;
@@ -162,6 +169,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
       cgroup?.remove();
+      ended();
       reject(error);
     });
     child.on('close', (exitCode, signal) => {
@@ -176,6 +184,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       const oom = (cgroup?.oomKilled() ?? false) || (scope !== null && !killed && (signal === 'SIGKILL' || exitCode === 137));
       const peak = cgroup?.peakBytes() ?? null;
       cgroup?.remove();
+      ended();
       resolve({
         backend: run.backend,
         exitCode,

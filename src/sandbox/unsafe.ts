@@ -25,6 +25,7 @@ export class UnsafeSandbox implements Sandbox {
       limitsBy: 'none',
       signal: request.signal,
       onLine: request.onLine,
+      ifVettaDies: { matching: request.boxDir },
       backend: this.name,
     });
   }

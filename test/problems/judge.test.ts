@@ -183,6 +183,22 @@ describe('judge', () => {
     assert.equal(r.tests[0]!.verdict, 'output_limit');
   });
 
+  it('reports the tests that a flood of output left no time for as not run, never as time limits', async () => {
+    // The first test floods its output and is stopped; the fresh process for the other tests
+    // (it knows itself by its job file) is still loading when the submission's 1.5 s run out.
+    const r = await judge(problem, tests, {
+      source:
+        'import sys, time\nif not sys.argv[-1].endswith("job-1.json"):\n    time.sleep(5)\n' +
+        'class Solution:\n    def largest(self, nums):\n        while True:\n            sys.stdout.write("x" * 65536)\n',
+      language: 'python',
+      sandbox,
+      limits: { wallMs: 1500 },
+    });
+    assert.deepEqual(verdicts(r), ['output_limit', 'not_run', 'not_run', 'not_run']);
+    for (const t of r.tests.slice(1)) assert.match(t.error!, /^not run: the submission's 1.5 s limit was reached$/);
+    assert.equal(r.verdict, 'output_limit');
+  });
+
   it("reports the tests the submission's overall limit left unrun as not run", async () => {
     // Each test takes 0.8 s (under the 1 s per test), the whole submission may take 1.2 s.
     const r = await judge(problem, tests, {

@@ -43,9 +43,13 @@ describe('run cgroups are not left behind', { skip }, () => {
     }
   });
 
-  it('removes the cgroup of a run in flight when vetta is stopped with Ctrl-C', async () => {
-    // A vetta-like process that starts a long sandboxed run, says so, and is then interrupted.
-    const script = `
+  for (const [signal, how] of [
+    ['SIGINT', 'Ctrl-C'],
+    ['SIGTERM', 'SIGTERM'],
+  ] as const) {
+    it(`removes the cgroup of a run in flight when vetta is stopped with ${how}`, async () => {
+      // A vetta-like process that starts a long sandboxed run, says so, and is then interrupted.
+      const script = `
       import { BubblewrapSandbox } from ${JSON.stringify(new URL('../../src/sandbox/bubblewrap.ts', import.meta.url).pathname)};
       import { DEFAULT_LIMITS } from ${JSON.stringify(new URL('../../src/core/sandbox.ts', import.meta.url).pathname)};
       import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
@@ -53,15 +57,16 @@ describe('run cgroups are not left behind', { skip }, () => {
       writeFileSync(box + '/main.py', 'print("running", flush=True)\\nimport time\\ntime.sleep(30)\\n', { mode: 0o644 });
       await BubblewrapSandbox.detect().run({ program: 'python', boxDir: box, args: ['{box}/main.py'], limits: { ...DEFAULT_LIMITS, wallMs: 30000 }, onLine: (l) => console.log(l) });
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('running') && resolve());
-      child.on('exit', () => reject(new Error('the run ended before it started')));
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('running') && resolve());
+        child.on('exit', () => reject(new Error('the run ended before it started')));
+      });
+      assert.equal(leftOf(child.pid!).length > 0, true, 'the run has its cgroup');
+      child.kill(signal);
+      const [, ended] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (code, sig) => r([code, sig])));
+      assert.equal(ended, signal, `the process still ends on ${how}`);
+      assert.deepEqual(leftOf(child.pid!), []);
     });
-    assert.equal(leftOf(child.pid!).length > 0, true, 'the run has its cgroup');
-    child.kill('SIGINT');
-    const [, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (code, sig) => r([code, sig])));
-    assert.equal(signal, 'SIGINT', 'the process still ends on Ctrl-C');
-    assert.deepEqual(leftOf(child.pid!), []);
-  });
+  }
 });

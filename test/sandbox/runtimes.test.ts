@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, chmodSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Sandbox } from '../../src/core/sandbox.ts';
 import { tempDir } from '../helpers.ts';
@@ -75,5 +75,35 @@ describe('a too-old interpreter', { skip: typeof bwrap === 'string' ? bwrap : fa
         e.message ===
         `VETTA_NODE is Node ${oldVersion}; solutions need Node 22.13 or later: point VETTA_NODE at a newer node, or unset it to use the one running vetta`,
     );
+  });
+});
+
+describe('a Python the sandbox user cannot reach', {
+  skip: typeof bwrap === 'string' ? bwrap : process.getuid?.() !== 0 ? 'needs root' : existsSync('/usr/bin/python3') ? false : 'no /usr/bin/python3',
+}, () => {
+  it('is refused with a message naming VETTA_PYTHON (a prefix is a folder: it cannot be linked like a Node binary)', async () => {
+    // A Python prefix in a folder only root may enter (pyenv under /root): its binary and, through
+    // a link, the system's standard library, which Python finds beside the binary.
+    const system = execFileSync('/usr/bin/python3', ['-I', '-S', '-c', 'import os, sys; print(sys.executable); print(os.path.dirname(os.__file__))'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
+    const root = tempDir('vetta-root-');
+    chmodSync(root, 0o700);
+    mkdirSync(join(root, 'bin'));
+    mkdirSync(join(root, 'lib'));
+    copyFileSync(realpathSync(system[0]!), join(root, 'bin', 'python3'));
+    chmodSync(join(root, 'bin', 'python3'), 0o755);
+    symlinkSync(system[1]!, join(root, 'lib', basename(system[1]!)));
+    process.env.VETTA_PYTHON = join(root, 'bin', 'python3');
+    try {
+      await assert.rejects(
+        judge(problem, loadTests(problem), { source: 'def largest(nums):\n    return max(nums)\n', language: 'python', sandbox: bwrap as Sandbox }),
+        (e: Error) => /the sandbox runs as nobody, who cannot reach .*vetta-root-.*: set VETTA_PYTHON/.test(e.message),
+      );
+    } finally {
+      delete process.env.VETTA_PYTHON;
+    }
   });
 });
