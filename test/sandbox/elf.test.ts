@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readDynamicInfo, sharedLibraryClosure } from '../../src/sandbox/elf.ts';
 import { runtimeFor } from '../../src/sandbox/runtimes.ts';
@@ -44,4 +45,17 @@ describe('what each interpreter is shown', () => {
       }
     });
   }
+
+  it('python: the libraries of its compiled modules, but not of those a run cannot use (curses, readline: no terminal; nis: no network)', () => {
+    const { mounts } = runtimeFor('python');
+    const names = mounts.map((m) => basename(m));
+    assert.deepEqual(
+      names.filter((n) => /^lib(ncursesw|panelw|readline|nsl|tirpc|krb5)\./.test(n)),
+      [],
+    );
+    // Those of the others stay: ctypes (libffi), which the hostile tests use, sqlite3, ssl...
+    const dynload = mounts.flatMap((m) => [m, join(m, 'lib-dynload')]).find((d) => d.endsWith('lib-dynload') && existsSync(d));
+    const usable = dynload ? readdirSync(dynload).filter((f) => /^_(ctypes|sqlite3|ssl)\..*so$/.test(f)) : [];
+    for (const lib of sharedLibraryClosure(usable.map((f) => join(dynload!, f)))) assert.ok(names.includes(basename(lib)), `${lib} is shown`);
+  });
 });
