@@ -31,6 +31,11 @@ async function interviewWith(fake: FakeOpenAi) {
   return { interview, brain };
 }
 
+/** Waits (up to 5 s) for something that happens on its own, such as a request reaching the fake. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+}
+
 const lastUserMessage = (fake: FakeOpenAi, request: number) => fake.requests[request]!.messages.filter((m) => m.role === 'user').at(-1)!.content;
 
 describe('preemptive generation', () => {
@@ -40,7 +45,8 @@ describe('preemptive generation', () => {
       const { interview, brain } = await interviewWith(fake);
       const said = 'I would sort both strings and compare them.';
       interview.anticipate(said);
-      await new Promise((r) => setTimeout(r, 50));
+      // The request is on its way at once; a loaded machine may take a while to deliver it over loopback.
+      await until(() => fake.requests.length >= 2);
       assert.equal(fake.requests.length, 2, 'the model was asked while the turn was still undecided');
       await interview.say(said);
       assert.equal(fake.requests.length, 2, 'and not asked again when the candidate had said just that');
@@ -63,7 +69,7 @@ describe('preemptive generation', () => {
     try {
       const { interview, brain } = await interviewWith(fake);
       interview.anticipate('I would sort both strings.');
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => fake.requests.length >= 2);
       const said = 'I would sort both strings, or count the letters in a map.';
       await interview.say(said);
       assert.equal(fake.requests.length, 3);
@@ -83,7 +89,7 @@ describe('preemptive generation', () => {
       const { interview, brain } = await interviewWith(fake);
       const said = 'Done, I think it works.';
       interview.anticipate(said);
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => fake.requests.length >= 2);
       interview.codeSaved('def is_anagram(s, t):\n    return sorted(s) == sorted(t)\n');
       await interview.say(said);
       assert.equal(interview.state.conversation.at(-1)!.text, REPLY.trim());
