@@ -5,6 +5,7 @@ import { COSTS, FEASIBLE_STEPS_EXPONENT, inCells, parseCost, sayStepsExponent, s
 import type { Cost } from './complexity.js';
 import type { InterviewState } from './state.js';
 import { rubricScorecard, scorecardSentence } from './scorecard.js';
+import { statementProse } from '../problems/statement.js';
 import { isQuestion, propertiesMentioned, understand } from './understanding.js';
 import type { ApproachEstimate, ComplexityClaim, PropertyAsked, Reading } from './understanding.js';
 
@@ -406,7 +407,7 @@ const NEGATION = /\b(?:not|no|never|isn'?t|doesn'?t|don'?t|can'?t|cannot|impossi
  * as a shared word.
  */
 function caseInStatement(said: string, problem: Problem): string | null {
-  const prose = (problem.statement.split(/\n#{1,6}\s|\n\s*(?:Example|Constraints)\b/i)[0] ?? '').replace(/`/g, '').replace(/\s+/g, ' ');
+  const prose = statementProse(problem.statement).replace(/`/g, '').replace(/\s+/g, ' ');
   const asked = new Set(contentWords(said).filter((w) => !/^(?:return|returns|happens|happen|what|then)$/.test(w)));
   const negated = NEGATION.test(said.toLowerCase());
   let best: { score: number; sentence: string } | null = null;
@@ -518,6 +519,12 @@ function techniqueName(estimate: ApproachEstimate): string {
   return names.map((t) => TECHNIQUE_WORDS[t] ?? t).join(' and ');
 }
 
+/** The plan the candidate described last, as recorded. */
+const lastPlan = (state: InterviewState) => state.understood.findLast((u) => u.approachTime);
+
+/** The space the problem's best solution needs, where it says. */
+const bestSpace = (problem: Problem): Cost | null => (problem.meta.complexity ? parseCost(problem.meta.complexity.space) : null);
+
 /** The cost an approach would have to beat: the problem's stated complexity. */
 export function expectedTime(problem: Problem): Cost | null {
   const cost = problem.meta.complexity ? parseCost(problem.meta.complexity.time) : null;
@@ -566,16 +573,17 @@ export function orderReason(problem: Problem): string | null {
 const IN_ORDER = ['What could you do working through it in its original order?', 'What could you track going through it in order?'];
 
 function respondToApproach(reading: Reading, said: string, ctx: ConductContext): Reply {
-  const reply = weighApproach(reading, said, ctx);
   const built = reading.approach && building(reading.approach, ctx.state, ctx.problem);
-  if (!built || reply.move === 'answer') return reply;
-  const time = costIn(built.time, ctx.problem).label;
-  return time === reading.approach!.time.label && built.space.label === reading.approach!.space.label
+  const estimate = built && { ...built, time: costIn(built.time, ctx.problem) };
+  const reply = weighApproach(reading, estimate, said, ctx);
+  if (!estimate || reply.move === 'answer') return reply;
+  return estimate.time.label === reading.approach!.time.label && estimate.space.label === reading.approach!.space.label
     ? reply
-    : { ...reply, estimate: { time, space: built.space.label } };
+    : { ...reply, estimate: { time: estimate.time.label, space: estimate.space.label } };
 }
 
-function weighApproach(reading: Reading, said: string, ctx: ConductContext): Reply {
+/** The reply to a plan, given its cost as this problem counts it. */
+function weighApproach(reading: Reading, estimate: ApproachEstimate | undefined, said: string, ctx: ConductContext): Reply {
   const { facts, problem, state } = ctx;
   const pitfall = pitfallFor(said, problem);
   if (pitfall) return { move: 'push_back', text: pitfall, facts: [`pitfall: ${pitfall}`] };
@@ -602,8 +610,6 @@ function weighApproach(reading: Reading, said: string, ctx: ConductContext): Rep
       ),
       facts: ["greedy is not among the problem's techniques"],
     };
-  const built = reading.approach && building(reading.approach, state, problem);
-  const estimate = built && { ...built, time: costIn(built.time, problem) };
   const order = estimate?.techniques.includes('sort') ? orderReason(problem) : null;
   if (order && !/\bind(?:ex|ices|exes)\b|\bpositions?\b|\bcopy\b/.test(said.toLowerCase()))
     return {
@@ -713,13 +719,13 @@ function actualCost(ctx: ConductContext, fromApproach: { time: Cost; space: Cost
   }
   if (fromApproach) return { cost: fromApproach.time, space: fromApproach.space, source: 'the approach described' };
   const accepted = ctx.state.testRuns.some((r) => r.verdict === 'accepted');
-  const lastDescribed = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const lastDescribed = lastPlan(ctx.state);
   // A plan described after the latest code is the one they are talking about now.
   const talkingAboutCode = !(lastDescribed && lastDescribed.codeVersion === ctx.state.codeSnapshots.length && ctx.state.codeSnapshots.length > 0);
   if (ctx.codeTime && talkingAboutCode) return { cost: costIn(ctx.codeTime, ctx.problem), source: 'the code' };
   const expected = expectedTime(ctx.problem);
   if (accepted && expected) return { cost: expected, source: 'the accepted solution' };
-  const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const described = lastPlan(ctx.state);
   const cost = described ? parseCost(described.approachTime!) : null;
   const space = described?.approachSpace ? parseCost(described.approachSpace) : null;
   return cost ? { cost: costIn(cost, ctx.problem), ...(space ? { space } : {}), source: 'the approach described' } : null;
@@ -787,7 +793,7 @@ const POSSIBLE =
 
 function possibility(claim: ComplexityClaim, ctx: ConductContext): Reply {
   const time = expectedTime(ctx.problem);
-  const space = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
+  const space = bestSpace(ctx.problem);
   const asked = [claim.time ? `${claim.time.label} time` : '', claim.space ? `${claim.space.label} space` : ''].filter(Boolean).join(' and ');
   if ((claim.time && !time) || (claim.space && !space))
     return { move: 'answer', text: `Try it and see: what would ${asked} need you to keep track of?`, facts: [] };
@@ -805,7 +811,7 @@ function possibility(claim: ComplexityClaim, ctx: ConductContext): Reply {
 
 /** "Can I do it in constant space?" is a good instinct to follow where the problem allows it; a statement is noted. */
 function spaceOnly(space: Cost, ctx: ConductContext, lead: string, said: string): Reply {
-  const best = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
+  const best = bestSpace(ctx.problem);
   if (isQuestion(said) && best && space.rank >= best.rank)
     return {
       move: 'answer',
@@ -818,7 +824,7 @@ function spaceOnly(space: Cost, ctx: ConductContext, lead: string, said: string)
 /** "What's the space?": asked back, about what they described. */
 function askComplexityBack(said: string, ctx: ConductContext): Reply {
   const space = /\b(?:space|memory)\b/.test(said.toLowerCase());
-  const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const described = lastPlan(ctx.state);
   const what = described ? 'your approach' : 'the approach you have in mind';
   return {
     move: 'ask_complexity',
@@ -865,7 +871,7 @@ function assessProgress(ctx: ConductContext): Reply {
       text: `The complexity looks right. Run the tests and let them tell you about correctness.`,
       facts: [`the code is ${ctx.codeTime.label}`],
     };
-  const described = [...ctx.state.understood].reverse().find((u) => u.approachTime);
+  const described = lastPlan(ctx.state);
   const planned = described?.approachTime ? parseCost(described.approachTime) : null;
   if (planned && expected) {
     if (planned.rank > expected.rank)
@@ -875,8 +881,8 @@ function assessProgress(ctx: ConductContext): Reply {
         facts: [`the approach is ${planned.label}`, `expected ${expected.label}`],
       };
     const space = described?.approachSpace ? parseCost(described.approachSpace) : null;
-    const bestSpace = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
-    const spaceNote = space && bestSpace && space.rank > bestSpace.rank ? ` The space can still come down to ${bestSpace.label}.` : '';
+    const best = bestSpace(ctx.problem);
+    const spaceNote = space && best && space.rank > best.rank ? ` The space can still come down to ${best.label}.` : '';
     return {
       move: 'assess_progress',
       text: `The time is as good as it gets, ${expected.label}.${spaceNote || ' Go ahead and code it.'}`,
@@ -911,7 +917,7 @@ function followUpAnswer(said: string, ctx: ConductContext): Reply {
 function define(term: string, said: string, ctx: ConductContext): Reply {
   const prepared = preparedByKeyword(said, ctx.problem.meta.clarifications);
   if (prepared) return { move: 'define', text: prepared, facts: [`prepared: ${prepared}`] };
-  const prose = ctx.problem.statement.split(/\n#{1,6}\s|\n\s*(?:Example|Constraints)\b/i)[0] ?? '';
+  const prose = statementProse(ctx.problem.statement);
   const stem = term.replace(/(?:es|s)$/, '');
   const sentence = prose
     .replace(/`/g, '')
@@ -924,8 +930,8 @@ function define(term: string, said: string, ctx: ConductContext): Reply {
 
 /** "Can I do better on space?": against the problem's best space, from what they described. */
 function improveSpace(ctx: ConductContext): Reply {
-  const best = ctx.problem.meta.complexity ? parseCost(ctx.problem.meta.complexity.space) : null;
-  const described = [...ctx.state.understood].reverse().find((u) => u.approachSpace);
+  const best = bestSpace(ctx.problem);
+  const described = lastPlan(ctx.state);
   const now = described?.approachSpace ? parseCost(described.approachSpace) : null;
   if (best && (!now || now.rank > best.rank))
     return {

@@ -3,7 +3,7 @@ import type { JudgeReport } from '../problems/judge.js';
 import { judge } from '../problems/judge.js';
 import type { Language, Problem, ProblemTest } from '../problems/load.js';
 import { parseConstraints } from '../problems/constraints.js';
-import { TAG_NUDGES } from '../problems/reference.js';
+import { techniqueNudge } from '../problems/reference.js';
 import type { ProblemFacts } from '../problems/constraints.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Sandbox } from '../core/sandbox.js';
@@ -409,9 +409,7 @@ export class Interview {
     if (own.nudge.length + own.hint.length + own.reveal.length > 0) return own;
     const n = this.facts.maxInputSize;
     const target = n === null ? null : n >= 10_000 ? 'O(n) or O(n log n)' : n >= 500 ? 'O(n^2) at worst' : null;
-    // A technique's nudge says more than a data type's: "sliding-window" before "string".
-    const tags = this.options.problem.meta.tags;
-    const technique = [...tags.filter((t) => !/^(?:array|string|math|matrix|simulation)$/.test(t)), ...tags].map((t) => TAG_NUDGES[t]).find(Boolean);
+    const technique = techniqueNudge(this.options.problem.meta.tags);
     return {
       nudge: [
         n !== null && target

@@ -1,5 +1,6 @@
 import { preview } from '../core/text.js';
 import type { Brain, BrainPart, Instruction, InterviewContext } from './brain.js';
+import { statementProse } from '../problems/statement.js';
 import { vary } from './conduct.js';
 
 /**
@@ -89,7 +90,7 @@ export class ScriptedBrain implements Brain {
  * sentences, never cut mid-way. Long statements keep their first sentences whole.
  */
 export function spokenSummary(statement: string, maxChars = 600): string {
-  const prose = statement.split(/\n#{1,6}\s|\n\s*(?:Example|Constraints)\b/i)[0] ?? statement;
+  const prose = statementProse(statement);
   const sentences = prose
     .split(/\n\s*\n|\n(?=\s*[-*]\s)/)
     .map((block) =>

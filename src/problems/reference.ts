@@ -275,6 +275,12 @@ export interface DerivedHints {
 
 /** The ladder an imported problem gets: a nudge from its tags and bounds, a hint from the
  *  reference's structure, a reveal in words with its complexity. */
+/** The nudge of a problem's most telling tag: a technique says more than the kind of input ("dynamic-programming" before "array"). */
+export function techniqueNudge(tags: readonly string[]): string | undefined {
+  const generic = new Set(['array', 'string', 'math', 'matrix', 'simulation']);
+  return [...tags.filter((t) => !generic.has(t)), ...tags.filter((t) => generic.has(t))].map((t) => TAG_NUDGES[t]).find(Boolean);
+}
+
 export function deriveHints(shape: ReferenceShape, complexity: Complexity, tags: string[], facts: ProblemFacts): DerivedHints {
   const nudge: string[] = [];
   const largest = facts.bounds.filter((b) => b.size && b.max !== undefined).sort((a, b) => b.max! - a.max!)[0];
@@ -282,9 +288,7 @@ export function deriveHints(shape: ReferenceShape, complexity: Complexity, tags:
     const target = complexity.time !== 'O(1)' && plausible(complexity, facts) ? complexity.time : budgetFor(largest.max!);
     nudge.push(`${largest.subject} is up to ${formatBound(largest.max!)}: what would an ${target} approach look like?`);
   }
-  // A technique says more than the kind of input: "dynamic-programming" before "array".
-  const generic = new Set(['array', 'string', 'math', 'matrix', 'simulation']);
-  const tagNudge = [...tags.filter((t) => !generic.has(t)), ...tags.filter((t) => generic.has(t))].map((t) => TAG_NUDGES[t]).find(Boolean);
+  const tagNudge = techniqueNudge(tags);
   if (tagNudge) nudge.push(tagNudge);
   const kept = structures(shape);
   const sorting = shape.sorts ? 'Sort first, then use ' : 'Try ';

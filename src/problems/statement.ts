@@ -143,3 +143,8 @@ export function importStatement(description: string): ImportedStatement {
   if (followUp.length > 0) parts.push(`## Follow-up\n\n${followUp.join('\n\n')}`);
   return { summary, markdown: `${parts.filter(Boolean).join('\n\n')}\n` };
 }
+
+/** A statement's prose: what comes before its examples and constraints. */
+export function statementProse(statement: string): string {
+  return statement.split(/\n#{1,6}\s|\n\s*(?:Example|Constraints)\b/i)[0] ?? statement;
+}
