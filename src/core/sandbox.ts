@@ -25,6 +25,17 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 /** How far a user may raise the limits (a problem can only lower them). */
 export const LIMIT_CAPS = { wallMs: 60_000, testTimeMs: 30_000, memoryMb: 1024 } as const;
 
+/**
+ * What the kernel counts for a running program, read from outside it, for time limits a busy
+ * machine does not make unfair.
+ */
+export interface RunMeter {
+  /** The CPU time its processes have used so far (ms); null where, or until, it is counted. */
+  cpuMs(): number | null;
+  /** How long its most delayed thread has been runnable but waiting for a CPU (ms); null where not known. */
+  waitedMs(): number | null;
+}
+
 export interface SandboxRequest {
   program: Program;
   /** A host folder, mounted read-only; `args` name files in it relative to it. */
@@ -35,11 +46,8 @@ export interface SandboxRequest {
   signal?: AbortSignal;
   /** Each complete stdout line, as it arrives. */
   onLine?: (line: string) => void;
-  /**
-   * Once the program runs: how to read the CPU time its processes have used so far (ms), for
-   * limits a busy machine does not make unfair. Not called where the backend cannot count it.
-   */
-  onCpuMeter?: (cpuMs: () => number | null) => void;
+  /** Once the program runs: what can be read of it from outside (RunMeter); not called where nothing can. */
+  onMeter?: (meter: RunMeter) => void;
 }
 
 /** The same fields whatever happened, so callers never guess. */

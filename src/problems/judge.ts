@@ -9,19 +9,11 @@ import { matches } from './compare.js';
 import type { Language, Problem, ProblemTest } from './load.js';
 import { EXTENSIONS } from './load.js';
 import { summarise } from './summary.js';
+import { TEST_KILL_GRACE_MS, TestClock } from './test-clock.js';
 import type { TestVerdict, Verdict } from './summary.js';
 
 export const MAX_SOURCE_BYTES = 1024 * 1024;
 const DEFAULT_TEST_TIME_MS = 1000;
-/** Slack on our clock for the harness to build a test's arguments and encode its answer: a
- *  solution that forges its own time can gain at most this much. */
-const TEST_KILL_GRACE_MS = 250;
-/**
- * Where the sandbox counts CPU time, the per-test limit is on it (a busy machine slows a solution's
- * clock, not its CPU time) and wall time only stops a solution that waits instead of computing
- * (sleep, a blocked read) at this multiple of the limit.
- */
-const WALL_FACTOR_WITH_CPU = 2;
 /** How often a test's CPU time is looked at while it runs. */
 const CPU_POLL_MS = 25;
 /** A run stopped for time that had used this share of its memory ran out of memory (see whyItStopped):
@@ -233,18 +225,11 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       running = controller;
       const onOuterAbort = () => controller.abort();
       options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-      // Time is kept on our own clock, from the arrival of one record to the next: the harness
-      // shares its process with the candidate, so its `ms` and the moment it writes a record can
-      // be forged. A solution can delay a record (and look slower), never make a test faster.
-      let windowStarted = 0;
+      // Each window runs from the arrival of one record to the next (test-clock.ts).
+      const clock = new TestClock(testTimeMs);
       let windowTimer: NodeJS.Timeout | undefined;
-      let cpuMs: (() => number | null) | null = null;
-      let windowCpuStarted = 0;
       let cpuPoll: NodeJS.Timeout | undefined;
-      const cpuUsed = () => {
-        const now = cpuMs?.() ?? null;
-        return now === null ? null : now - windowCpuStarted;
-      };
+      let window = 0;
       let overran: 'loading' | 'test' | undefined;
       let loaded = false;
       let loadError: HarnessError | undefined;
@@ -252,8 +237,8 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       let harnessStarted = false;
       const due = () => pending.find((t) => !outcomes.has(t.index));
       const openWindow = (phase: 'loading' | 'test') => {
-        windowStarted = performance.now();
-        windowCpuStarted = cpuMs?.() ?? 0;
+        const opened = ++window;
+        clock.start();
         clearTimeout(windowTimer);
         clearInterval(cpuPoll);
         const overrun = () => {
@@ -261,14 +246,22 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
           clearInterval(cpuPoll);
           controller.abort();
         };
-        windowTimer = setTimeout(overrun, (cpuMs ? WALL_FACTOR_WITH_CPU : 1) * testTimeMs + TEST_KILL_GRACE_MS);
-        if (cpuMs) {
-          cpuPoll = setInterval(() => {
-            if ((cpuUsed() ?? 0) > testTimeMs + TEST_KILL_GRACE_MS) overrun();
-          }, CPU_POLL_MS);
-        }
+        // Looked at after pending output is read (setImmediate runs after the poll phase): a record
+        // that arrived while this process was busy is not a window overrun.
+        const check = () =>
+          setImmediate(() => {
+            if (opened !== window) return;
+            const left = clock.wallAllowanceMs() - clock.wallMs();
+            if (left <= 0) overrun();
+            else windowTimer = setTimeout(check, left);
+          });
+        windowTimer = setTimeout(check, clock.wallAllowanceMs());
+        cpuPoll = setInterval(() => {
+          if ((clock.cpuMs() ?? 0) > testTimeMs + TEST_KILL_GRACE_MS) overrun();
+        }, CPU_POLL_MS);
       };
       const closeWindow = () => {
+        window++;
         clearTimeout(windowTimer);
         clearInterval(cpuPoll);
       };
@@ -293,16 +286,16 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
             // The harness answers the job's tests in order; an answer for any other test is forged.
             const t = loaded ? due() : undefined;
             if (!t || r.i !== t.index) return;
-            const parentMs = performance.now() - windowStarted;
-            const cpu = cpuUsed();
+            const wall = clock.wallMs();
+            const cpu = clock.cpuMs();
             progressed = true;
             // Counted CPU time is the test's time; without it, the harness's own figure, which a
             // solution can only make larger.
             const ms = cpu !== null ? Math.round(cpu) : typeof r.ms === 'number' ? r.ms : null;
             if (cpu !== null && cpu > testTimeMs) {
               finish(t, 'time_limit', { timeMs: ms, error: `used ${Math.round(cpu)} ms of CPU; the limit per test is ${testTimeMs} ms` });
-            } else if (parentMs > (cpu !== null ? WALL_FACTOR_WITH_CPU : 1) * testTimeMs + TEST_KILL_GRACE_MS) {
-              finish(t, 'time_limit', { timeMs: Math.round(parentMs), error: `took ${Math.round(parentMs)} ms; the limit per test is ${testTimeMs} ms` });
+            } else if (wall > clock.wallAllowanceMs()) {
+              finish(t, 'time_limit', { timeMs: Math.round(wall), error: `took ${Math.round(wall)} ms; the limit per test is ${testTimeMs} ms` });
             } else if (cpu === null && ms !== null && ms > testTimeMs) {
               finish(t, 'time_limit', { timeMs: ms, error: `took ${Math.round(ms)} ms; the limit per test is ${testTimeMs} ms` });
             } else if (r.t === 'result') {
@@ -337,9 +330,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
           limits: { ...limits, wallMs: left },
           signal: controller.signal,
           onLine,
-          onCpuMeter: (meter) => {
-            cpuMs = meter;
-          },
+          onMeter: (meter) => clock.measure(meter),
         });
       } finally {
         closeWindow();

@@ -153,13 +153,16 @@ export interface CgroupLimits {
 }
 
 export class RunCgroup {
+  /** What the kernel counts for the run: CPU time, waiting for a CPU, peak memory, OOM kills. */
+  readonly counters: CgroupCounters;
+
   private constructor(
     private readonly layout: Layout,
     /** The run's folders: one on cgroup v2, memory and pids (and cpuacct) on v1. */
     readonly dirs: string[],
-    /** The folder whose counter holds the run's CPU time, once made. */
-    private cpuDir: string | null = null,
+    cpuDir: string | null = null,
   ) {
+    this.counters = new CgroupCounters(layout.version, dirs[0]!, cpuDir);
     track(this);
   }
 
@@ -201,7 +204,7 @@ export class RunCgroup {
         const cpu = join(layout.cpu, name);
         mkdirSync(cpu);
         cg.dirs.push(cpu);
-        cg.cpuDir = cpu;
+        cg.counters.cpuDir = cpu;
       }
     } catch (e) {
       cg.remove();
@@ -216,29 +219,7 @@ export class RunCgroup {
 
   /** True when the kernel's OOM killer acted inside this cgroup. */
   oomKilled(): boolean {
-    const text = this.layout.version === 2 ? read(this.dirs[0]!, 'memory.events') : read(this.dirs[0]!, 'memory.oom_control');
-    const m = /oom_kill (\d+)/.exec(text);
-    return m !== null && Number(m[1]) > 0;
-  }
-
-  /**
-   * The CPU time the run's processes have used so far, in ms, or null where it is not counted.
-   * Read from the kernel's counter, so nothing inside the run can change it.
-   */
-  cpuMs(): number | null {
-    if (!this.cpuDir) return null;
-    if (this.layout.version === 2) {
-      const m = /usage_usec (\d+)/.exec(read(this.cpuDir, 'cpu.stat'));
-      return m ? Number(m[1]) / 1000 : null;
-    }
-    const ns = Number.parseInt(read(this.cpuDir, 'cpuacct.usage'), 10);
-    return Number.isFinite(ns) ? ns / 1e6 : null;
-  }
-
-  peakBytes(): number | null {
-    const text = this.layout.version === 2 ? read(this.dirs[0]!, 'memory.peak') : read(this.dirs[0]!, 'memory.max_usage_in_bytes');
-    const n = Number.parseInt(text, 10);
-    return Number.isFinite(n) ? n : null;
+    return this.counters.oomKilled();
   }
 
   pids(): number[] {
@@ -286,4 +267,79 @@ export class RunCgroup {
       }
     }
   }
+}
+
+/**
+ * Reads what the kernel counts for one cgroup (a run's own, or a container's), so nothing inside
+ * the run can change it. A reading that fails (the cgroup is gone) gives the last one made.
+ */
+export class CgroupCounters {
+  private lastPeak: number | null = null;
+
+  constructor(
+    private readonly version: 1 | 2,
+    /** v1's memory folder, or v2's only folder; its thread list is the run's. */
+    private readonly memoryDir: string,
+    /** Where CPU time is counted (v1's cpuacct folder), or null where it is not. */
+    public cpuDir: string | null,
+  ) {}
+
+  /** The CPU time the run's processes have used so far, in ms, or null where it is not counted. */
+  cpuMs(): number | null {
+    if (!this.cpuDir) return null;
+    if (this.version === 2) {
+      const m = /usage_usec (\d+)/.exec(read(this.cpuDir, 'cpu.stat'));
+      return m ? Number(m[1]) / 1000 : null;
+    }
+    const ns = Number.parseInt(read(this.cpuDir, 'cpuacct.usage'), 10);
+    return Number.isFinite(ns) ? ns / 1e6 : null;
+  }
+
+  /**
+   * How long the run's most delayed thread has been runnable but waiting for a CPU, in ms (the
+   * scheduler's run_delay, /proc/TID/schedstat): time a busy machine took, not the program. A
+   * program can only add to it by keeping more threads busy than there are CPUs, which its CPU
+   * time counts. Null where the kernel keeps no such figure.
+   */
+  waitedMs(): number | null {
+    const threads = read(this.memoryDir, this.version === 2 ? 'cgroup.threads' : 'tasks')
+      .split('\n')
+      .filter(Boolean);
+    let most: number | null = null;
+    for (const tid of threads) {
+      const delayNs = Number(read('/proc', `${tid}/schedstat`).split(' ')[1]);
+      if (Number.isFinite(delayNs)) most = Math.max(most ?? 0, delayNs / 1e6);
+    }
+    return most;
+  }
+
+  /** The most memory the run has held, in bytes. */
+  peakBytes(): number | null {
+    const n = Number.parseInt(read(this.memoryDir, this.version === 2 ? 'memory.peak' : 'memory.max_usage_in_bytes'), 10);
+    if (Number.isFinite(n)) this.lastPeak = Math.max(this.lastPeak ?? 0, n);
+    return this.lastPeak;
+  }
+
+  /** True when the kernel's OOM killer acted inside this cgroup. */
+  oomKilled(): boolean {
+    const text = read(this.memoryDir, this.version === 2 ? 'memory.events' : 'memory.oom_control');
+    const m = /oom_kill (\d+)/.exec(text);
+    return m !== null && Number(m[1]) > 0;
+  }
+}
+
+/**
+ * A Docker container's cgroup on this machine, where the engine is local and its cgroups are
+ * visible (the cgroupfs and systemd drivers, v1 and v2), or null.
+ */
+export function containerCgroup(id: string): CgroupCounters | null {
+  const places = [`docker/${id}`, `system.slice/docker-${id}.scope`];
+  if (existsSync(join(ROOT, 'cgroup.controllers'))) {
+    const dir = places.map((p) => join(ROOT, p)).find((d) => existsSync(d));
+    return dir ? new CgroupCounters(2, dir, dir) : null;
+  }
+  const place = places.find((p) => existsSync(join(ROOT, 'memory', p)));
+  if (!place) return null;
+  const cpu = join(ROOT, 'cpuacct', place);
+  return new CgroupCounters(1, join(ROOT, 'memory', place), existsSync(cpu) ? cpu : null);
 }

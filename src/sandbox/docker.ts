@@ -1,11 +1,14 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findOnPath } from '../core/find-on-path.js';
+import { containerCgroup } from './cgroup.js';
+import type { CgroupCounters } from './cgroup.js';
 import { runLimited } from './process.js';
+import type { RunCounters } from './process.js';
 import { interpreterArgs, SANDBOX_ENV } from './runtimes.js';
 import { dockerSeccompProfile } from './seccomp.js';
 import type { Program, Sandbox, SandboxLimits, SandboxRequest, SandboxResult } from '../core/sandbox.js';
@@ -27,6 +30,8 @@ export interface DockerPlan {
   tmpfsBytes: number;
   /** A host file holding the seccomp profile (dockerSeccompProfile). */
   seccompProfile: string;
+  /** Where the engine writes the container's id once it has made it (it must not exist yet). */
+  cidFile: string;
 }
 
 /**
@@ -39,6 +44,8 @@ export function dockerArgs(plan: DockerPlan): string[] {
     'run',
     '--name',
     plan.name,
+    '--cidfile',
+    plan.cidFile,
     '--network',
     'none',
     '--read-only',
@@ -71,17 +78,54 @@ export function dockerArgs(plan: DockerPlan): string[] {
   return args;
 }
 
-let profileFile: string | undefined;
+let ownDir: string | undefined;
 
-/** The profile, written once per process to a private folder the docker client reads it from. */
-function seccompProfileFile(): string {
-  if (!profileFile) {
-    const dir = mkdtempSync(join(tmpdir(), 'vetta-seccomp-'));
-    profileFile = join(dir, 'profile.json');
-    writeFileSync(profileFile, JSON.stringify(dockerSeccompProfile()));
+/** A private folder for the docker client's files: the seccomp profile (written once), container ids. */
+function clientDir(): string {
+  if (!ownDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'vetta-docker-'));
+    writeFileSync(join(dir, 'seccomp.json'), JSON.stringify(dockerSeccompProfile()));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    ownDir = dir;
   }
-  return profileFile;
+  return ownDir;
+}
+
+/**
+ * What the kernel counts for a container, read from its cgroup once the engine has made it (its id
+ * is in the cidfile): CPU time and waiting for a CPU for fair time limits, and peak memory, which
+ * tells a run that stalled near its memory limit from a slow one. Nothing where the engine's
+ * cgroups are not visible (a remote or rootless engine).
+ */
+class ContainerCounters implements RunCounters {
+  private found: CgroupCounters | null = null;
+
+  constructor(private readonly cidFile: string) {}
+
+  private cgroup(): CgroupCounters | null {
+    if (!this.found) {
+      let id = '';
+      try {
+        id = readFileSync(this.cidFile, 'utf8').trim();
+      } catch {
+        // not made yet
+      }
+      if (id) this.found = containerCgroup(id);
+    }
+    return this.found;
+  }
+
+  cpuMs(): number | null {
+    return this.cgroup()?.cpuMs() ?? null;
+  }
+
+  waitedMs(): number | null {
+    return this.cgroup()?.waitedMs() ?? null;
+  }
+
+  peakBytes(): number | null {
+    return this.cgroup()?.peakBytes() ?? null;
+  }
 }
 
 export class DockerSandbox implements Sandbox {
@@ -131,7 +175,8 @@ export class DockerSandbox implements Sandbox {
       limits: request.limits,
       tmpfsBytes: 16 * 1024 * 1024,
     };
-    const argv = [this.docker, ...dockerArgs({ ...plan, seccompProfile: seccompProfileFile() })];
+    const cidFile = join(clientDir(), `${name}.cid`);
+    const argv = [this.docker, ...dockerArgs({ ...plan, seccompProfile: join(clientDir(), 'seccomp.json'), cidFile })];
     const docker = this.docker;
     const env = this.env;
     try {
@@ -142,6 +187,8 @@ export class DockerSandbox implements Sandbox {
         limitsBy: 'none',
         signal: request.signal,
         onLine: request.onLine,
+        counters: new ContainerCounters(cidFile),
+        ...(request.onMeter ? { onMeter: request.onMeter } : {}),
         // Killing the client leaves the container running; kill the container itself.
         onKill: () => execFile(docker, ['kill', name], { env }, () => {}),
         // And if vetta dies, the container would run on: the reaper removes it.
@@ -152,6 +199,7 @@ export class DockerSandbox implements Sandbox {
       return { ...result, memoryExceeded: result.memoryExceeded || inspected.stdout.trim() === 'true' };
     } finally {
       await run(docker, ['rm', '--force', name], { env }).catch(() => {});
+      rmSync(cidFile, { force: true });
     }
   }
 }

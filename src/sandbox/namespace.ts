@@ -125,7 +125,7 @@ export abstract class NamespaceSandbox implements Sandbox {
       limitsBy: limitsFor(this.limitsProvider, request.limits),
       signal: request.signal,
       onLine: request.onLine,
-      ...(request.onCpuMeter ? { onCpuMeter: request.onCpuMeter } : {}),
+      ...(request.onMeter ? { onMeter: request.onMeter } : {}),
       ...(this.seccompOnFd3 && this.seccompProgram ? { seccompProgram: this.seccompProgram } : {}),
       // The launcher's arguments, and so those of the sandbox's pid 1 (a copy of it), hold the box folder.
       ifVettaDies: { matching: request.boxDir },

@@ -3,7 +3,12 @@ import type { Writable } from 'node:stream';
 import { RunCgroup } from './cgroup.js';
 import type { Undo } from './reaper.js';
 import { undoIfVettaDies } from './reaper.js';
-import type { SandboxLimits, SandboxResult } from '../core/sandbox.js';
+import type { RunMeter, SandboxLimits, SandboxResult } from '../core/sandbox.js';
+
+/** A run's counters (CgroupCounters, or a container's), including the most memory it has held. */
+export interface RunCounters extends RunMeter {
+  peakBytes(): number | null;
+}
 
 export interface LimitedRun {
   argv: string[];
@@ -18,8 +23,10 @@ export interface LimitedRun {
   limitsBy: 'cgroup' | { scopePrefix: string[] } | 'none';
   signal?: AbortSignal;
   onLine?: (line: string) => void;
-  /** Given how to read the run's CPU time once it is in its cgroup; never called without one. */
-  onCpuMeter?: (cpuMs: () => number | null) => void;
+  /** Given the run's counters once it is in its cgroup; never called without one. */
+  onMeter?: (meter: RunMeter) => void;
+  /** The counters of a cgroup the run is put in by someone else (a container engine's). */
+  counters?: RunCounters;
   /** Given to the program on fd SECCOMP_FD, then closed: bwrap reads its seccomp filter there. */
   seccompProgram?: Buffer;
   /** Also called when the run is killed: for programs whose process tree is not ours (a container). */
@@ -90,9 +97,12 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
   let stdoutBytes = 0;
   let pending: Buffer[] = [];
 
+  const counters: RunCounters | undefined = cgroup?.counters ?? run.counters;
   const kill = () => {
     if (killed) return;
     killed = true;
+    // Before the kill: a container's cgroup, and with it its memory reading, goes when it stops.
+    counters?.peakBytes();
     if (child.pid !== undefined) {
       try {
         process.kill(-child.pid, 'SIGKILL');
@@ -113,8 +123,9 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       ended();
       return Promise.reject(e);
     }
-    const counted = cgroup;
-    run.onCpuMeter?.(() => counted.cpuMs());
+    run.onMeter?.(cgroup.counters);
+  } else if (run.counters) {
+    run.onMeter?.(run.counters);
   }
   if (run.seccompProgram) {
     const input = child.stdio[SECCOMP_FD] as Writable;
@@ -182,7 +193,7 @@ export function runLimited(run: LimitedRun): Promise<SandboxResult> {
       // In a systemd scope we cannot read the OOM counter after the scope is gone; a SIGKILL we did
       // not send (bwrap reports it as 137) can only have come from the kernel's OOM killer.
       const oom = (cgroup?.oomKilled() ?? false) || (scope !== null && !killed && (signal === 'SIGKILL' || exitCode === 137));
-      const peak = cgroup?.peakBytes() ?? null;
+      const peak = counters?.peakBytes() ?? null;
       cgroup?.remove();
       ended();
       resolve({

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { judge } from '../../src/problems/judge.ts';
 import type { Language } from '../../src/problems/load.ts';
 import { loadProblem, loadTests } from '../../src/problems/load.ts';
 import { VettaError } from '../../src/core/errors.ts';
 import type { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.ts';
+import { cgroupUnavailableReason } from '../../src/sandbox/cgroup.ts';
 import { selectSandbox } from '../../src/sandbox/select.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 import type { Sandbox } from '../../src/core/sandbox.ts';
 import { largestProblem, tempDir, writeTree } from '../helpers.ts';
 
@@ -17,6 +20,13 @@ const sandbox = selectSandbox('auto');
 
 const run = (source: string, language: Language, testTimeMs?: number) =>
   judge(problem, tests, { source, language, sandbox, ...(testTimeMs ? { limits: { testTimeMs } } : {}) });
+
+/** Why the per-test CPU time cannot be counted here (the busy-machine test needs it), or false. */
+const cpuUnmeasured = () => {
+  const reason = cgroupUnavailableReason();
+  if (reason) return reason;
+  return findOnPath('taskset', process.env) ? false : 'taskset (util-linux) is not installed';
+};
 
 const verdicts = (r: Awaited<ReturnType<typeof run>>) => r.tests.map((t) => t.verdict);
 
@@ -305,6 +315,34 @@ describe('judge', () => {
       );
       assert.deepEqual(verdicts(js), ['time_limit', 'time_limit', 'time_limit', 'time_limit']);
     });
+  });
+
+  it('judges a correct solution on a machine whose CPU is kept busy as it would on an idle one', { skip: cpuUnmeasured() }, async () => {
+    // One CPU is given to this process, the sandbox it starts and five busy loops (the other CPU
+    // stays free for the rest of the suite), each loop in its own session as other programs on a
+    // shared machine are (the scheduler shares a CPU between sessions first): the solution's 150 ms
+    // of CPU per test (under the 300 ms limit) take about a second of wall time, over twice the
+    // limit, while it waits its turn.
+    const single = ['-c', '0'];
+    const mask = execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' })
+      .trim()
+      .split(' ')
+      .pop()!;
+    execFileSync('taskset', ['-p', ...single, String(process.pid)], { stdio: 'ignore' });
+    const busy = Array.from({ length: 5 }, () => spawn('taskset', [...single, 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore', detached: true }));
+    try {
+      const r = await judge(problem, tests, {
+        source:
+          'import time\nclass Solution:\n    def largest(self, nums):\n        end = time.process_time() + 0.15\n        while time.process_time() < end:\n            pass\n        return max(nums)\n',
+        language: 'python',
+        sandbox,
+        limits: { testTimeMs: 300, wallMs: 30_000 },
+      });
+      assert.equal(r.verdict, 'accepted', JSON.stringify(r.tests.map((t) => t.error ?? t.verdict)));
+    } finally {
+      for (const p of busy) p.kill('SIGKILL');
+      execFileSync('taskset', ['-p', mask, String(process.pid)], { stdio: 'ignore' });
+    }
   });
 
   it('is not fooled by a solution that changes the test data or the harness', async () => {

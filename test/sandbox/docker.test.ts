@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_IMAGES, dockerArgs, type DockerSandbox } from '../../src/sandbox/docker.ts';
 import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
+import type { RunMeter } from '../../src/core/sandbox.ts';
 import { localDocker } from './local-images.ts';
 
 const args = dockerArgs({
@@ -14,6 +18,7 @@ const args = dockerArgs({
   limits: DEFAULT_LIMITS,
   tmpfsBytes: 4096,
   seccompProfile: '/tmp/vetta-seccomp-x/profile.json',
+  cidFile: '/tmp/vetta-docker-x/vetta-1-abcd.cid',
 });
 const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
 
@@ -39,22 +44,46 @@ describe('docker command line', () => {
   });
 });
 
+/** A readable box folder holding main.py. */
+function pythonBox(source: string): string {
+  const box = mkdtempSync(join(tmpdir(), 'vetta-docker-'));
+  chmodSync(box, 0o755);
+  writeFileSync(join(box, 'main.py'), source, { mode: 0o644 });
+  return box;
+}
+
 // This machine's interpreters as images: CI cannot pull from Docker Hub.
 const found = localDocker();
 describe('docker sandbox, for real', { skip: typeof found === 'string' ? `docker unavailable here: ${found}` : false }, () => {
   it('runs a program as nobody without network', async () => {
-    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const box = mkdtempSync(join(tmpdir(), 'vetta-docker-'));
-    chmodSync(box, 0o755);
-    writeFileSync(
-      join(box, 'main.py'),
+    const box = pythonBox(
       'import os, socket\nprint(os.getuid())\ntry:\n    socket.create_connection(("1.1.1.1", 53), timeout=1)\n    print("net")\nexcept OSError:\n    print("no net")\n',
-      { mode: 0o644 },
     );
     const lines: string[] = [];
     await (found as DockerSandbox).run({ program: 'python', boxDir: box, args: ['{box}/main.py'], limits: DEFAULT_LIMITS, onLine: (l) => lines.push(l) });
     assert.deepEqual(lines, ['65534', 'no net']);
+  });
+
+  it("reads the container's CPU time and peak memory from its cgroup, for fair time limits and for telling a memory stall from a slow run", async () => {
+    const box = pythonBox(
+      'import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end:\n    pass\nheld = bytearray(60 * 1024 * 1024)\nprint("busy", flush=True)\ntime.sleep(60)\n',
+    );
+    let meter: RunMeter | undefined;
+    let cpu: number | null = null;
+    const result = await (found as DockerSandbox).run({
+      program: 'python',
+      boxDir: box,
+      args: ['{box}/main.py'],
+      limits: { ...DEFAULT_LIMITS, wallMs: 3000 },
+      onMeter: (m) => {
+        meter = m;
+      },
+      onLine: () => {
+        cpu = meter?.cpuMs() ?? null;
+      },
+    });
+    assert.ok(cpu !== null && cpu >= 300 && cpu < 1500, `${cpu} ms of CPU`);
+    assert.ok(result.timedOut);
+    assert.ok((result.peakMemoryBytes ?? 0) >= 60 * 1024 * 1024, `peak ${result.peakMemoryBytes}`);
   });
 });

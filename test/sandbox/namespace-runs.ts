@@ -9,7 +9,7 @@ import { NOBODY } from '../../src/sandbox/namespace.ts';
 import type { NamespaceSandbox } from '../../src/sandbox/namespace.ts';
 import { SANDBOX_ENV } from '../../src/sandbox/runtimes.ts';
 import { DEFAULT_LIMITS } from '../../src/core/sandbox.ts';
-import type { SandboxLimits, SandboxResult } from '../../src/core/sandbox.ts';
+import type { RunMeter, SandboxLimits, SandboxResult } from '../../src/core/sandbox.ts';
 import { loopbackServer, tempDir } from '../helpers.ts';
 
 /** A box holding main.py, readable by the sandbox user. */
@@ -39,7 +39,7 @@ function cpuUncounted(): string | false {
   if (reason) return reason;
   const cg = RunCgroup.create({ memoryBytes: 64 * 1024 * 1024, maxProcesses: 8 });
   try {
-    return cg.cpuMs() === null ? 'the cgroup has no CPU counter here (cgroup v1 without cpuacct)' : false;
+    return cg.counters.cpuMs() === null ? 'the cgroup has no CPU counter here (cgroup v1 without cpuacct)' : false;
   } finally {
     cg.remove();
   }
@@ -195,7 +195,7 @@ export function describeRealRuns(backend: string, detected: NamespaceSandbox | s
     });
 
     it('counts the CPU time the program uses, for per-test limits a busy machine does not make unfair', { skip: cpuUncounted() }, async () => {
-      let meter: (() => number | null) | undefined;
+      let meter: RunMeter | undefined;
       let used: number | null = null;
       await sandbox.run({
         program: 'python',
@@ -204,14 +204,36 @@ export function describeRealRuns(backend: string, detected: NamespaceSandbox | s
         ),
         args: ['{box}/main.py'],
         limits: DEFAULT_LIMITS,
-        onCpuMeter: (m) => {
+        onMeter: (m) => {
           meter = m;
         },
         onLine: () => {
-          used = meter?.() ?? null;
+          used = meter?.cpuMs() ?? null;
         },
       });
       assert.ok(used !== null && used >= 300 && used < 1000, `${used} ms of CPU`);
+    });
+
+    it('counts how long the program waited for a CPU, which a busy machine adds to its wall time', { skip: cpuUncounted() }, async () => {
+      // Three busy processes on one CPU: each runs a third of the time and waits the rest.
+      let meter: RunMeter | undefined;
+      let waited: number | null = null;
+      await sandbox.run({
+        program: 'python',
+        boxDir: pythonBox(
+          'import os, time\nos.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\nkids = [os.fork() for _ in range(2)]\n' +
+            'end = time.monotonic() + 0.6\nwhile time.monotonic() < end:\n    pass\nif 0 not in kids:\n    for k in kids:\n        os.waitpid(k, 0)\n    print("done", flush=True)\nelse:\n    os._exit(0)\n',
+        ),
+        args: ['{box}/main.py'],
+        limits: DEFAULT_LIMITS,
+        onMeter: (m) => {
+          meter = m;
+        },
+        onLine: () => {
+          waited = meter?.waitedMs() ?? null;
+        },
+      });
+      assert.ok(waited !== null && waited >= 200 && waited < 1000, `${waited} ms waited`);
     });
   });
 }
