@@ -66,6 +66,11 @@ export function parseCost(text: string): Cost | null {
   return null;
 }
 
+/** A cost over an alphabet ("O(k) for k distinct characters"): bounded by the character set, so constant where that is fixed. */
+export function overAlphabet(text: string): boolean {
+  return /\bdistinct (?:characters?|letters?|symbols?)\b|\balphabet\b|\bcharacter set\b|\bcharset\b/i.test(text);
+}
+
 /** About how many basic steps a cost takes at size n, as a base-10 exponent (10^x steps). */
 export function stepsExponent(cost: Cost, n: number): number {
   const lg = Math.log10(Math.max(2, n));

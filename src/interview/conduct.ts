@@ -1,7 +1,7 @@
 import { formatBound } from '../problems/constraints.js';
 import type { Bound, ProblemFacts } from '../problems/constraints.js';
 import type { Problem } from '../problems/load.js';
-import { COSTS, FEASIBLE_STEPS_EXPONENT, inCells, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
+import { COSTS, FEASIBLE_STEPS_EXPONENT, inCells, overAlphabet, parseCost, sayStepsExponent, stepsExponent } from './complexity.js';
 import type { Cost } from './complexity.js';
 import type { InterviewState } from './state.js';
 import { rubricScorecard, scorecardSentence } from './scorecard.js';
@@ -522,6 +522,24 @@ function techniqueName(estimate: ApproachEstimate): string {
 /** The plan the candidate described last, as recorded. */
 const lastPlan = (state: InterviewState) => state.understood.findLast((u) => u.approachTime);
 
+/**
+ * "I'm stuck" before any code, after a plan that already meets the problem's bound (a stretch such
+ * as constant space went nowhere): the plan is enough, and the ladder's first rung would only send
+ * them back to what they found. Null where a hint is what helps.
+ */
+export function stuckWithSoundPlan(ctx: ConductContext): Reply | null {
+  if (!['intro', 'clarify', 'approach'].includes(ctx.state.phase)) return null;
+  const plan = lastPlan(ctx.state);
+  const cost = plan?.approachTime ? parseCost(plan.approachTime) : null;
+  const expected = expectedTime(ctx.problem);
+  if (!cost || !expected || cost.rank > expected.rank) return null;
+  return {
+    move: 'answer',
+    text: `Your plan already works: ${cost.label} is as fast as this problem needs. You can code it as it is; which step are you unsure about?`,
+    facts: [`the plan is ${cost.label}, the problem's bound is ${expected.label}`],
+  };
+}
+
 /** The space the problem's best solution needs, where it says. */
 const bestSpace = (problem: Problem): Cost | null => (problem.meta.complexity ? parseCost(problem.meta.complexity.space) : null);
 
@@ -804,6 +822,13 @@ function possibility(claim: ComplexityClaim, ctx: ConductContext): Reply {
       move: 'answer',
       text: `Yes, ${asked} is possible here. ${vary(['What would you need to keep track of as you go?', 'What is the least you need to remember at each step?'], ctx.state)}`,
       facts: [`the best solution is ${time?.label ?? 'unstated'} time and ${space?.label ?? 'unstated'} space`],
+    };
+  const spaceText = ctx.problem.meta.complexity?.space ?? '';
+  if (timeOk && claim.space?.rank === 0 && overAlphabet(spaceText))
+    return {
+      move: 'answer',
+      text: `Only with a fixed alphabet: the counts take ${spaceText}, which is constant if only, say, the 26 lowercase letters can appear. What can appear in these strings?`,
+      facts: [`the best solution uses ${spaceText} space`],
     };
   const best = [time ? `${time.label} time` : '', space ? `${space.label} space` : ''].filter(Boolean).join(' and ');
   return { move: 'answer', text: `Not that I know of: ${best} is the best here.`, facts: [`the best solution is ${best}`] };

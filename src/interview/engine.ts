@@ -9,7 +9,7 @@ import { ProviderError } from '../providers/errors.js';
 import type { Sandbox } from '../core/sandbox.js';
 import type { Brain, Instruction, InterviewContext } from './brain.js';
 import { estimateCodeTime } from './code-complexity.js';
-import { planReply, sayNumber } from './conduct.js';
+import { planReply, sayNumber, stuckWithSoundPlan } from './conduct.js';
 import type { Reply } from './conduct.js';
 import { decideHint, DEFAULT_HINT_POLICY } from './hint-policy.js';
 import type { HintPolicyConfig, ProblemHints } from './hint-policy.js';
@@ -291,6 +291,12 @@ export class Interview {
       facts: reply?.facts ?? [],
       atMs: now(),
     });
+    const context = () => ({ problem, facts: this.facts, state: state(), nowMs: now(), budgetMs: this.budgetMs, codeTime: this.codeTime(state()) });
+    const planStands = reading.intent === 'stuck' ? stuckWithSoundPlan(context()) : null;
+    if (planStands) {
+      record({ type: 'candidate_understood', ...understood(planStands.move, planStands) });
+      return { instruction: { kind: 'respond', said: text, reading, reply: planStands }, reply: planStands };
+    }
     if ((reading.intent === 'stuck' || reading.intent === 'hint') && state().phase !== 'wrap_up') {
       const decision = decideHint(state(), this.hints(), now(), { asked: true }, this.hintPolicy);
       record({ type: 'candidate_understood', ...understood(decision ? 'give_hint' : 'no_more_hints') });
@@ -298,14 +304,7 @@ export class Interview {
       record({ type: 'hint_given', ...decision, atMs: now() });
       return { instruction: { kind: 'give_hint', ...decision, said: text }, reply: null };
     }
-    const reply = planReply(reading, text, {
-      problem,
-      facts: this.facts,
-      state: state(),
-      nowMs: now(),
-      budgetMs: this.budgetMs,
-      codeTime: this.codeTime(state()),
-    });
+    const reply = planReply(reading, text, context());
     record({ type: 'candidate_understood', ...understood(reply.move, reply) });
     if (reading.intent === 'clarify' || (reading.intent === 'question' && reply.move === 'answer')) record({ type: 'clarification_answered', atMs: now() });
     const phase = state().phase;
