@@ -433,6 +433,45 @@ function constraintsNaming(said: string, problem: Problem, facts: ProblemFacts):
     .join('; ')}.`;
 }
 
+/** "What if k equals the number of unique elements": an input set against something, as a relation. */
+const RELATION =
+  /\bwhat (?:if|about if|happens if|happens when|about when) ([a-z_]\w*) (?:is )?((?:is )?(?:bigger|larger|greater|more) than|exceeds|equals?|is equal to|is the same as|==|=|is)\b(.*)$/;
+/** Words that name the same thing in a question and a constraint line. */
+const SAME_AS: Record<string, string> = {
+  unique: 'distinct',
+  different: 'distinct',
+  elements: 'values',
+  numbers: 'values',
+  size: 'length',
+  long: 'length',
+  nodes: 'length',
+};
+const FILLER = new Set(['the', 'a', 'an', 'of', 'number', 'list', 'array', 'in', 'to', 'it', 'its', 'my', 'than', 'then', 'count']);
+
+/**
+ * An input set equal to (or past) something the constraints bound it by: "what if n equals the
+ * length of the list" with `1 <= n <= length` can happen, "what if k is bigger than the number of
+ * distinct values" cannot. The constraint is quoted; what to do in the case is the candidate's.
+ */
+function relationScenario(said: string, ctx: ConductContext): Reply | null {
+  const m = RELATION.exec(said.toLowerCase().replace(/[?.!]+$/, ''));
+  if (!m) return null;
+  const [, name, relation, rest] = m as unknown as [string, string, string, string];
+  const params = (ctx.problem.meta.function?.params ?? ctx.problem.meta.design?.constructor ?? []).map((p) => p.name.toLowerCase());
+  if (!params.includes(name)) return null;
+  const names = new RegExp(`(?<![\\w.])${name}(?![\\w\\[])`, 'i');
+  // The clause about it: "1 <= n <= length" of "The list has between 1 and 10^5 nodes; 1 <= n <= length".
+  const line = ctx.facts.lines.flatMap((l) => l.split(/;\s*/)).find((l) => names.test(l));
+  if (!line) return null;
+  const words = (rest.match(/[a-z]+/g) ?? []).filter((w) => !FILLER.has(w)).map((w) => SAME_AS[w] ?? w);
+  const bounded = words.length > 0 && words.some((w) => new RegExp(`\\b${w}`, 'i').test(line));
+  const quoted = line.replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+  if (!bounded) return { move: 'answer', text: `The constraints say ${quoted}.`, facts: [quoted] };
+  if (/bigger|larger|greater|more|exceeds/.test(relation))
+    return { move: 'answer', text: `That can't happen: the constraints say ${quoted}.`, facts: [quoted] };
+  return { move: 'ask_back', text: `That can happen: the constraints say ${quoted}. ${vary(SCENARIO_BACK, ctx.state)}`, facts: [quoted] };
+}
+
 /** A case the problem allows: what to do in it is the candidate's to work out. */
 const SCENARIO_BACK = ['What should your code return then?', 'What would you want to return in that case?', 'What does your approach give for it?'];
 const SCENARIO_OPEN = [
@@ -448,6 +487,8 @@ const UNSETTLED = [
 ];
 
 function answerClarification(reading: Reading, said: string, ctx: ConductContext): Reply {
+  const relation = reading.scenario ? relationScenario(said, ctx) : null;
+  if (relation) return relation;
   const { problem, facts } = ctx;
   const parts: string[] = [];
   const used: string[] = [];
@@ -1034,6 +1075,8 @@ function decideReply(reading: Reading, said: string, ctx: ConductContext): Reply
           facts: [],
         };
       }
+      const relation = reading.scenario ? relationScenario(said, ctx) : null;
+      if (relation) return relation;
       const prepared = preparedByKeyword(said, problem.meta.clarifications);
       if (prepared) return { move: 'answer', text: prepared, facts: [`prepared: ${prepared}`] };
       const settled = reading.scenario ? caseInStatement(said, problem) : null;
