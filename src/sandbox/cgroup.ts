@@ -340,6 +340,8 @@ export function containerCgroup(id: string): CgroupCounters | null {
   }
   const place = places.find((p) => existsSync(join(ROOT, 'memory', p)));
   if (!place) return null;
-  const cpu = join(ROOT, 'cpuacct', place);
-  return new CgroupCounters(1, join(ROOT, 'memory', place), existsSync(cpu) ? cpu : null);
+  // The engine makes one folder a hierarchy, in turn: found before its cpuacct one, it is not ready.
+  const cpu = existsSync(join(ROOT, 'cpuacct', 'cpuacct.usage')) ? join(ROOT, 'cpuacct', place) : null;
+  if (cpu && !existsSync(cpu)) return null;
+  return new CgroupCounters(1, join(ROOT, 'memory', place), cpu);
 }
