@@ -19,6 +19,9 @@ const CPU_POLL_MS = 25;
 /** A run stopped for time that had used this share of its memory ran out of memory (see whyItStopped):
  *  a Node heap hog stalls at about 105 of 128 MB (its heap is kept 48 MB under the limit). */
 const NEAR_MEMORY_LIMIT = 0.75;
+/** The submission's limit is kept on our clock (time a busy machine kept the run waiting for a CPU
+ *  does not count); the sandbox's own wall-clock timer is only a backstop at this multiple of it. */
+const WALL_BACKSTOP_FACTOR = 4;
 const OUTPUT_CAP = 4096;
 
 export interface TestOutcome {
@@ -182,6 +185,8 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
     };
 
     let runs = 0;
+    // The submission's time so far, summed over its runs on each run's TestClock.
+    let spentMs = 0;
     while (!compileError) {
       if (stoppedAtFailure) {
         leaveUnrun();
@@ -189,8 +194,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       }
       const pending = tests.filter((t) => !outcomes.has(t.index));
       if (pending.length === 0) break;
-      const elapsed = performance.now() - started;
-      const left = limits.wallMs - elapsed;
+      const left = limits.wallMs - spentMs;
       if (left < 50 || options.signal?.aborted) {
         for (const t of pending) finish(t, 'not_run', { error: unrun });
         break;
@@ -227,6 +231,13 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       options.signal?.addEventListener('abort', onOuterAbort, { once: true });
       // Each window runs from the arrival of one record to the next (test-clock.ts).
       const clock = new TestClock(testTimeMs);
+      const runClock = new TestClock(left);
+      let overSubmission = false;
+      const submissionPoll = setInterval(() => {
+        if (runClock.wallMs() <= left) return;
+        overSubmission = true;
+        controller.abort();
+      }, CPU_POLL_MS);
       let windowTimer: NodeJS.Timeout | undefined;
       let cpuPoll: NodeJS.Timeout | undefined;
       let window = 0;
@@ -323,16 +334,23 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
 
       let result: SandboxResult;
       try {
-        result = await options.sandbox.run({
+        runClock.start();
+        const ran = await options.sandbox.run({
           program: options.language === 'python' ? 'python' : 'node',
           boxDir: box,
           args: [`{box}/${harness}`, `{box}/${jobName}`],
-          limits: { ...limits, wallMs: left },
+          limits: { ...limits, wallMs: left * WALL_BACKSTOP_FACTOR },
           signal: controller.signal,
           onLine,
-          onMeter: (meter) => clock.measure(meter),
+          onMeter: (meter) => {
+            clock.measure(meter);
+            runClock.measure(meter);
+          },
         });
+        result = { ...ran, timedOut: ran.timedOut || overSubmission };
       } finally {
+        clearInterval(submissionPoll);
+        spentMs += runClock.wallMs();
         closeWindow();
         options.signal?.removeEventListener('abort', onOuterAbort);
       }

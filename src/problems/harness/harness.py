@@ -304,10 +304,11 @@ def evaluate_expressions(job):
 
 
 def main():
-    # Before any candidate code: tells the parent the sandbox and interpreter came up.
-    send({"t": "hello"})
     with open(sys.argv[1], encoding="utf-8") as f:
         job = json.load(f, object_hook=decode_special)
+    # Before any candidate code, once the job is read (the parent's clock for loading starts here):
+    # tells the parent the sandbox and interpreter came up.
+    send({"t": "hello"})
     if job["kind"] == "evaluate":
         evaluate_expressions(job)
         return
