@@ -21,6 +21,8 @@ const QUIET_RMS = 30;
  * own delay: when playback underruns, the echo's delay moves at that point, mid-frame perhaps.
  */
 const BLOCK = 128;
+/** Where a block may be split in two when its echo moved inside it. */
+const SPLIT_STEP = 16;
 /**
  * A residual above this share of the energy (-20 dB; a direct echo found cancels to -60 dB or
  * better) means the delay was missed (it moved) or someone else is speaking.
@@ -119,7 +121,7 @@ export class EchoCanceller {
     let placed = [whole];
     const frameEnergy = whole.fit.blockEnergy;
     if (frameEnergy > QUIET_RMS * QUIET_RMS * frame.length && whole.fit.residual > POOR_FIT * frameEnergy) {
-      const blocks = this.blockDelays(frame, window, coarseWindow, whole.delay);
+      const blocks = this.blockDelays(frame, window, coarseWindow, whole.delay, frameEnergy);
       if (blocks.reduce((sum, p) => sum + p.fit.residual, 0) <= POOR_FIT * frameEnergy) placed = blocks;
     }
     this.delaySamples = placed.at(-1)!.delay;
@@ -134,20 +136,72 @@ export class EchoCanceller {
   }
 
   /** The frame in blocks, each at the delay that explains it best near the frame's or the block before's, or found again. */
-  private blockDelays(frame: Int16Array, window: Float32Array, coarseWindow: Float32Array, frameDelay: number): Placed[] {
+  private blockDelays(frame: Int16Array, window: Float32Array, coarseWindow: Float32Array, frameDelay: number, frameEnergy: number): Placed[] {
     const placed: Placed[] = [];
-    let delay = frameDelay;
+    // The delay before this frame: a move in the frame starts from it.
+    let delay = this.delaySamples ?? frameDelay;
+    // The echo moves at most once in a frame; a split costs every delay tried on the block, so only
+    // a block that alone leaves the frame above -26 dB is split.
+    let split: [Placed, Placed] | null = null;
     for (let b = 0; b < frame.length; b += BLOCK) {
       const block = frame.subarray(b, b + BLOCK);
       let best = this.closest(block, window, b, [frameDelay, delay]);
       if (best.fit.residual > POOR_FIT * best.fit.blockEnergy) {
-        const lags = strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST);
-        best = this.closest(block, window, b, lags.map(this.delayOfLag), best);
+        const lags = strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST).map(this.delayOfLag);
+        best = this.closest(block, window, b, lags, best);
+        if (!split && best.fit.residual > (POOR_FIT / 4) * frameEnergy) {
+          split = this.splitBlock(block, window, b, [frameDelay, delay, ...lags]);
+          if (split[0].fit.residual + split[1].fit.residual < best.fit.residual) {
+            placed.push(...split);
+            delay = split[1].delay;
+            continue;
+          }
+        }
       }
       delay = best.delay;
       placed.push(best);
     }
     return placed;
+  }
+
+  /**
+   * A block whose echo moved inside it (playback ran dry and resumed later than the output
+   * believed, by a fraction of a millisecond or tens of them): the split into two parts, each at
+   * its own delay, that explains it best. The part before the move keeps a delay already known; the
+   * part after it may be at any delay, and is often too short for the coarse search to find it, so
+   * every delay is tried on it (one pass a delay, from the block's end, serves every split point).
+   */
+  private splitBlock(block: Int16Array, window: Float32Array, from: number, centres: number[]): [Placed, Placed] {
+    const points = Math.floor((block.length - 1) / SPLIT_STEP);
+    const after: (Placed | null)[] = new Array(points + 1).fill(null);
+    const restEnergy = new Float64Array(points + 1);
+    let energy = 0;
+    for (let n = block.length - 1; n >= SPLIT_STEP; n--) {
+      energy += block[n]! * block[n]!;
+      if (n % SPLIT_STEP === 0) restEnergy[n / SPLIT_STEP] = energy;
+    }
+    for (let d = -this.early; d <= this.maxDelay; d++) {
+      const offset = this.maxDelay - d + from;
+      let cross = 0;
+      let refEnergy = 0;
+      for (let n = block.length - 1; n >= SPLIT_STEP; n--) {
+        const r = window[offset + n]!;
+        cross += block[n]! * r;
+        refEnergy += r * r;
+        if (n % SPLIT_STEP !== 0) continue;
+        const k = n / SPLIT_STEP;
+        const blockEnergy = restEnergy[k]!;
+        const residual = refEnergy > 0 ? blockEnergy - (cross * cross) / refEnergy : blockEnergy;
+        if (!after[k] || residual < after[k]!.fit.residual) after[k] = { from: from + n, delay: d, fit: { cross, refEnergy, blockEnergy, residual } };
+      }
+    }
+    let best: [Placed, Placed] | null = null;
+    for (let k = 1; k <= points; k++) {
+      const left = this.closest(block.subarray(0, k * SPLIT_STEP), window, from, centres);
+      const right = after[k]!;
+      if (!best || left.fit.residual + right.fit.residual < best[0].fit.residual + best[1].fit.residual) best = [left, right];
+    }
+    return best!;
   }
 
   private decay(): void {
