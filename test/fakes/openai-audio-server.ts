@@ -50,6 +50,9 @@ export interface TranscriptionRequest {
   format: { sampleRate: number; channels: number; bitsPerSample: number } | null;
   durationMs: number;
   text: string;
+  /** performance.now() when the request came in, and when its answer went out. */
+  receivedAt: number;
+  answeredAt: number | null;
 }
 
 export interface FakeOpenAiAudio {
@@ -164,6 +167,8 @@ export async function startFakeOpenAiAudio(initial: FakeOpenAiAudioOptions = {})
       format: null,
       durationMs: 0,
       text: '',
+      receivedAt: performance.now(),
+      answeredAt: null,
     };
     fake.transcriptions.push(request);
     if (refused(req, res)) return;
@@ -182,6 +187,7 @@ export async function startFakeOpenAiAudio(initial: FakeOpenAiAudioOptions = {})
     request.durationMs = (samples.length * 1000) / wav.format.sampleRate;
     request.text = hear(samples, wav.format.sampleRate, options.vocabulary!);
     await sleep(options.transcribeMs!);
+    request.answeredAt = performance.now();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text: request.text }));
   };
 
