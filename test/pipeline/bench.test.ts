@@ -29,7 +29,12 @@ describe('vetta bench (short)', { skip: materialUnavailable(), timeout: 300_000 
     });
     const report = JSON.parse(stdout);
     assert.equal(report.turns, 2);
-    assert.ok(report.voiceToVoiceMs.p95 < report.naiveSequentialMs.p50, 'the streaming pipeline answers before the sequential one');
+    // The typical turn, not the slowest: one turn descheduled by other work on the machine is a
+    // figure for the benchmark, and a pipeline that stopped streaming is slower in every turn.
+    assert.ok(
+      report.voiceToVoiceMs.p50 < report.naiveSequentialMs.p50,
+      `the streaming pipeline answers before the sequential one (${report.voiceToVoiceMs.p50} against ${report.naiveSequentialMs.p50} ms)`,
+    );
     assert.ok(report.preemptive.anticipatedTaken >= 1, `a reply started early was taken over (${JSON.stringify(report.preemptive)})`);
     assert.ok(report.preemptive.voiceToVoiceMs.p50 < report.voiceToVoiceMs.p50, 'preemptive generation answers sooner than waiting for the turn to be decided');
     assert.ok(report.interruption.onsetToSilenceMs.p95 <= BOUNDS.onsetToSilenceP95Ms, `onset to silence p95 ${report.interruption.onsetToSilenceMs.p95} ms`);

@@ -33,7 +33,9 @@ const candidateAt = (c: SpeechClip, at = CANDIDATE_AT) => ({ samples: c.samples,
  */
 async function cutIn(rig: Rig, samples: (at: number) => { samples: Int16Array; atSample: number }, options: { echo?: Echo; seconds: number }) {
   const candidate: { samples: Int16Array; atSample: number }[] = [];
-  const listening = { candidate, ...options };
+  // The whole room until the candidate is placed: a voice that starts late must not find the
+  // microphone already closed.
+  const listening = { candidate, ...options, seconds: rig.room.seconds };
   const events = rig.listen(listening);
   const at = Math.max(CANDIDATE_AT, (await rig.room.firstHeard()) + RATE);
   candidate.push(samples(at));
