@@ -38,10 +38,19 @@ export class Room {
 
   openPlayer = (): PcmPlayer => new RoomSpeaker(this);
 
-  /** The room sample from which the first sound a speaker played is heard, once there is one. */
-  async firstHeard(): Promise<number> {
-    while (this.writes.length === 0) await new Promise((r) => setTimeout(r, 10));
-    return this.writes[0]!.heardFrom;
+  /**
+   * The room sample by which `samples` of speaker sound have been heard, once there are that many:
+   * on a busy machine the voice may come in pieces with gaps between them.
+   */
+  async heardAfter(samples: number): Promise<number> {
+    for (;;) {
+      let heard = 0;
+      for (const w of this.writes) {
+        if (heard + w.samples >= samples) return w.heardFrom + (samples - heard);
+        heard += w.samples;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /**

@@ -27,9 +27,10 @@ const clip = (): SpeechClip => recordedClip('librivox/sense_and_sensibility_01_a
 /** The candidate's clip placed so its speech starts at CANDIDATE_AT. */
 const candidateAt = (c: SpeechClip, at = CANDIDATE_AT) => ({ samples: c.samples, atSample: at - c.onsetSample });
 /**
- * Listens while the candidate cuts in at CANDIDATE_AT, or a second after the interviewer is first
- * heard if it started later (a busy machine slows the voice's start, and a candidate cannot
- * interrupt silence): the microphone runs from the start, and the candidate is placed once known.
+ * Listens while the candidate cuts in at CANDIDATE_AT, or once a second of the interviewer has been
+ * heard if that is later (a busy machine slows the voice's start and may bring it in pieces, and a
+ * candidate cannot interrupt silence): the microphone runs from the start, and the candidate is
+ * placed once known.
  */
 async function cutIn(rig: Rig, samples: (at: number) => { samples: Int16Array; atSample: number }, options: { echo?: Echo; seconds: number }) {
   const candidate: { samples: Int16Array; atSample: number }[] = [];
@@ -37,7 +38,8 @@ async function cutIn(rig: Rig, samples: (at: number) => { samples: Int16Array; a
   // microphone already closed.
   const listening = { candidate, ...options, seconds: rig.room.seconds };
   const events = rig.listen(listening);
-  const at = Math.max(CANDIDATE_AT, (await rig.room.firstHeard()) + RATE);
+  // A quarter of a second ahead at least, so the microphone has not passed it when it is placed.
+  const at = Math.max(CANDIDATE_AT, await rig.room.heardAfter(RATE), rig.room.nowSample() + RATE / 4);
   candidate.push(samples(at));
   // As long after the cut-in as the test asked for after CANDIDATE_AT.
   listening.seconds = Math.min(rig.room.seconds, options.seconds + (at - CANDIDATE_AT) / RATE);
