@@ -24,8 +24,6 @@ export const DEFAULT_BARGE_IN: BargeInOptions = { pauseAfterMs: 64, releaseMs: 1
 
 /** The segmenter for turn-taking: a shorter hangover than the VAD's default, since the endpointing delay decides the turn. */
 export const TURN_SEGMENTER: Partial<SegmenterOptions> = { hangoverMs: 300 };
-/** The longest the turn taker works through queued frames before timers and sockets get a turn. */
-const YIELD_AFTER_MS = 10;
 
 export interface VoiceTurnTakerOptions {
   detector: VoiceActivityDetector;
@@ -234,16 +232,8 @@ export class VoiceTurnTaker {
       const segmenter = new SpeechSegmenter(this.detector, this.segmenterOptions);
       const frameMs = (this.detector.frameSamples * 1000) / SAMPLE_RATE;
       this.detector.onFrame = (p) => this.frameHeard(p, frameMs);
-      let busySince = performance.now();
       for await (const frame of microphone) {
         if (signal?.aborted) break;
-        // Frames that queued up while the machine was busy are worked through in one chain of
-        // promises, which would keep timers and sockets waiting: the interviewer's voice, paced by
-        // timers and fed by a socket, would stall for as long. Let them in between frames.
-        if (performance.now() - busySince > YIELD_AFTER_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          busySince = performance.now();
-        }
         const capturedAt = this.clock.frame(frame.length);
         const clean = this.options.echo ? this.options.echo.cancel(frame, capturedAt) : frame;
         this.options.onHeard?.(clean);

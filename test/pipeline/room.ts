@@ -39,11 +39,12 @@ export class Room {
   openPlayer = (): PcmPlayer => new RoomSpeaker(this);
 
   /**
-   * The room sample by which `samples` of speaker sound have been heard, once there are that many:
-   * on a busy machine the voice may come in pieces with gaps between them.
+   * The room sample by which `samples` of speaker sound have been heard, once there are that many
+   * (on a busy machine the voice may come in pieces with gaps between them), or null if the room
+   * ends first (the voice stopped short).
    */
-  async heardAfter(samples: number): Promise<number> {
-    for (;;) {
+  async heardAfter(samples: number): Promise<number | null> {
+    while (this.nowSample() < this.track.length) {
       let heard = 0;
       for (const w of this.writes) {
         if (heard + w.samples >= samples) return w.heardFrom + (samples - heard);
@@ -51,6 +52,7 @@ export class Room {
       }
       await new Promise((r) => setTimeout(r, 10));
     }
+    return null;
   }
 
   /**

@@ -37,9 +37,12 @@ async function cutIn(rig: Rig, samples: (at: number) => { samples: Int16Array; a
   // The whole room until the candidate is placed: a voice that starts late must not find the
   // microphone already closed.
   const listening = { candidate, ...options, seconds: rig.room.seconds };
-  const events = rig.listen(listening);
+  const seen: string[] = [];
+  const events = rig.listen(listening, (event) => seen.push(event.type));
+  const heard = await rig.room.heardAfter(RATE);
+  assert.ok(heard !== null, `the interviewer was heard for a second (events so far: ${seen.join(', ')})`);
   // A quarter of a second ahead at least, so the microphone has not passed it when it is placed.
-  const at = Math.max(CANDIDATE_AT, await rig.room.heardAfter(RATE), rig.room.nowSample() + RATE / 4);
+  const at = Math.max(CANDIDATE_AT, heard, rig.room.nowSample() + RATE / 4);
   candidate.push(samples(at));
   // As long after the cut-in as the test asked for after CANDIDATE_AT.
   listening.seconds = Math.min(rig.room.seconds, options.seconds + (at - CANDIDATE_AT) / RATE);
