@@ -43,6 +43,7 @@ const MINIMUM_NODE = [22, 13] as const;
 const LEVEL_MS = 500;
 /** The microphone and the speaker must answer within this, or they count as stuck. */
 const AUDIO_TIMEOUT_MS = 5_000;
+/** A deadline seen late, while other checks kept this process busy, waits this much more for the end. */
 const GRACE_MS = 250;
 /** Below this the input is as good as silent: a muted or disconnected microphone. */
 const SILENT_DBFS = -80;

@@ -28,6 +28,8 @@ const SPLIT_STEP = 16;
  * better) means the delay was missed (it moved) or someone else is speaking.
  */
 const POOR_FIT = 0.01;
+/** A block is split only if it alone leaves its frame above this share of the energy (-26 dB). */
+const SPLIT_FIT = POOR_FIT / 4;
 
 /**
  * Removes the interviewer's own voice from the microphone before the VAD and the recognizer hear
@@ -140,8 +142,7 @@ export class EchoCanceller {
     const placed: Placed[] = [];
     // The delay before this frame: a move in the frame starts from it.
     let delay = this.delaySamples ?? frameDelay;
-    // The echo moves at most once in a frame; a split costs every delay tried on the block, so only
-    // a block that alone leaves the frame above -26 dB is split.
+    // The echo moves at most once in a frame, and a split costs every delay tried on the block.
     let split: [Placed, Placed] | null = null;
     for (let b = 0; b < frame.length; b += BLOCK) {
       const block = frame.subarray(b, b + BLOCK);
@@ -149,7 +150,7 @@ export class EchoCanceller {
       if (best.fit.residual > POOR_FIT * best.fit.blockEnergy) {
         const lags = strongestPeaks(this.lagScores(decimate(block), coarseWindow, b / DECIMATION), SHORTLIST).map(this.delayOfLag);
         best = this.closest(block, window, b, lags, best);
-        if (!split && best.fit.residual > (POOR_FIT / 4) * frameEnergy) {
+        if (!split && best.fit.residual > SPLIT_FIT * frameEnergy) {
           split = this.splitBlock(block, window, b, [frameDelay, delay, ...lags]);
           if (split[0].fit.residual + split[1].fit.residual < best.fit.residual) {
             placed.push(...split);
@@ -191,7 +192,7 @@ export class EchoCanceller {
         if (n % SPLIT_STEP !== 0) continue;
         const k = n / SPLIT_STEP;
         const blockEnergy = restEnergy[k]!;
-        const residual = refEnergy > 0 ? blockEnergy - (cross * cross) / refEnergy : blockEnergy;
+        const residual = residualOf(cross, refEnergy, blockEnergy);
         if (!after[k] || residual < after[k]!.fit.residual) after[k] = { from: from + n, delay: d, fit: { cross, refEnergy, blockEnergy, residual } };
       }
     }
@@ -291,8 +292,12 @@ function fitAt(block: Int16Array, window: Float32Array, offset: number): { cross
     refEnergy += r * r;
     blockEnergy += m * m;
   }
-  const residual = refEnergy > 0 ? blockEnergy - (cross * cross) / refEnergy : blockEnergy;
-  return { cross, refEnergy, blockEnergy, residual };
+  return { cross, refEnergy, blockEnergy, residual: residualOf(cross, refEnergy, blockEnergy) };
+}
+
+/** What is left of a block's energy after subtracting the reference at its least-squares gain. */
+function residualOf(cross: number, refEnergy: number, blockEnergy: number): number {
+  return refEnergy > 0 ? blockEnergy - (cross * cross) / refEnergy : blockEnergy;
 }
 
 /** Coarse lags checked exactly, from each of the two searches. */

@@ -233,13 +233,8 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       const clock = new TestClock(testTimeMs);
       const runClock = new TestClock(left);
       let overSubmission = false;
-      const submissionPoll = setInterval(() => {
-        if (runClock.wallMs() <= left) return;
-        overSubmission = true;
-        controller.abort();
-      }, CPU_POLL_MS);
       let windowTimer: NodeJS.Timeout | undefined;
-      let cpuPoll: NodeJS.Timeout | undefined;
+      let openPhase: 'loading' | 'test' | null = null;
       let window = 0;
       let overran: 'loading' | 'test' | undefined;
       let loaded = false;
@@ -247,34 +242,37 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
       let progressed = false;
       let harnessStarted = false;
       const due = () => pending.find((t) => !outcomes.has(t.index));
+      const overrun = (phase: 'loading' | 'test') => {
+        overran = phase;
+        controller.abort();
+      };
+      // One poll for the run: the submission's time left, and the open window's CPU time.
+      const poll = setInterval(() => {
+        if (runClock.wallMs() > left) {
+          overSubmission = true;
+          controller.abort();
+        } else if (openPhase && !overran && (clock.cpuMs() ?? 0) > testTimeMs + TEST_KILL_GRACE_MS) overrun(openPhase);
+      }, CPU_POLL_MS);
       const openWindow = (phase: 'loading' | 'test') => {
         const opened = ++window;
+        openPhase = phase;
         clock.start();
         clearTimeout(windowTimer);
-        clearInterval(cpuPoll);
-        const overrun = () => {
-          overran = phase;
-          clearInterval(cpuPoll);
-          controller.abort();
-        };
         // Looked at after pending output is read (setImmediate runs after the poll phase): a record
         // that arrived while this process was busy is not a window overrun.
         const check = () =>
           setImmediate(() => {
             if (opened !== window) return;
             const left = clock.wallAllowanceMs() - clock.wallMs();
-            if (left <= 0) overrun();
+            if (left <= 0) overrun(phase);
             else windowTimer = setTimeout(check, left);
           });
         windowTimer = setTimeout(check, clock.wallAllowanceMs());
-        cpuPoll = setInterval(() => {
-          if ((clock.cpuMs() ?? 0) > testTimeMs + TEST_KILL_GRACE_MS) overrun();
-        }, CPU_POLL_MS);
       };
       const closeWindow = () => {
         window++;
+        openPhase = null;
         clearTimeout(windowTimer);
-        clearInterval(cpuPoll);
       };
 
       const onLine = (line: string) => {
@@ -349,7 +347,7 @@ export async function judge(problem: Problem, allTests: ProblemTest[], options: 
         });
         result = { ...ran, timedOut: ran.timedOut || overSubmission };
       } finally {
-        clearInterval(submissionPoll);
+        clearInterval(poll);
         spentMs += runClock.wallMs();
         closeWindow();
         options.signal?.removeEventListener('abort', onOuterAbort);
